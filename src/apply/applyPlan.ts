@@ -1,0 +1,164 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/openDatabase.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Plan, PopulationPlan } from '../plan/Plan.ts';
+import type { PopulationSpec } from '../spec/DesiredState.ts';
+import { isAddressPattern } from '../spec/usernamePattern.ts';
+import { writePopulationRecord, finishPopulationRecord } from './populationRecords.ts';
+
+export interface ApplyProgress {
+  /** Rows written so far across the whole plan, and the rows the plan expects to write. */
+  done: number;
+  total: number;
+  population: string;
+  step: 'delete' | 'update' | 'create';
+}
+
+export interface ApplyOptions {
+  /** Password hash per population, resolved before apply (never plaintext). */
+  passwordHashes: ReadonlyMap<string, string>;
+  logger: Logger;
+  onProgress?: (p: ApplyProgress) => void;
+  /** Checked between batches: an aborted apply stops at a batch boundary. */
+  signal?: AbortSignal;
+}
+
+export interface ApplyResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Usernames taken between plan and apply (by the application, say): skipped, reported. */
+  lateConflicts: number;
+}
+
+/**
+ * Executes a plan in batches of each population's batchSize, one statement (so one
+ * transaction) per batch. Every batch is idempotent on its own, so a run that dies
+ * anywhere is finished by the next run. Deletes go first so usernames they free can be
+ * created in the same run.
+ */
+export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, lateConflicts: 0 };
+  const total = plan.summary.create + plan.summary.update + plan.summary.delete;
+  let done = 0;
+  const progress = (population: string, step: ApplyProgress['step'], n: number): void => {
+    done += n;
+    opts.onProgress?.({ done, total, population, step });
+  };
+  const checkAbort = (): void => {
+    if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('apply aborted');
+  };
+
+  const active = plan.populations.filter((p) => p.desired && (p.recordChanges || p.create.count + p.update.count + p.delete.count > 0));
+  // Records first: a user row must never exist for a population the database does not know.
+  for (const p of active) {
+    await writePopulationRecord(db, p.desired!, opts.passwordHashes.get(p.name) ?? null);
+  }
+
+  for (const p of plan.populations) {
+    if (p.delete.count === 0) continue;
+    const batchSize = p.desired?.spec.batchSize ?? 1000;
+    const where = p.desired ? notMember(p.desired.spec) : sql<boolean>`true`;
+    const n = await keysetLoop(batchSize, checkAbort, async (cursor) => {
+      const started = Date.now();
+      const { rows } = await sql<{ seq: number }>`
+        DELETE FROM users
+        WHERE is_test_user = true AND population = ${p.name} AND id IN (
+          SELECT id FROM users
+          WHERE is_test_user = true AND population = ${p.name} AND seq > ${cursor} AND ${where}
+          ORDER BY seq LIMIT ${batchSize})
+        RETURNING seq`.execute(db);
+      progress(p.name, 'delete', rows.length);
+      logBatch(opts.logger, p, 'delete', rows.length, started);
+      return rows;
+    });
+    result.deleted += n;
+  }
+
+  for (const p of active) {
+    const spec = p.desired!.spec;
+    const passwordHash = opts.passwordHashes.get(p.name);
+    if (p.update.count > 0) {
+      if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
+      const hash = p.desired!.contentHash;
+      const n = await keysetLoop(spec.batchSize, checkAbort, async (cursor) => {
+        const started = Date.now();
+        const { rows } = await sql<{ seq: number }>`
+          UPDATE users SET
+            email = ${emailExpr(spec, sql`username`)},
+            attributes = ${JSON.stringify(spec.attributes)}::jsonb,
+            password_hash = ${passwordHash},
+            content_hash = ${hash},
+            updated_at = now()
+          WHERE is_test_user = true AND population = ${p.name} AND id IN (
+            SELECT id FROM users
+            WHERE is_test_user = true AND population = ${p.name}
+              AND seq > ${cursor} AND seq >= ${spec.idStart} AND seq < ${spec.idStart + spec.count}
+              AND content_hash IS DISTINCT FROM ${hash}
+            ORDER BY seq LIMIT ${spec.batchSize})
+          RETURNING seq`.execute(db);
+        progress(p.name, 'update', rows.length);
+        logBatch(opts.logger, p, 'update', rows.length, started);
+        return rows;
+      });
+      result.updated += n;
+    }
+    if (p.create.count > 0) {
+      if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
+      for (const [from, to] of p.create.ranges) {
+        for (let a = from; a <= to; a += spec.batchSize) {
+          checkAbort();
+          const b = Math.min(to, a + spec.batchSize - 1);
+          const started = Date.now();
+          const username = sql<string>`${spec.pattern.prefix} || s::text || ${spec.pattern.suffix}`;
+          const inserted = await sql`
+            INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, created_at, updated_at)
+            SELECT ${username}, ${emailExpr(spec, username)}, ${passwordHash}, true, false, ${p.name}, s, ${p.desired!.contentHash},
+                   ${JSON.stringify(spec.attributes)}::jsonb, now(), now()
+            FROM generate_series(${a}::bigint, ${b}::bigint) AS s
+            ON CONFLICT DO NOTHING`.execute(db);
+          const n = Number(inserted.numAffectedRows ?? 0n);
+          result.created += n;
+          result.lateConflicts += b - a + 1 - n;
+          progress(p.name, 'create', b - a + 1);
+          logBatch(opts.logger, p, 'create', n, started);
+        }
+      }
+    }
+  }
+
+  for (const p of plan.populations) {
+    if (p.recordChanges || p.create.count + p.update.count + p.delete.count > 0) await finishPopulationRecord(db, p);
+  }
+  return result;
+}
+
+/**
+ * Walks a population in seq order, one batch per call, resuming after the highest seq the
+ * last batch touched; dead tuples behind the cursor are never scanned again.
+ */
+async function keysetLoop(batchSize: number, checkAbort: () => void, batch: (cursor: number) => Promise<{ seq: number }[]>): Promise<number> {
+  let cursor = -1;
+  let total = 0;
+  for (;;) {
+    checkAbort();
+    const rows = await batch(cursor);
+    total += rows.length;
+    if (rows.length < batchSize) return total;
+    cursor = rows.reduce((m, r) => Math.max(m, Number(r.seq)), cursor);
+  }
+}
+
+/** Rows of the population that are not members of its desired state. */
+function notMember(spec: PopulationSpec): RawBuilder<boolean> {
+  return sql<boolean>`NOT coalesce(seq >= ${spec.idStart} AND seq < ${spec.idStart + spec.count}
+    AND username = ${spec.pattern.prefix} || seq::text || ${spec.pattern.suffix}, false)`;
+}
+
+function emailExpr(spec: PopulationSpec, username: RawBuilder<string>): RawBuilder<string> {
+  return isAddressPattern(spec.pattern) ? username : sql<string>`${username} || ${'@' + spec.emailDomain}`;
+}
+
+function logBatch(logger: Logger, p: PopulationPlan, step: string, rows: number, started: number): void {
+  logger.info({ population: p.name, step, rows, execution_time: (Date.now() - started) / 1000 }, `${step} batch`);
+}

@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/openDatabase.ts';
+import type { DesiredPopulation, PopulationPlan } from '../plan/Plan.ts';
+import { storableSpec } from '../spec/storableSpec.ts';
+
+/** Creates or refreshes the population's record before any of its rows are written. */
+export async function writePopulationRecord(db: Db, d: DesiredPopulation, passwordHash: string | null): Promise<void> {
+  const spec = JSON.stringify(storableSpec(d.spec));
+  await db
+    .insertInto('bulk_populations')
+    .values({
+      name: d.spec.name,
+      source: d.source,
+      spec,
+      spec_hash: d.specHash,
+      generation: 1,
+      observed_generation: 0,
+      username_pattern: d.spec.usernamePattern,
+      deletion_policy: d.spec.deletionPolicy,
+      password_hash: passwordHash,
+      phase: 'Active',
+      status: JSON.stringify({ desired: d.spec.count }),
+    })
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({
+        source: d.source,
+        spec,
+        generation: sql`CASE WHEN bulk_populations.spec_hash = ${d.specHash} THEN bulk_populations.generation ELSE bulk_populations.generation + 1 END`,
+        spec_hash: d.specHash,
+        username_pattern: d.spec.usernamePattern,
+        deletion_policy: d.spec.deletionPolicy,
+        password_hash: passwordHash ?? sql`bulk_populations.password_hash`,
+        phase: 'Active',
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+/**
+ * After a population's rows are done: record what was observed, or drop the record of a
+ * removed population (only now, so a crash before this point leaves it to be finished).
+ */
+export async function finishPopulationRecord(db: Db, p: PopulationPlan): Promise<void> {
+  if (p.action === 'delete') {
+    await sql`DELETE FROM bulk_populations WHERE name = ${p.name}
+      AND NOT EXISTS (SELECT 1 FROM users WHERE is_test_user = true AND population = ${p.name})`.execute(db);
+    return;
+  }
+  if (p.action === 'retain') {
+    await db.updateTable('bulk_populations').set({ phase: 'Orphaned', updated_at: sql`now()` }).where('name', '=', p.name).execute();
+    return;
+  }
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::bigint AS n FROM users WHERE is_test_user = true AND population = ${p.name}`.execute(db);
+  const actual = rows[0]?.n ?? 0;
+  await db
+    .updateTable('bulk_populations')
+    .set({
+      observed_generation: sql`generation`,
+      status: JSON.stringify({ desired: p.desired!.spec.count, actual, conflicts: p.conflicts.count, lastAppliedAt: new Date().toISOString() }),
+      updated_at: sql`now()`,
+    })
+    .where('name', '=', p.name)
+    .execute();
+}

@@ -1,0 +1,49 @@
+import pg from 'pg';
+
+/** Key of the lock every applying reconciler takes (DESIGN §4.7). */
+export const RECONCILE_LOCK_KEY = 0x62756c6b02; // "bulk" + 2
+
+export class LockTimeoutError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(
+      `another reconcile is applying to this database (advisory lock held); waited ${(waitedMs / 1000).toFixed(1)}s. ` +
+        'Try again later or pass --lock-timeout SECONDS to wait longer',
+    );
+    this.name = 'LockTimeoutError';
+  }
+}
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes a session-level advisory lock on a connection of its own, outside the pool, so
+ * the lock lives exactly as long as this holder: if the process dies, PostgreSQL drops
+ * the connection and the lock with it.
+ */
+export async function acquireAdvisoryLock(url: string, opts: { key?: number; timeoutMs: number; pollMs?: number }): Promise<HeldLock> {
+  const client = new pg.Client({ connectionString: url, application_name: 'bulk-users-lock' });
+  client.on('error', () => {});
+  await client.connect();
+  const key = opts.key ?? RECONCILE_LOCK_KEY;
+  const started = Date.now();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
+      if (rows[0]?.ok) break;
+      const waited = Date.now() - started;
+      if (waited >= opts.timeoutMs) throw new LockTimeoutError(waited);
+      await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 200, opts.timeoutMs - waited)));
+    }
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
+  }
+  return {
+    async release() {
+      await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Migrations live in code (not a folder scanned at run time) so the CLI works the same
+ * from a clone, a package or a bundle. Never edit one that has shipped; add the next.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_users_and_populations': {
+    async up(db: Kysely<any>) {
+      // The users table belongs to the application; create it only where it does not exist
+      // (the embedded database), and add the reconciler's columns where it does.
+      await sql`
+        CREATE TABLE IF NOT EXISTS users (
+          id bigserial PRIMARY KEY,
+          username text NOT NULL UNIQUE,
+          email text,
+          password_hash text,
+          is_test_user boolean NOT NULL DEFAULT false,
+          is_admin boolean NOT NULL DEFAULT false,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+      await sql`
+        ALTER TABLE users
+          ADD COLUMN IF NOT EXISTS population text,
+          ADD COLUMN IF NOT EXISTS seq bigint,
+          ADD COLUMN IF NOT EXISTS content_hash text,
+          ADD COLUMN IF NOT EXISTS expires_at timestamptz,
+          ADD COLUMN IF NOT EXISTS attributes jsonb`.execute(db);
+      // Membership lookups and range predicates of observation and apply.
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS users_population_seq_idx ON users (population, seq) WHERE population IS NOT NULL`.execute(db);
+
+      await db.schema
+        .createTable('bulk_populations')
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('file'))
+        .addColumn('spec', 'jsonb', (c) => c.notNull())
+        .addColumn('spec_hash', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('observed_generation', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('username_pattern', 'text', (c) => c.notNull())
+        .addColumn('deletion_policy', 'text', (c) => c.notNull().defaultTo('Delete'))
+        .addColumn('password_hash', 'text')
+        .addColumn('phase', 'text', (c) => c.notNull().defaultTo('Active'))
+        .addColumn('status', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      await db.schema
+        .createTable('bulk_reconcile_runs')
+        .ifNotExists()
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('dry_run', 'boolean', (c) => c.notNull())
+        .addColumn('started_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('finished_at', 'timestamptz')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('summary', 'jsonb')
+        .addColumn('error', 'text')
+        .addColumn('execution_ms', 'integer')
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema up to date; safe to call from every command and from parallel processes. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'bulk_migrations', migrationLockTableName: 'bulk_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

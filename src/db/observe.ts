@@ -1,0 +1,161 @@
+import { sql } from 'kysely';
+import type { Conflict, ConflictHolder, CreateGaps, ObservedPopulation, SeqRange } from '../plan/Plan.ts';
+import type { PopulationSpec } from '../spec/DesiredState.ts';
+import type { Db } from './openDatabase.ts';
+
+/** The part of a desired population that observation compares against. */
+export interface ObservationTarget {
+  spec: Pick<PopulationSpec, 'name' | 'idStart' | 'count' | 'pattern'>;
+  contentHash: string;
+}
+
+interface AggregateRow {
+  name: string;
+  total: number;
+  in_range: number;
+  stale: number;
+  min_seq: number | null;
+  max_seq: number | null;
+}
+
+export interface PopulationAggregates {
+  populations: Map<string, ObservedPopulation>;
+  /** Where the present members sit, to narrow the search for missing ones. */
+  present: Map<string, { min: number; max: number } | undefined>;
+}
+
+/**
+ * One aggregate row per population: totals, members in the desired range with the
+ * username the pattern gives, and stale ones. Cost is one pass over managed rows; nothing
+ * per user crosses the wire.
+ */
+export async function observeAggregates(db: Db, targets: readonly ObservationTarget[]): Promise<PopulationAggregates> {
+  const names = targets.map((t) => t.spec.name);
+  const los = targets.map((t) => t.spec.idStart);
+  const his = targets.map((t) => t.spec.idStart + t.spec.count);
+  const prefixes = targets.map((t) => t.spec.pattern.prefix);
+  const suffixes = targets.map((t) => t.spec.pattern.suffix);
+  const hashes = targets.map((t) => t.contentHash);
+  const { rows } = await sql<AggregateRow>`
+    WITH d AS (
+      SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[])
+        AS d(name, lo, hi, prefix, suffix, hash)
+    ), m AS (
+      SELECT u.population, u.seq, u.content_hash, d.hash,
+             (u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix) AS member
+      FROM users u LEFT JOIN d ON d.name = u.population
+      WHERE u.is_test_user = true AND u.population IS NOT NULL
+    )
+    SELECT population AS name,
+           count(*)::bigint AS total,
+           count(*) FILTER (WHERE member)::bigint AS in_range,
+           count(*) FILTER (WHERE member AND content_hash IS DISTINCT FROM hash)::bigint AS stale,
+           min(seq) FILTER (WHERE member) AS min_seq,
+           max(seq) FILTER (WHERE member) AS max_seq
+    FROM m GROUP BY population`.execute(db);
+
+  const records = await db.selectFrom('bulk_populations').selectAll().execute();
+  const populations = new Map<string, ObservedPopulation>();
+  const present = new Map<string, { min: number; max: number } | undefined>();
+  for (const r of records) {
+    populations.set(r.name, {
+      name: r.name,
+      known: true,
+      source: r.source,
+      phase: r.phase,
+      usernamePattern: r.username_pattern,
+      deletionPolicy: r.deletion_policy,
+      specHash: r.spec_hash,
+      total: 0,
+      inRange: 0,
+      stale: 0,
+    });
+  }
+  for (const row of rows) {
+    const base = populations.get(row.name) ?? { name: row.name, known: false };
+    populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale });
+    present.set(row.name, row.min_seq === null || row.max_seq === null ? undefined : { min: row.min_seq, max: row.max_seq });
+  }
+  return { populations, present };
+}
+
+export async function countProductionUsers(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE is_test_user = false`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * Seq ranges worth searching for missing members. When the present members form one
+ * contiguous block (the usual case after create or scale), only the ends are searched,
+ * so a scale-up of a large population costs the size of the increase.
+ */
+export function candidateRanges(lo: number, hi: number, inRange: number, present: { min: number; max: number } | undefined): SeqRange[] {
+  if (hi <= lo) return [];
+  if (!present || inRange === 0) return [[lo, hi - 1]];
+  if (present.max - present.min + 1 !== inRange) return [[lo, hi - 1]];
+  const out: SeqRange[] = [];
+  if (present.min > lo) out.push([lo, present.min - 1]);
+  if (present.max < hi - 1) out.push([present.max + 1, hi - 1]);
+  return out;
+}
+
+const CONFLICT_SAMPLE = 100;
+
+/**
+ * Missing members of one population as ranges of seqs, minus usernames already held by
+ * someone else (a production user, another population, an unmanaged test row). Rows of
+ * `released` populations are about to be deleted by the same plan, so they do not block.
+ */
+export async function observeGaps(
+  db: Db,
+  target: ObservationTarget,
+  search: readonly SeqRange[],
+  released: readonly string[],
+): Promise<CreateGaps> {
+  if (search.length === 0) return { ranges: [], count: 0, conflicts: [], conflictCount: 0 };
+  const { name, pattern } = target.spec;
+  const { rows } = await sql<{ kind: string; a: number | null; b: number | null; holder_pop: string | null; holder_test: boolean | null; n: number }>`
+    WITH g AS (
+      SELECT s AS seq, u.id AS holder_id, u.population AS holder_pop, u.seq AS holder_seq, u.is_test_user AS holder_test
+      FROM unnest(${search.map((r) => r[0])}::bigint[], ${search.map((r) => r[1])}::bigint[]) AS r(lo, hi)
+      CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
+      LEFT JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}
+    ), k AS (
+      SELECT seq, holder_pop, holder_test, CASE
+        WHEN holder_id IS NULL THEN 'create'
+        WHEN holder_test AND holder_pop = ${name} AND holder_seq = seq THEN 'present'
+        WHEN holder_test AND (holder_pop = ${name} OR holder_pop = ANY(${released as string[]}::text[])) THEN 'create'
+        ELSE 'conflict' END AS kind
+      FROM g
+    )
+    SELECT 'range' AS kind, min(seq) AS a, max(seq) AS b, NULL::text AS holder_pop, NULL::boolean AS holder_test, count(*)::bigint AS n
+      FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp FROM k WHERE kind = 'create') x GROUP BY grp
+    UNION ALL
+    (SELECT 'conflict', seq, seq, holder_pop, holder_test, 1 FROM k WHERE kind = 'conflict' ORDER BY seq LIMIT ${CONFLICT_SAMPLE})
+    UNION ALL
+    SELECT 'conflicts', NULL, NULL, NULL, NULL, count(*)::bigint FROM k WHERE kind = 'conflict'`.execute(db);
+
+  const ranges: SeqRange[] = [];
+  const conflicts: Conflict[] = [];
+  let count = 0;
+  let conflictCount = 0;
+  for (const row of rows) {
+    if (row.kind === 'range') {
+      ranges.push([row.a!, row.b!]);
+      count += row.n;
+    } else if (row.kind === 'conflict') {
+      const heldBy: ConflictHolder = !row.holder_test ? 'production' : row.holder_pop ? 'other-population' : 'unmanaged-test-user';
+      conflicts.push({
+        population: name,
+        seq: row.a!,
+        username: `${pattern.prefix}${row.a}${pattern.suffix}`,
+        heldBy,
+        ...(heldBy === 'other-population' ? { holderPopulation: row.holder_pop! } : {}),
+      });
+    } else {
+      conflictCount = row.n;
+    }
+  }
+  ranges.sort((x, y) => x[0] - y[0]);
+  return { ranges, count, conflicts, conflictCount };
+}

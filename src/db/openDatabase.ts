@@ -1,0 +1,69 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import path from 'node:path';
+import { ensureEmbeddedPostgres } from './embeddedPostgres.ts';
+import { migrateToLatest } from './migrations.ts';
+import type { Database } from './schema.ts';
+
+// bigint columns (id, seq, counts) arrive as strings by default; every number we keep
+// fits in 2^53, and exact integers are what the plan reports.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Db = Kysely<Database>;
+
+export interface OpenDatabase {
+  db: Db;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL when set, else the machine's embedded PostgreSQL (started on first use). */
+export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; embedded: boolean }> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false };
+  const server = await ensureEmbeddedPostgres(path.resolve(env.BULK_USERS_DATA_DIR ?? '.data'));
+  return { url: server.url, embedded: true };
+}
+
+const MIGRATION_LOCK = 0x62756c6b01; // arbitrary, fixed: "bulk" + 1
+
+/** Connects, migrates the schema (serialized across processes) and returns a Kysely handle. */
+export async function openDatabase(opts: { url?: string; env?: NodeJS.ProcessEnv; poolSize?: number } = {}): Promise<OpenDatabase> {
+  const resolved = opts.url ? { url: opts.url, embedded: false } : await resolveDatabaseUrl(opts.env);
+  const pool = new pg.Pool({ connectionString: resolved.url, max: opts.poolSize ?? 4, application_name: 'bulk-users' });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await db.connection().execute(async (conn) => {
+      await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+      try {
+        await migrateToLatest(conn);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+      }
+    });
+  } catch (err) {
+    await db.destroy();
+    throw new DatabaseUnavailableError(resolved.url, err);
+  }
+  return { db, url: resolved.url, embedded: resolved.embedded, close: () => db.destroy() };
+}
+
+/** The database could not be reached or prepared; the message names where, without the password. */
+export class DatabaseUnavailableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`cannot use database ${redactUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

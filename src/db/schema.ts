@@ -1,0 +1,57 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The application's `users` table plus the reconciler's columns. Rows with
+ * `is_test_user = false` are production users: read for counts and conflicts, never written.
+ */
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  is_test_user: Generated<boolean>;
+  is_admin: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  population: string | null;
+  seq: string | number | null;
+  content_hash: string | null;
+  expires_at: Date | null;
+  attributes: ColumnType<unknown, string | null, string | null>;
+}
+
+/** One row per population the reconciler has applied: its last applied spec and status. */
+export interface PopulationsTable {
+  name: string;
+  source: 'file' | 'api';
+  spec: ColumnType<unknown, string, string>;
+  spec_hash: string;
+  generation: number;
+  observed_generation: number;
+  username_pattern: string;
+  deletion_policy: 'Delete' | 'Retain';
+  password_hash: string | null;
+  /** Active, Orphaned (spec gone, Retain), Deleting (spec gone, Delete, rows left). */
+  phase: string;
+  status: ColumnType<unknown, string, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ReconcileRunsTable {
+  id: Generated<string>;
+  trigger: string;
+  dry_run: boolean;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+  outcome: string;
+  summary: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+  execution_ms: number | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  bulk_populations: PopulationsTable;
+  bulk_reconcile_runs: ReconcileRunsTable;
+}

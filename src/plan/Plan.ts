@@ -1,0 +1,101 @@
+import type { PopulationSpec } from '../spec/DesiredState.ts';
+
+/** Inclusive range of sequence numbers. */
+export type SeqRange = [from: number, to: number];
+
+/** Who holds a username the population wanted. */
+export type ConflictHolder = 'production' | 'other-population' | 'unmanaged-test-user';
+
+export interface Conflict {
+  population: string;
+  seq: number;
+  username: string;
+  heldBy: ConflictHolder;
+  holderPopulation?: string;
+}
+
+/** A population as the specs want it, with everything resolved that the planner compares. */
+export interface DesiredPopulation {
+  spec: PopulationSpec;
+  source: 'file' | 'api';
+  /** Hash of what every member row carries besides its username (email rule, attributes, password). */
+  contentHash: string;
+  /** Hash of the whole spec; a change bumps the population's generation. */
+  specHash: string;
+  /** How the password compares with what the database holds. */
+  password: 'unchanged' | 'changed' | 'new' | 'unresolved';
+}
+
+/** What the database holds for one population (aggregates, never rows). */
+export interface ObservedPopulation {
+  name: string;
+  /** Has a row in bulk_populations (only those are ever deleted). */
+  known: boolean;
+  source?: 'file' | 'api';
+  phase?: string;
+  usernamePattern?: string;
+  deletionPolicy?: 'Delete' | 'Retain';
+  specHash?: string;
+  /** Managed rows (is_test_user, this population). */
+  total: number;
+  /** Rows whose seq is in the desired range and whose username is the one the pattern gives. */
+  inRange: number;
+  /** Of inRange, rows whose content hash differs from the desired one. */
+  stale: number;
+}
+
+/** Missing members of a population, as ranges, minus usernames held by someone else. */
+export interface CreateGaps {
+  ranges: SeqRange[];
+  count: number;
+  conflicts: Conflict[];
+  conflictCount: number;
+}
+
+export interface Observed {
+  populations: ReadonlyMap<string, ObservedPopulation>;
+  gaps: ReadonlyMap<string, CreateGaps>;
+  productionUsers: number;
+}
+
+export type PopulationAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'noop';
+export type DeleteReason = 'scale-down' | 'spec-removed' | 'replace';
+
+export interface PopulationPlan {
+  name: string;
+  action: PopulationAction;
+  /** Why, in a few words, for humans (e.g. "pattern a_{id} -> b_{id}"). */
+  reasons: string[];
+  create: { count: number; ranges: SeqRange[] };
+  update: { count: number };
+  delete: { count: number; reason?: DeleteReason };
+  conflicts: { count: number; sample: Conflict[] };
+  /** The population record itself changes (spec, phase), even when no user row does. */
+  recordChanges: boolean;
+  desired?: DesiredPopulation;
+  observed?: ObservedPopulation;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  syncUpsert: number;
+  syncDelete: number;
+  conflicts: number;
+}
+
+export interface MassDeleteGuard {
+  refused: boolean;
+  message?: string;
+}
+
+export interface Plan {
+  populations: PopulationPlan[];
+  summary: PlanSummary;
+  productionUsers: number;
+  managedUsers: number;
+  guard: MassDeleteGuard;
+  /** True when applying would write anything (users, targets or population records). */
+  hasChanges: boolean;
+}

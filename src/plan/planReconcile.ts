@@ -1,0 +1,128 @@
+import type {
+  CreateGaps,
+  DesiredPopulation,
+  MassDeleteGuard,
+  Observed,
+  ObservedPopulation,
+  Plan,
+  PlanSummary,
+  PopulationPlan,
+} from './Plan.ts';
+
+export interface PlanOptions {
+  /** Refuse a plan deleting more than this share of managed users (0-100). */
+  maxDeletePercent: number;
+  /** The operator asked for mass deletion explicitly. */
+  allowMassDelete: boolean;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxDeletePercent: 50, allowMassDelete: false };
+
+const NO_GAPS: CreateGaps = { ranges: [], count: 0, conflicts: [], conflictCount: 0 };
+
+function emptyObserved(name: string): ObservedPopulation {
+  return { name, known: false, total: 0, inRange: 0, stale: 0 };
+}
+
+/**
+ * Populations whose every row this plan deletes: usernames they hold are free for the
+ * populations being created, so they are not conflicts. Observation needs this before it
+ * looks for gaps, which is why it is its own step.
+ */
+export function releasedPopulations(desired: readonly DesiredPopulation[], observed: ReadonlyMap<string, ObservedPopulation>): string[] {
+  const wanted = new Set(desired.map((d) => d.spec.name));
+  return [...observed.values()]
+    .filter((o) => o.known && !wanted.has(o.name) && o.source !== 'api' && o.deletionPolicy !== 'Retain')
+    .map((o) => o.name);
+}
+
+/** Pure: the exact differences between what the specs want and what the database holds. */
+export function planReconcile(desired: readonly DesiredPopulation[], observed: Observed, options: PlanOptions = DEFAULT_PLAN_OPTIONS): Plan {
+  const populations: PopulationPlan[] = [];
+  const wanted = new Set<string>();
+
+  for (const d of desired) {
+    wanted.add(d.spec.name);
+    populations.push(planDesired(d, observed.populations.get(d.spec.name) ?? emptyObserved(d.spec.name), observed.gaps.get(d.spec.name) ?? NO_GAPS));
+  }
+  for (const o of [...observed.populations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (wanted.has(o.name)) continue;
+    const p = planRemoved(o);
+    if (p) populations.push(p);
+  }
+
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, syncUpsert: 0, syncDelete: 0, conflicts: 0 };
+  for (const p of populations) {
+    summary.create += p.create.count;
+    summary.update += p.update.count;
+    summary.delete += p.delete.count;
+    summary.conflicts += p.conflicts.count;
+  }
+  const managedUsers = [...observed.populations.values()].filter((o) => o.known).reduce((n, o) => n + o.total, 0);
+  const hasChanges =
+    summary.create + summary.update + summary.delete + summary.syncUpsert + summary.syncDelete > 0 || populations.some((p) => p.recordChanges);
+  return {
+    populations,
+    summary,
+    productionUsers: observed.productionUsers,
+    managedUsers,
+    guard: massDeleteGuard(summary.delete, managedUsers, options),
+    hasChanges,
+  };
+}
+
+function planDesired(d: DesiredPopulation, o: ObservedPopulation, gaps: CreateGaps): PopulationPlan {
+  const reasons: string[] = [];
+  const replace = o.known && o.usernamePattern !== undefined && o.usernamePattern !== d.spec.usernamePattern && o.total > 0;
+  const deleteCount = o.total - o.inRange;
+  if (replace) reasons.push(`usernamePattern "${o.usernamePattern}" -> "${d.spec.usernamePattern}": replace`);
+  else if (deleteCount > 0) reasons.push(`scale down: ${deleteCount} user(s) outside ids ${d.spec.idStart}..${d.spec.idStart + d.spec.count - 1}`);
+  if (o.stale > 0) reasons.push(d.password === 'changed' ? 'password or content changed' : 'content changed (email, attributes or password)');
+  if (gaps.conflictCount > 0) reasons.push(`${gaps.conflictCount} username(s) already taken`);
+  if (d.password === 'unresolved') reasons.push(`password variable ${'fromEnv' in d.spec.password ? d.spec.password.fromEnv : ''} is not set: apply will fail`);
+
+  const recordChanges = !o.known || o.specHash !== d.specHash || o.phase !== 'Active' || o.source !== d.source;
+  const userChanges = gaps.count + o.stale + deleteCount > 0;
+  const action = !o.known && o.total === 0 ? 'create' : replace ? 'replace' : userChanges || recordChanges ? 'update' : 'noop';
+  if (action === 'update' && !userChanges && recordChanges) reasons.push(o.known ? 'spec changed; no user affected' : 'adopt existing rows');
+  return {
+    name: d.spec.name,
+    action,
+    reasons,
+    create: { count: gaps.count, ranges: gaps.ranges },
+    update: { count: o.stale },
+    delete: deleteCount > 0 ? { count: deleteCount, reason: replace ? 'replace' : 'scale-down' } : { count: 0 },
+    conflicts: { count: gaps.conflictCount, sample: gaps.conflicts },
+    recordChanges,
+    desired: d,
+    observed: o,
+  };
+}
+
+function planRemoved(o: ObservedPopulation): PopulationPlan | undefined {
+  // Rows labelled with a population nobody registered, and API-defined populations, are
+  // not this spec set's to delete.
+  if (!o.known || o.source === 'api') return undefined;
+  const base = { name: o.name, create: { count: 0, ranges: [] }, update: { count: 0 }, conflicts: { count: 0, sample: [] }, observed: o };
+  if (o.deletionPolicy === 'Retain') {
+    if (o.phase === 'Orphaned') return undefined;
+    return { ...base, action: 'retain', reasons: ['spec removed; deletionPolicy Retain keeps its users'], delete: { count: 0 }, recordChanges: true };
+  }
+  return { ...base, action: 'delete', reasons: ['spec removed'], delete: { count: o.total, reason: 'spec-removed' }, recordChanges: true };
+}
+
+/** DESIGN §4.6: deleting every managed user, or more than the allowed share, needs an explicit flag. */
+export function massDeleteGuard(deletes: number, managed: number, options: PlanOptions): MassDeleteGuard {
+  if (deletes === 0 || options.allowMassDelete) return { refused: false };
+  if (deletes >= managed) {
+    return { refused: true, message: `refusing to delete all ${managed} managed test user(s); pass --allow-mass-delete if that is intended` };
+  }
+  if (deletes * 100 > options.maxDeletePercent * managed) {
+    const pct = ((deletes * 100) / managed).toFixed(1);
+    return {
+      refused: true,
+      message: `refusing to delete ${deletes} of ${managed} managed test users (${pct}% > maxDeletePercent ${options.maxDeletePercent}%); pass --allow-mass-delete if that is intended`,
+    };
+  }
+  return { refused: false };
+}

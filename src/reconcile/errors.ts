@@ -1,0 +1,32 @@
+/**
+ * An error caused by the operator's input or a refusal by design (not a bug): the CLI
+ * prints its message without a stack trace and exits 1; the API answers 4xx.
+ */
+export class OperatorError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'OperatorError';
+  }
+}
+
+export class MassDeleteRefusedError extends OperatorError {
+  constructor(message: string) {
+    super(message, 'mass_delete_refused');
+  }
+}
+
+export class PasswordUnavailableError extends OperatorError {
+  constructor(missing: { name: string; variable: string }[]) {
+    super(
+      missing.map((m) => `population "${m.name}": password variable ${m.variable} is not set`).join('\n') +
+        '\nset the variable(s) in the environment of the reconciler; nothing was written',
+      'password_unavailable',
+    );
+  }
+}
+
+export class ConfirmationRequiredError extends OperatorError {
+  constructor(deletes: number) {
+    super(`the plan deletes ${deletes} user(s) and there is no terminal to confirm; pass --yes to apply it`, 'confirmation_required');
+  }
+}

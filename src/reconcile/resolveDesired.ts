@@ -1,0 +1,53 @@
+import { hashPassword, verifyPassword } from '../crypto/passwordHash.ts';
+import type { Db } from '../db/openDatabase.ts';
+import { memberContentHash, specHash } from '../plan/contentHash.ts';
+import type { DesiredPopulation } from '../plan/Plan.ts';
+import type { PopulationSpec } from '../spec/DesiredState.ts';
+
+export interface ResolvedDesired {
+  populations: DesiredPopulation[];
+  /** Hash to write for each population whose password could be resolved. */
+  passwordHashes: Map<string, string>;
+  /** Populations whose password variable is not set. */
+  unresolved: { name: string; variable: string }[];
+}
+
+/** The plaintext a spec's password source gives, or undefined when its variable is unset. */
+export function passwordPlaintext(spec: PopulationSpec, env: NodeJS.ProcessEnv): string | undefined {
+  if ('value' in spec.password) return spec.password.value;
+  const v = env[spec.password.fromEnv];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * Turns specs into what the planner compares: content hashes that include the password by
+ * its hash. The stored hash is reused when the plaintext still matches it, so an unchanged
+ * password never looks like a change; scrypt runs at most twice per population.
+ */
+export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], source: 'file' | 'api', env: NodeJS.ProcessEnv): Promise<ResolvedDesired> {
+  const stored = new Map(
+    (await db.selectFrom('bulk_populations').select(['name', 'password_hash']).execute()).map((r) => [r.name, r.password_hash] as const),
+  );
+  const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [] };
+  for (const spec of specs) {
+    const plain = passwordPlaintext(spec, env);
+    const previous = stored.get(spec.name) ?? null;
+    let hash: string;
+    let password: DesiredPopulation['password'];
+    if (plain === undefined) {
+      out.unresolved.push({ name: spec.name, variable: 'fromEnv' in spec.password ? spec.password.fromEnv : '' });
+      // Compare against what is stored so a plan without the variable shows no false updates.
+      hash = previous ?? 'unresolved';
+      password = 'unresolved';
+    } else if (previous && (await verifyPassword(plain, previous))) {
+      hash = previous;
+      password = 'unchanged';
+    } else {
+      hash = await hashPassword(plain);
+      password = previous ? 'changed' : 'new';
+    }
+    if (password !== 'unresolved') out.passwordHashes.set(spec.name, hash);
+    out.populations.push({ spec, source, contentHash: memberContentHash(spec, hash), specHash: specHash(spec), password });
+  }
+  return out;
+}

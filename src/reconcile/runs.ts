@@ -1,0 +1,22 @@
+import type { Db } from '../db/openDatabase.ts';
+import type { PlanSummary } from '../plan/Plan.ts';
+
+export type RunTrigger = 'cli' | 'api' | 'schedule' | 'watch';
+
+/** Opens an audit record of an applying run; the returned function closes it. */
+export async function startRun(db: Db, trigger: RunTrigger): Promise<(outcome: string, summary: PlanSummary | null, error?: string) => Promise<string>> {
+  const started = Date.now();
+  const row = await db
+    .insertInto('bulk_reconcile_runs')
+    .values({ trigger, dry_run: false, outcome: 'running', summary: null, error: null, finished_at: null, execution_ms: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return async (outcome, summary, error) => {
+    await db
+      .updateTable('bulk_reconcile_runs')
+      .set({ outcome, summary: summary ? JSON.stringify(summary) : null, error: error ?? null, finished_at: new Date(), execution_ms: Date.now() - started })
+      .where('id', '=', row.id)
+      .execute();
+    return String(row.id);
+  };
+}

@@ -1,0 +1,44 @@
+import type { UsernamePattern } from './usernamePattern.ts';
+
+export type PasswordSource = { fromEnv: string } | { value: string };
+export type DeletionPolicy = 'Delete' | 'Retain';
+
+/** A validated TestUserPopulation with every default filled in. */
+export interface PopulationSpec {
+  name: string;
+  labels: Record<string, string>;
+  count: number;
+  usernamePattern: string;
+  pattern: UsernamePattern;
+  idStart: number;
+  emailDomain: string;
+  password: PasswordSource;
+  attributes: Record<string, unknown>;
+  batchSize: number;
+  ttl?: string;
+  expiresAt?: string;
+  syncTargets: string[];
+  deletionPolicy: DeletionPolicy;
+  /** Where it was declared, for messages. */
+  origin: { file: string; line: number };
+}
+
+/** A validated SyncTarget with defaults filled in. */
+export interface SyncTargetSpec {
+  name: string;
+  type: 'loadtester' | 'file';
+  url?: string;
+  path?: string;
+  format?: 'artillery-csv' | 'csv' | 'k6-json';
+  timeoutSeconds: number;
+  retry: { attempts: number; delaySeconds: number };
+  concurrency: number;
+  chunkSize: number;
+  origin: { file: string; line: number };
+}
+
+/** Everything the specs ask for, once every document has validated. */
+export interface DesiredState {
+  populations: PopulationSpec[];
+  targets: SyncTargetSpec[];
+}

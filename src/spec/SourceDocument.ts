@@ -1,0 +1,79 @@
+import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { SpecProblem } from './SpecProblem.ts';
+
+export type JsonPath = ReadonlyArray<string | number>;
+
+/**
+ * One YAML document with enough of its source kept to point an error at the exact
+ * line and column of any value or key inside it.
+ */
+export class SourceDocument {
+  constructor(
+    readonly file: string,
+    readonly index: number,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  toJS(): unknown {
+    return this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /** Position of the value at `path`, or of its key when `key` is set; falls back to the nearest ancestor. */
+  locate(path: JsonPath, key = false): { line: number; column: number } {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const offset = this.offsetOf(path.slice(0, depth), key && depth === path.length);
+      if (offset !== undefined) {
+        const pos = this.lines.linePos(offset);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+    return { line: 1, column: 1 };
+  }
+
+  problem(path: JsonPath, message: string, hint?: string, opts: { key?: boolean; severity?: SpecProblem['severity'] } = {}): SpecProblem {
+    const { line, column } = this.locate(path, opts.key);
+    return { severity: opts.severity ?? 'error', file: this.file, line, column, message, ...(hint ? { hint } : {}) };
+  }
+
+  private offsetOf(path: JsonPath, key: boolean): number | undefined {
+    if (path.length === 0) return this.doc.contents?.range?.[0];
+    if (key) {
+      const parent = this.doc.getIn(path.slice(0, -1), true);
+      if (isMap(parent)) {
+        const last = path[path.length - 1];
+        const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === last);
+        const k = pair?.key;
+        if (isScalar(k) && k.range) return k.range[0];
+      }
+      return undefined;
+    }
+    const node = this.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node && typeof node === 'object' && node.range ? node.range[0] : undefined;
+  }
+}
+
+/** Parses every document of a file; YAML syntax errors come back located, never thrown. */
+export function parseSpecText(file: string, text: string): { docs: SourceDocument[]; problems: SpecProblem[] } {
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: SpecProblem[] = [];
+  const docs: SourceDocument[] = [];
+  const all = Array.isArray(parsed) ? parsed : [];
+  all.forEach((doc, index) => {
+    for (const err of doc.errors) {
+      const { line, col: column } = lines.linePos(err.pos[0]);
+      problems.push({
+        severity: 'error',
+        file,
+        line,
+        column,
+        message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+        hint: err.code === 'DUPLICATE_KEY' ? 'each key may appear once per mapping' : 'check indentation and quoting',
+      });
+    }
+    // An empty document (a trailing `---`) is not a spec and not an error.
+    if (doc.errors.length === 0 && doc.contents !== null) docs.push(new SourceDocument(file, index, doc, lines));
+  });
+  return { docs, problems };
+}

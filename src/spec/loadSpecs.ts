@@ -1,0 +1,200 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DesiredState, PopulationSpec, SyncTargetSpec } from './DesiredState.ts';
+import { didYouMean } from './didYouMean.ts';
+import { findPatternOverlap } from './patternOverlap.ts';
+import type { TestUserPopulation, SyncTarget } from './schemaTypes.generated.ts';
+import { validateShape } from './schemaValidator.ts';
+import { parseSpecText, type SourceDocument } from './SourceDocument.ts';
+import { SpecValidationError, type SpecProblem } from './SpecProblem.ts';
+import { isAddressPattern, parseUsernamePattern } from './usernamePattern.ts';
+
+export interface SpecSource {
+  file: string;
+  text: string;
+}
+
+export interface SpecLoadResult {
+  state: DesiredState;
+  /** Errors and warnings, in file order. The state is only usable when there is no error. */
+  problems: SpecProblem[];
+}
+
+const SPEC_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+/** Reads every `.yaml`/`.yml` file under `dir`, sorted so output is stable. */
+export function readSpecSources(dir: string): SpecSource[] {
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch {
+    throw new SpecValidationError([
+      { severity: 'error', file: dir, line: 1, column: 1, message: `spec directory ${dir} does not exist`, hint: 'pass --specs DIR' },
+    ]);
+  }
+  if (stat.isFile()) return [{ file: dir, text: readFileSync(dir, 'utf8') }];
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('.')) walk(full);
+      else if (entry.isFile() && SPEC_EXTENSIONS.has(path.extname(entry.name))) files.push(full);
+    }
+  };
+  walk(dir);
+  return files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+}
+
+/**
+ * Parses and validates every document, then the rules that span documents (unique names,
+ * disjoint username spaces, known sync targets). Pure apart from nothing: no I/O.
+ */
+export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
+  const problems: SpecProblem[] = [];
+  const populations: { spec: PopulationSpec; src: SourceDocument }[] = [];
+  const targets: { spec: SyncTargetSpec; src: SourceDocument }[] = [];
+  const names = new Map<string, SourceDocument>();
+
+  for (const source of sources) {
+    const parsed = parseSpecText(source.file, source.text);
+    problems.push(...parsed.problems);
+    for (const src of parsed.docs) {
+      const value = src.toJS();
+      const shape = validateShape(src, value);
+      if (shape.length > 0) {
+        problems.push(...shape);
+        continue;
+      }
+      const doc = value as TestUserPopulation | SyncTarget;
+      const name = doc.metadata.name;
+      const first = names.get(name);
+      if (first) {
+        const at = first.locate(['metadata', 'name']);
+        problems.push(src.problem(['metadata', 'name'], `duplicate name "${name}"`, `already defined at ${first.file}:${at.line}:${at.column}; names are unique across all specs`));
+        continue;
+      }
+      names.set(name, src);
+      if (doc.kind === 'TestUserPopulation') {
+        const spec = toPopulation(doc, src, problems);
+        if (spec) populations.push({ spec, src });
+      } else {
+        const spec = toTarget(doc, src, problems);
+        if (spec) targets.push({ spec, src });
+      }
+    }
+  }
+
+  checkOverlaps(populations, problems);
+  checkTargetReferences(populations, new Set(targets.map((t) => t.spec.name)), problems);
+
+  return { state: { populations: populations.map((p) => p.spec), targets: targets.map((t) => t.spec) }, problems };
+}
+
+/** Reads and validates a spec directory; throws SpecValidationError listing every error. */
+export function loadSpecs(dir: string): { state: DesiredState; warnings: SpecProblem[] } {
+  const result = buildDesiredState(readSpecSources(dir));
+  if (result.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(result.problems);
+  return { state: result.state, warnings: result.problems };
+}
+
+function toPopulation(doc: TestUserPopulation, src: SourceDocument, problems: SpecProblem[]): PopulationSpec | undefined {
+  const s = doc.spec;
+  const patternCheck = parseUsernamePattern(s.usernamePattern);
+  if (!patternCheck.ok) {
+    problems.push(src.problem(['spec', 'usernamePattern'], patternCheck.message, patternCheck.hint));
+    return undefined;
+  }
+  if (s.ttl !== undefined && s.expiresAt !== undefined) {
+    problems.push(src.problem(['spec', 'expiresAt'], 'spec has both ttl and expiresAt', 'use one of them'));
+    return undefined;
+  }
+  const password = s.password.fromEnv !== undefined ? { fromEnv: s.password.fromEnv } : { value: s.password.value! };
+  if ('value' in password) {
+    problems.push(src.problem(['spec', 'password', 'value'], 'password is written in the spec in plain text', 'specs live in git; prefer password: { fromEnv: VARIABLE }', { severity: 'warning' }));
+  }
+  if (s.emailDomain !== undefined && isAddressPattern(patternCheck.pattern)) {
+    problems.push(src.problem(['spec', 'emailDomain'], 'emailDomain is ignored because usernames are already e-mail addresses', undefined, { severity: 'warning' }));
+  }
+  const idStart = s.idStart ?? 1;
+  if (idStart + s.count - 1 > Number.MAX_SAFE_INTEGER) {
+    problems.push(src.problem(['spec', 'count'], 'idStart + count is too large'));
+    return undefined;
+  }
+  return {
+    name: doc.metadata.name,
+    labels: doc.metadata.labels ?? {},
+    count: s.count,
+    usernamePattern: s.usernamePattern,
+    pattern: patternCheck.pattern,
+    idStart,
+    emailDomain: s.emailDomain ?? 'example.com',
+    password,
+    attributes: s.attributes ?? {},
+    batchSize: s.batchSize ?? 1000,
+    ...(s.ttl !== undefined ? { ttl: s.ttl } : {}),
+    ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+    syncTargets: s.syncTargets ?? [],
+    deletionPolicy: s.deletionPolicy ?? 'Delete',
+    origin: { file: src.file, line: src.locate([]).line },
+  };
+}
+
+function toTarget(doc: SyncTarget, src: SourceDocument, problems: SpecProblem[]): SyncTargetSpec | undefined {
+  const s = doc.spec;
+  if (s.type === 'loadtester' && !s.url) {
+    problems.push(src.problem(['spec'], 'a loadtester target needs a url', 'url: http://localhost:8080'));
+    return undefined;
+  }
+  if (s.type === 'file' && !s.path) {
+    problems.push(src.problem(['spec'], 'a file target needs a path', 'path: out/users.csv'));
+    return undefined;
+  }
+  return {
+    name: doc.metadata.name,
+    type: s.type,
+    ...(s.url !== undefined ? { url: s.url } : {}),
+    ...(s.path !== undefined ? { path: s.path } : {}),
+    ...(s.type === 'file' ? { format: s.format ?? 'csv' } : {}),
+    timeoutSeconds: s.timeoutSeconds ?? 30,
+    retry: { attempts: s.retry?.attempts ?? 3, delaySeconds: s.retry?.delaySeconds ?? 15 },
+    concurrency: s.concurrency ?? 4,
+    chunkSize: s.chunkSize ?? 1000,
+    origin: { file: src.file, line: src.locate([]).line },
+  };
+}
+
+function checkOverlaps(populations: { spec: PopulationSpec; src: SourceDocument }[], problems: SpecProblem[]): void {
+  for (let i = 0; i < populations.length; i++) {
+    for (let j = i + 1; j < populations.length; j++) {
+      const a = populations[i]!;
+      const b = populations[j]!;
+      if (a.spec.count === 0 || b.spec.count === 0) continue;
+      const overlap = findPatternOverlap(
+        { pattern: a.spec.usernamePattern, idStart: a.spec.idStart, count: a.spec.count },
+        { pattern: b.spec.usernamePattern, idStart: b.spec.idStart, count: b.spec.count },
+      );
+      if (overlap) {
+        const at = a.src.locate(['spec', 'usernamePattern']);
+        problems.push(
+          b.src.problem(
+            ['spec', 'usernamePattern'],
+            `populations "${b.spec.name}" and "${a.spec.name}" can both produce username "${overlap.username}" (ids ${overlap.idB} and ${overlap.idA})`,
+            `make the patterns or id ranges disjoint; "${a.spec.name}" is at ${a.src.file}:${at.line}:${at.column}`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function checkTargetReferences(populations: { spec: PopulationSpec; src: SourceDocument }[], known: Set<string>, problems: SpecProblem[]): void {
+  for (const { spec, src } of populations) {
+    spec.syncTargets.forEach((name, i) => {
+      if (known.has(name)) return;
+      const guess = didYouMean(name, [...known]);
+      problems.push(
+        src.problem(['spec', 'syncTargets', i], `unknown sync target "${name}"`, guess ? `did you mean "${guess}"?` : known.size ? `defined targets: ${[...known].join(', ')}` : 'define it with a kind: SyncTarget document'),
+      );
+    });
+  }
+}

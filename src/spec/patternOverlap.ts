@@ -1,0 +1,206 @@
+/**
+ * Exact overlap test between two username populations.
+ *
+ * A population is `prefix + String(id) + suffix` for every id in
+ * `idStart .. idStart + count - 1`. Two populations that can produce the same
+ * username would fight over the same row, so the spec validator needs an exact
+ * answer (a false positive rejects a valid spec, a false negative lets a
+ * collision through) without enumerating ranges that may hold 10^9 ids.
+ */
+
+export interface PatternRange {
+  /** Must contain exactly one `{id}` placeholder. */
+  pattern: string;
+  idStart: number;
+  count: number;
+}
+
+export interface Overlap {
+  username: string;
+  idA: number;
+  idB: number;
+}
+
+const PLACEHOLDER = '{id}';
+
+interface Side {
+  prefix: string;
+  suffix: string;
+  lo: bigint;
+  hi: bigint;
+  minLen: number;
+  maxLen: number;
+}
+
+function prepare(r: PatternRange, label: string): Side | null {
+  const at = r.pattern.indexOf(PLACEHOLDER);
+  if (at < 0 || r.pattern.indexOf(PLACEHOLDER, at + 1) >= 0) {
+    throw new Error(`pattern ${label} must contain exactly one ${PLACEHOLDER}: ${JSON.stringify(r.pattern)}`);
+  }
+  if (!Number.isSafeInteger(r.idStart) || r.idStart < 0) {
+    throw new RangeError(`idStart ${label} must be a non-negative safe integer, got ${r.idStart}`);
+  }
+  if (!Number.isSafeInteger(r.count) || r.count < 0) {
+    throw new RangeError(`count ${label} must be a non-negative safe integer, got ${r.count}`);
+  }
+  if (r.count === 0) return null;
+  // Summed in BigInt: near 2^53 the float sum rounds and would hide an overflowing range.
+  const last = BigInt(r.idStart) + BigInt(r.count) - 1n;
+  // Returned ids are plain numbers, so the whole range has to stay exactly representable.
+  if (last > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`range ${label} ends beyond Number.MAX_SAFE_INTEGER`);
+  }
+  return {
+    prefix: r.pattern.slice(0, at),
+    suffix: r.pattern.slice(at + PLACEHOLDER.length),
+    lo: BigInt(r.idStart),
+    hi: last,
+    minLen: String(r.idStart).length,
+    maxLen: last.toString().length,
+  };
+}
+
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+
+function floorDiv(n: bigint, d: bigint): bigint {
+  // BigInt division truncates toward zero; interval bounds need true floor/ceil for negatives.
+  const q = n / d;
+  return n % d !== 0n && n < 0n ? q - 1n : q;
+}
+
+function ceilDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n > 0n ? q + 1n : q;
+}
+
+/**
+ * One digit string viewed through the shared core: value = x*10^(L+|y|) + core*10^|y| + y.
+ * x/y are the digits that the *other* pattern pins down with literal characters.
+ */
+interface Framed {
+  x: string;
+  y: string;
+  len: number;
+}
+
+/** Narrows [cLo, cHi] to the cores that make this digit string canonical and in range. */
+function constrainCore(
+  f: Framed,
+  coreLen: number,
+  side: Side,
+  cLo: bigint,
+  cHi: bigint,
+): [bigint, bigint] {
+  let lo = cLo;
+  let hi = cHi;
+
+  // Canonical decimal: the id "12" must never be matched by the text "012".
+  if (f.len > 1) {
+    if (f.x.length > 0) {
+      if (f.x[0] === '0') return [1n, 0n];
+    } else if (coreLen > 0) {
+      const minCore = 10n ** BigInt(coreLen - 1);
+      if (lo < minCore) lo = minCore;
+    } else if (f.y[0] === '0') {
+      return [1n, 0n];
+    }
+  }
+
+  const yScale = 10n ** BigInt(f.y.length);
+  const base = (f.x.length > 0 ? BigInt(f.x) * 10n ** BigInt(coreLen + f.y.length) : 0n) + (f.y.length > 0 ? BigInt(f.y) : 0n);
+  // value is strictly increasing in core, so the id range maps to a core interval.
+  const rLo = ceilDiv(side.lo - base, yScale);
+  const rHi = floorDiv(side.hi - base, yScale);
+  if (rLo > lo) lo = rLo;
+  if (rHi < hi) hi = rHi;
+  return [lo, hi];
+}
+
+type Slot = { kind: 'lit'; ch: string } | { kind: 'digit'; index: number };
+
+function slotAt(side: Side, len: number, pos: number): Slot {
+  const p = side.prefix.length;
+  if (pos < p) return { kind: 'lit', ch: side.prefix[pos] as string };
+  if (pos < p + len) return { kind: 'digit', index: pos - p };
+  return { kind: 'lit', ch: side.suffix[pos - p - len] as string };
+}
+
+/**
+ * Tries one concrete pair of id lengths. Fixing both lengths fixes the username
+ * length and therefore every position's origin, which turns the problem into:
+ * literal chars must agree, literals facing an id must be digits, and the
+ * positions where both ids sit form one contiguous free "core".
+ */
+function tryLengths(a: Side, la: number, b: Side, lb: number): Overlap | null {
+  const total = a.prefix.length + la + a.suffix.length;
+  const dA: (string | null)[] = new Array<string | null>(la).fill(null);
+  const dB: (string | null)[] = new Array<string | null>(lb).fill(null);
+  let coreStart = -1;
+  let coreLen = 0;
+
+  for (let pos = 0; pos < total; pos++) {
+    const sa = slotAt(a, la, pos);
+    const sb = slotAt(b, lb, pos);
+    if (sa.kind === 'lit' && sb.kind === 'lit') {
+      if (sa.ch !== sb.ch) return null;
+    } else if (sa.kind === 'lit' && sb.kind === 'digit') {
+      if (!isDigit(sa.ch)) return null;
+      dB[sb.index] = sa.ch;
+    } else if (sa.kind === 'digit' && sb.kind === 'lit') {
+      if (!isDigit(sb.ch)) return null;
+      dA[sa.index] = sb.ch;
+    } else {
+      if (coreStart < 0) coreStart = pos;
+      coreLen++;
+    }
+  }
+
+  const frame = (digits: (string | null)[]): Framed => {
+    const firstFree = digits.indexOf(null);
+    if (firstFree < 0) return { x: digits.join(''), y: '', len: digits.length };
+    return {
+      x: digits.slice(0, firstFree).join(''),
+      y: digits.slice(firstFree + coreLen).join(''),
+      len: digits.length,
+    };
+  };
+  const fA = frame(dA);
+  const fB = frame(dB);
+
+  let cLo = 0n;
+  let cHi = 10n ** BigInt(coreLen) - 1n;
+  [cLo, cHi] = constrainCore(fA, coreLen, a, cLo, cHi);
+  if (cLo > cHi) return null;
+  [cLo, cHi] = constrainCore(fB, coreLen, b, cLo, cHi);
+  if (cLo > cHi) return null;
+
+  const core = coreLen > 0 ? cLo.toString().padStart(coreLen, '0') : '';
+  const idAText = fA.x + core + fA.y;
+  const idBText = fB.x + core + fB.y;
+  return {
+    username: a.prefix + idAText + a.suffix,
+    idA: Number(idAText),
+    idB: Number(idBText),
+  };
+}
+
+/**
+ * Returns a username both populations generate (with the id each side uses for it),
+ * or null when the populations are provably disjoint.
+ *
+ * Cost is O(id digits * username length): id lengths are enumerated, ids never are.
+ */
+export function findPatternOverlap(a: PatternRange, b: PatternRange): Overlap | null {
+  const sa = prepare(a, 'A');
+  const sb = prepare(b, 'B');
+  if (sa === null || sb === null) return null;
+
+  for (let la = sa.minLen; la <= sa.maxLen; la++) {
+    // Equal username lengths leave exactly one candidate length for B's id.
+    const lb = sa.prefix.length + la + sa.suffix.length - sb.prefix.length - sb.suffix.length;
+    if (lb < sb.minLen || lb > sb.maxLen) continue;
+    const hit = tryLengths(sa, la, sb, lb);
+    if (hit !== null) return hit;
+  }
+  return null;
+}

@@ -1,0 +1,131 @@
+/* Generated from schemas/bulk-users.schema.json by npm run gen:types. Do not edit. */
+
+/**
+ * One YAML document of a bulk-users spec file. The kind selects the shape.
+ */
+export type BulkUsersSpecDocument = {
+  apiVersion: "bulk-users/v1";
+  kind: "TestUserPopulation" | "SyncTarget";
+  metadata: Metadata;
+  spec: {
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+};
+
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "Metadata".
+ */
+export interface Metadata {
+  /**
+   * Unique across all specs; a lower-case DNS label (a-z, 0-9, '-', at most 63 characters).
+   */
+  name: string;
+  labels?: {
+    [k: string]: string;
+  };
+  annotations?: {
+    [k: string]: string;
+  };
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "TestUserPopulation".
+ */
+export interface TestUserPopulation {
+  apiVersion: "bulk-users/v1";
+  kind: "TestUserPopulation";
+  metadata: Metadata;
+  spec: PopulationSpec;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "PopulationSpec".
+ */
+export interface PopulationSpec {
+  /**
+   * How many users the population has.
+   */
+  count: number;
+  /**
+   * Username of member n; exactly one {id} placeholder, replaced by idStart + n.
+   */
+  usernamePattern: string;
+  /**
+   * Sequence number of the first member.
+   */
+  idStart?: number;
+  /**
+   * email = username when the username is an address, else username@emailDomain.
+   */
+  emailDomain?: string;
+  password: PasswordSource;
+  /**
+   * Free-form profile fields, stored as JSON.
+   */
+  attributes?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Rows per transaction.
+   */
+  batchSize?: number;
+  /**
+   * Lease length: 30m, 12h, 7d, 2w.
+   */
+  ttl?: string;
+  /**
+   * RFC 3339 instant after which the population expires.
+   */
+  expiresAt?: string;
+  /**
+   * Names of SyncTarget documents that must hold the same users.
+   */
+  syncTargets?: string[];
+  /**
+   * What removing this spec does to its users.
+   */
+  deletionPolicy?: "Delete" | "Retain";
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "PasswordSource".
+ */
+export interface PasswordSource {
+  /**
+   * Name of the environment variable that holds the password.
+   */
+  fromEnv?: string;
+  /**
+   * The password itself (allowed, but warned: specs live in git).
+   */
+  value?: string;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "SyncTarget".
+ */
+export interface SyncTarget {
+  apiVersion: "bulk-users/v1";
+  kind: "SyncTarget";
+  metadata: Metadata;
+  spec: SyncTargetSpec;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "SyncTargetSpec".
+ */
+export interface SyncTargetSpec {
+  type: "loadtester" | "file";
+  url?: string;
+  path?: string;
+  format?: "artillery-csv" | "csv" | "k6-json";
+  timeoutSeconds?: number;
+  retry?: {
+    attempts?: number;
+    delaySeconds?: number;
+  };
+  concurrency?: number;
+  chunkSize?: number;
+}

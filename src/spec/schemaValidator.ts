@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { didYouMean } from './didYouMean.ts';
+import type { JsonPath, SourceDocument } from './SourceDocument.ts';
+import type { SpecProblem } from './SpecProblem.ts';
+
+// ajv-formats ships CommonJS whose default export TypeScript sees one level deep.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+const schemaUrl = new URL('../../schemas/bulk-users.schema.json', import.meta.url);
+export const specSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as {
+  $id: string;
+  definitions: Record<string, unknown>;
+};
+
+export const SPEC_KINDS = ['TestUserPopulation', 'SyncTarget'] as const;
+export type SpecKind = (typeof SPEC_KINDS)[number];
+export const API_VERSION = 'bulk-users/v1';
+
+let validators: Map<SpecKind, ValidateFunction> | undefined;
+
+/** One validator per kind, compiled once from the schema file (the single source of truth for shape). */
+function validatorFor(kind: SpecKind): ValidateFunction {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: false });
+    addFormats(ajv);
+    ajv.addSchema(specSchema);
+    validators = new Map(
+      SPEC_KINDS.map((k) => [k, ajv.getSchema(`${specSchema.$id}#/definitions/${k}`)!] as const),
+    );
+  }
+  return validators.get(kind)!;
+}
+
+/** Checks one document's shape; returns located problems (empty when the document is valid). */
+export function validateShape(src: SourceDocument, value: unknown): SpecProblem[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [src.problem([], 'a spec document must be a mapping with apiVersion, kind, metadata and spec')];
+  }
+  const obj = value as Record<string, unknown>;
+  if (obj.apiVersion !== API_VERSION) {
+    return [
+      src.problem(['apiVersion'], `apiVersion must be ${API_VERSION}` + (obj.apiVersion === undefined ? ' (missing)' : ` (got ${JSON.stringify(obj.apiVersion)})`), `write "apiVersion: ${API_VERSION}"`),
+    ];
+  }
+  if (!SPEC_KINDS.includes(obj.kind as SpecKind)) {
+    const guess = typeof obj.kind === 'string' ? didYouMean(obj.kind, SPEC_KINDS) : undefined;
+    return [
+      src.problem(
+        ['kind'],
+        obj.kind === undefined ? 'kind is missing' : `unknown kind ${JSON.stringify(obj.kind)}`,
+        guess ? `did you mean "${guess}"?` : `one of: ${SPEC_KINDS.join(', ')}`,
+      ),
+    ];
+  }
+  const validate = validatorFor(obj.kind as SpecKind);
+  if (validate(value)) return [];
+  return dedupe(validate.errors ?? []).map((e) => toProblem(src, e));
+}
+
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  // `if/then` wrappers repeat the real error; keep the specific ones.
+  return errors.filter((e) => {
+    if (e.keyword === 'if') return false;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function parsePointer(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+export function displayPath(path: JsonPath): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '') || '(document)';
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function toProblem(src: SourceDocument, e: ErrorObject): SpecProblem {
+  const path = parsePointer(e.instancePath);
+  const where = displayPath(path);
+  const parent = (e.parentSchema ?? {}) as { properties?: Record<string, unknown>; description?: string; minimum?: number; maximum?: number };
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys(parent.properties ?? {});
+      const guess = didYouMean(key, allowed);
+      return src.problem([...path, key], `unknown key "${key}" in ${where}`, guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`, { key: true });
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      return src.problem(path, `${where} is missing required key "${key}"`, requiredHint(key));
+    }
+    case 'type':
+      return src.problem(path, `${where} must be ${article((e.params as { type: string }).type)} (got ${show(e.data)})`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const s = e.parentSchema as { minimum?: number; maximum?: number; exclusiveMinimum?: number };
+      const lo = s.minimum ?? s.exclusiveMinimum;
+      const range = s.maximum !== undefined && lo !== undefined ? `between ${lo} and ${s.maximum}` : e.message;
+      return src.problem(path, `${where} must be ${range} (got ${show(e.data)})`, parent.description);
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
+      return src.problem(path, `${where} must be one of ${allowed.join(', ')} (got ${show(e.data)})`, guess ? `did you mean "${guess}"?` : undefined);
+    }
+    case 'const':
+      return src.problem(path, `${where} must be ${show((e.params as { allowedValue: unknown }).allowedValue)} (got ${show(e.data)})`);
+    case 'pattern':
+      return src.problem(path, `${where} is not valid (got ${show(e.data)})`, parent.description ?? `must match ${(e.params as { pattern: string }).pattern}`);
+    case 'format':
+      return src.problem(path, `${where} must be ${(e.params as { format: string }).format === 'date-time' ? 'an RFC 3339 date-time such as 2026-12-31T00:00:00Z' : `a valid ${(e.params as { format: string }).format}`} (got ${show(e.data)})`);
+    case 'minProperties':
+    case 'maxProperties':
+      return src.problem(path, `${where} must have exactly one of: ${Object.keys(parent.properties ?? {}).join(', ')}`, path.at(-1) === 'password' ? 'password: { fromEnv: LOADTEST_PASSWORD }' : undefined);
+    case 'uniqueItems':
+      return src.problem(path, `${where} lists the same item twice`);
+    case 'minLength':
+      return src.problem(path, `${where} must not be empty`);
+    default:
+      return src.problem(path, `${where} ${e.message ?? 'is not valid'}`);
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function requiredHint(key: string): string | undefined {
+  const hints: Record<string, string> = {
+    usernamePattern: 'for example usernamePattern: "loadtest_{id}@example.com"',
+    password: 'for example password: { fromEnv: LOADTEST_PASSWORD }',
+    count: 'how many users the population has, e.g. count: 1000',
+    name: 'metadata: { name: my-population }',
+  };
+  return hints[key];
+}

@@ -1,0 +1,7 @@
+import type { PopulationSpec } from './DesiredState.ts';
+
+/** The spec as it may be stored or shown: an inline password value is replaced, and where it was read from is dropped. */
+export function storableSpec(spec: PopulationSpec): Omit<PopulationSpec, 'origin'> {
+  const { origin: _origin, ...rest } = spec;
+  return { ...rest, password: 'value' in spec.password ? { value: '[redacted]' } : spec.password };
+}
