@@ -28,12 +28,18 @@ export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): 
 const MIGRATION_LOCK = 0x62756c6b01; // arbitrary, fixed: "bulk" + 1
 
 /** Connects, migrates the schema (serialized across processes) and returns a Kysely handle. */
-export async function openDatabase(opts: { url?: string; env?: NodeJS.ProcessEnv; poolSize?: number } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  opts: { url?: string; env?: NodeJS.ProcessEnv; poolSize?: number; /** Sees every SQL statement (tests prove invariants with it). */ onQuery?: (sql: string, params: readonly unknown[]) => void } = {},
+): Promise<OpenDatabase> {
   const resolved = opts.url ? { url: opts.url, embedded: false } : await resolveDatabaseUrl(opts.env);
   const pool = new pg.Pool({ connectionString: resolved.url, max: opts.poolSize ?? 4, application_name: 'bulk-users' });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const onQuery = opts.onQuery;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery ? { log: (e) => onQuery(e.query.sql, e.query.parameters) } : {}),
+  });
   try {
     await db.connection().execute(async (conn) => {
       await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type OpenDatabase } from '../../src/db/openDatabase.ts';
+
+export interface TestDatabase {
+  url: string;
+  /** A migrated Kysely handle on it. */
+  database: OpenDatabase;
+  /** Plain pg client for assertions in raw SQL. */
+  query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database on the shared test server; dropped by `drop()`. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const admin = inject('adminDatabaseUrl');
+  const name = `bu_test_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const database = await openDatabase({ url });
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return {
+    url,
+    database,
+    async query(text, params) {
+      return (await pool.query(text, params as unknown[])).rows;
+    },
+    async drop() {
+      await database.close();
+      await pool.end();
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Production users as an application would have them: not test users, no population. */
+export async function seedProductionUsers(db: TestDatabase, usernames: string[]): Promise<void> {
+  await db.query(
+    `INSERT INTO users (username, email, password_hash, is_test_user, is_admin, created_at, updated_at)
+     SELECT u, u || '@prod.example', 'app-hash-' || u, false, u LIKE 'admin%', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z'
+     FROM unnest($1::text[]) AS u`,
+    [usernames],
+  );
+}
+
+/** Every production row, in full, for byte-for-byte comparison. */
+export async function productionSnapshot(db: TestDatabase): Promise<string> {
+  const rows = await db.query(`SELECT to_jsonb(u) AS row FROM users u WHERE is_test_user = false ORDER BY id`);
+  return JSON.stringify(rows);
+}
