@@ -63,6 +63,33 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_sync_state': {
+    async up(db: Kysely<any>) {
+      // What each target holds, as far as the reconciler knows: a row is written only
+      // after the target confirmed it, and removed only after the target confirmed the
+      // delete, so it outlives the user row it came from.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_sync_state (
+          target text NOT NULL,
+          username text NOT NULL,
+          population text NOT NULL,
+          content_hash text NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (target, username)
+        )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS bulk_sync_state_population_idx ON bulk_sync_state (target, population)`.execute(db);
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_targets (
+          name text PRIMARY KEY,
+          type text NOT NULL,
+          spec jsonb NOT NULL,
+          last_run_at timestamptz,
+          last_success_at timestamptz,
+          last_error text,
+          status jsonb NOT NULL DEFAULT '{}'::jsonb
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Conflict, ConflictHolder, CreateGaps, ObservedPopulation, SeqRange } from '../plan/Plan.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
+import { digestItem, digestSum } from './digestSql.ts';
 import type { Db } from './openDatabase.ts';
 
 /** The part of a desired population that observation compares against. */
 export interface ObservationTarget {
-  spec: Pick<PopulationSpec, 'name' | 'idStart' | 'count' | 'pattern'>;
+  spec: Pick<PopulationSpec, 'name' | 'idStart' | 'count' | 'pattern' | 'syncTargets'>;
   contentHash: string;
 }
 
@@ -16,6 +17,7 @@ interface AggregateRow {
   stale: number;
   min_seq: number | null;
   max_seq: number | null;
+  digest: string;
 }
 
 export interface PopulationAggregates {
@@ -36,12 +38,14 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
   const prefixes = targets.map((t) => t.spec.pattern.prefix);
   const suffixes = targets.map((t) => t.spec.pattern.suffix);
   const hashes = targets.map((t) => t.contentHash);
+  // Digests cost an md5 per row: only populations that sync anywhere pay for them.
+  const synced = targets.map((t) => t.spec.syncTargets.length > 0);
   const { rows } = await sql<AggregateRow>`
     WITH d AS (
-      SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[])
-        AS d(name, lo, hi, prefix, suffix, hash)
+      SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[], ${synced}::boolean[])
+        AS d(name, lo, hi, prefix, suffix, hash, synced)
     ), m AS (
-      SELECT u.population, u.seq, u.content_hash, d.hash,
+      SELECT u.population, u.seq, u.username, u.content_hash, d.hash, d.synced,
              (u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix) AS member
       FROM users u LEFT JOIN d ON d.name = u.population
       WHERE u.is_test_user = true AND u.population IS NOT NULL
@@ -51,7 +55,8 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
            count(*) FILTER (WHERE member)::bigint AS in_range,
            count(*) FILTER (WHERE member AND content_hash IS DISTINCT FROM hash)::bigint AS stale,
            min(seq) FILTER (WHERE member) AS min_seq,
-           max(seq) FILTER (WHERE member) AS max_seq
+           max(seq) FILTER (WHERE member) AS max_seq,
+           ${digestSum(digestItem(sql`username`, sql`hash`), sql<boolean>`member AND synced`)} AS digest
     FROM m GROUP BY population`.execute(db);
 
   const records = await db.selectFrom('bulk_populations').selectAll().execute();
@@ -69,11 +74,12 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
       total: 0,
       inRange: 0,
       stale: 0,
+      memberDigest: '0',
     });
   }
   for (const row of rows) {
     const base = populations.get(row.name) ?? { name: row.name, known: false };
-    populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale });
+    populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale, memberDigest: row.digest });
     present.set(row.name, row.min_seq === null || row.max_seq === null ? undefined : { min: row.min_seq, max: row.max_seq });
   }
   return { populations, present };

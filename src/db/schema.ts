@@ -50,8 +50,28 @@ export interface ReconcileRunsTable {
   execution_ms: number | null;
 }
 
+export interface SyncStateTable {
+  target: string;
+  username: string;
+  population: string;
+  content_hash: string;
+  updated_at: Generated<Date>;
+}
+
+export interface TargetsTable {
+  name: string;
+  type: string;
+  spec: ColumnType<unknown, string, string>;
+  last_run_at: Date | null;
+  last_success_at: Date | null;
+  last_error: string | null;
+  status: ColumnType<unknown, string | undefined, string>;
+}
+
 export interface Database {
   users: UsersTable;
   bulk_populations: PopulationsTable;
   bulk_reconcile_runs: ReconcileRunsTable;
+  bulk_sync_state: SyncStateTable;
+  bulk_targets: TargetsTable;
 }

@@ -42,6 +42,11 @@ export interface ObservedPopulation {
   inRange: number;
   /** Of inRange, rows whose content hash differs from the desired one. */
   stale: number;
+  /**
+   * Digest of the inRange members as they will be after apply (username + desired content
+   * hash); absent or "0" when the population syncs nowhere. Compared with what targets hold.
+   */
+  memberDigest?: string;
 }
 
 /** Missing members of a population, as ranges, minus usernames held by someone else. */

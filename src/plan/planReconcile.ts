@@ -21,7 +21,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxDeletePercent: 50, allowMa
 const NO_GAPS: CreateGaps = { ranges: [], count: 0, conflicts: [], conflictCount: 0 };
 
 function emptyObserved(name: string): ObservedPopulation {
-  return { name, known: false, total: 0, inRange: 0, stale: 0 };
+  return { name, known: false, total: 0, inRange: 0, stale: 0, memberDigest: '0' };
 }
 
 /**

@@ -203,7 +203,12 @@ describe('embedded PostgreSQL server', () => {
       if (!serverA) throw new Error('depends on the first test');
       expect(await stopEmbeddedPostgres(dirA)).toBe(true);
 
-      const squatter = net.createServer();
+      // Accepts and never answers, like an unrelated service: exercises the ping timeout.
+      const sockets = new Set<net.Socket>();
+      const squatter = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
       await new Promise<void>((resolve, reject) => {
         squatter.once('error', reject);
         squatter.listen(serverA?.port, '127.0.0.1', resolve);
@@ -215,6 +220,8 @@ describe('embedded PostgreSQL server', () => {
         const saved = JSON.parse(await fs.readFile(path.join(dirA, 'server.json'), 'utf8')) as { port: number };
         expect(saved.port).toBe(moved.port);
       } finally {
+        // close() waits for open connections, and unread sockets never notice the client hung up.
+        for (const socket of sockets) socket.destroy();
         await new Promise((resolve) => squatter.close(resolve));
       }
     },

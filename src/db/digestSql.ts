@@ -1,0 +1,28 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * The order-independent digest of docs/load-tester-protocol.md, in SQL, so the reconciler
+ * and the Load Tester compute it the same way without listing records.
+ */
+export function digestItem(username: RawBuilder<unknown>, contentHash: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`('x' || substr(md5(${username} || ':' || ${contentHash}), 1, 16))::bit(64)::bigint::numeric`;
+}
+
+/** Sum of items reduced into [0, 2^64), as text; "0" for the empty set. */
+export function digestSum(item: RawBuilder<string>, filter?: RawBuilder<boolean>): RawBuilder<string> {
+  const sum = filter ? sql`sum(${item}) FILTER (WHERE ${filter})` : sql`sum(${item})`;
+  return sql<string>`((coalesce(${sum}, 0) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)::text`;
+}
+
+/** Bucket of a username among 2^k buckets: the first k bits of md5(username). */
+export function bucketOf(username: RawBuilder<unknown>, buckets: number): RawBuilder<number> {
+  const k = Math.log2(buckets);
+  return sql<number>`((('x' || substr(md5(${username}), 1, 4))::bit(16)::int) >> ${sql.lit(16 - k)})`;
+}
+
+/** Buckets for a population of `count`: about 64 records each, a power of two in [16, 65536]. */
+export function bucketsFor(count: number): number {
+  let b = 16;
+  while (b < 65536 && count / b > 64) b *= 2;
+  return b;
+}

@@ -1,0 +1,73 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Schema holding every Load Tester table, including Kysely's migration bookkeeping. */
+export const LOADTESTER_SCHEMA = 'loadtester';
+
+/**
+ * Serializes Load Tester migrations across processes (two instances starting together on
+ * one database). Distinct from the reconciler's keys ("bulk" + 1 / + 2) so a Load Tester
+ * never waits for a reconcile and vice versa.
+ */
+const MIGRATION_LOCK = 0x62756c6b03; // "bulk" + 3
+
+/**
+ * In code rather than a folder scanned at run time, like src/db/migrations.ts, so the
+ * service behaves the same from a clone, a package or a bundle. Never edit one that has
+ * shipped; add the next.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_credentials': {
+    async up(db: Kysely<any>) {
+      await sql`
+        CREATE TABLE loadtester.credentials (
+          username text PRIMARY KEY,
+          population text NOT NULL,
+          email text,
+          password_enc text NOT NULL,
+          content_hash text NOT NULL,
+          attributes jsonb,
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+      // Serves per-population digests, bucket listings, and exports "ordered by population,
+      // then username". Byte order (COLLATE "C") makes that order the same on every server
+      // whatever its default collation, and lets the export's ORDER BY read the index as is.
+      await sql`
+        CREATE INDEX credentials_population_username_idx
+          ON loadtester.credentials (population COLLATE "C", username COLLATE "C")`.execute(db);
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/**
+ * Creates or updates the `loadtester` schema. Safe to call on every start and from several
+ * processes at once: the whole run happens on one connection holding a session advisory
+ * lock, so a second process waits and then finds nothing left to do.
+ */
+export async function migrateLoadTester(db: Kysely<any>): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      // Kysely would create the schema too, but only inside its own bookkeeping; creating it
+      // explicitly (under the lock, so IF NOT EXISTS cannot race) keeps the intent visible.
+      await sql`CREATE SCHEMA IF NOT EXISTS loadtester`.execute(conn);
+      const migrator = new Migrator({
+        db: conn,
+        provider,
+        migrationTableSchema: LOADTESTER_SCHEMA,
+        migrationTableName: 'loadtester_migrations',
+        migrationLockTableName: 'loadtester_migrations_lock',
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error');
+        throw new Error(
+          `load tester migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}

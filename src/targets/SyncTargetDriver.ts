@@ -1,0 +1,59 @@
+/** One user as a sync target receives it. */
+export interface TargetRecord {
+  username: string;
+  password: string;
+  email: string | null;
+  population: string;
+  content_hash: string;
+  attributes: Record<string, unknown> | null;
+}
+
+export interface SetDigest {
+  count: number;
+  digest: string;
+}
+
+/**
+ * A target that takes changes record by record and can say what it holds without
+ * listing it (the Load Tester). Every call is idempotent, so a retried or repeated call
+ * is harmless.
+ */
+export interface IncrementalTarget {
+  readonly mode: 'incremental';
+  readonly name: string;
+  /** Count and digest per population of everything the target holds. */
+  digests(): Promise<Map<string, SetDigest>>;
+  /** Non-empty buckets of one population. */
+  bucketDigests(population: string, buckets: number): Promise<Map<number, SetDigest>>;
+  listBucket(population: string, buckets: number, bucket: number): Promise<{ username: string; content_hash: string }[]>;
+  upsert(records: TargetRecord[]): Promise<void>;
+  delete(usernames: string[]): Promise<void>;
+}
+
+/**
+ * A target that is rewritten whole when anything changes (a credentials file). Its
+ * fingerprint tells whether it still is what was last written.
+ */
+export interface SnapshotTarget {
+  readonly mode: 'snapshot';
+  readonly name: string;
+  /** Fingerprint of the current content, or null when it does not exist. */
+  fingerprint(): Promise<string | null>;
+  /** Replaces the content atomically; returns the new fingerprint. */
+  write(records: AsyncIterable<TargetRecord>): Promise<string>;
+}
+
+export type SyncTargetDriver = IncrementalTarget | SnapshotTarget;
+
+/** A failure of one target, as the operator should read it. */
+export class TargetError extends Error {
+  constructor(
+    readonly target: string,
+    message: string,
+    /** Worth retrying (timeouts, resets, 5xx, 429) as opposed to a refusal (4xx). */
+    readonly retryable: boolean,
+  ) {
+    super(`target "${target}": ${message}`);
+    this.name = 'TargetError';
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * DESIGN §4.4: reconcile is crash-safe. An apply stopped at any point (an abort between
+ * batches in-process, a real SIGKILL of the CLI) and then run again ends in exactly the
+ * state an uninterrupted run gives.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApplyProgress } from '../../src/apply/applyPlan.ts';
+import { memberContentHash } from '../../src/plan/contentHash.ts';
+import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
+import type { DesiredState } from '../../src/spec/DesiredState.ts';
+import { loadSpecs } from '../../src/spec/loadSpecs.ts';
+import { cli, populationYaml, specDir } from '../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
+const PLAN_OPTIONS = { maxDeletePercent: 50, allowMassDelete: true };
+
+/** `interrupted` gets the aborted runs; `reference` gets the same specs applied without interruption. */
+let interrupted: TestDatabase;
+let reference: TestDatabase;
+
+beforeAll(async () => {
+  [interrupted, reference] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+});
+afterAll(async () => {
+  await Promise.all([interrupted?.drop(), reference?.drop()]);
+});
+beforeEach(async () => {
+  for (const t of [interrupted, reference]) await t.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs RESTART IDENTITY');
+});
+
+function stateOf(dir: string): DesiredState {
+  return loadSpecs(dir).state;
+}
+
+function apply(t: TestDatabase, dir: string): Promise<ReconcileResult> {
+  return reconcile(t.database, { state: stateOf(dir), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+}
+
+/**
+ * Applies the specs of `dir` and aborts the apply once `afterBatches` batches have been
+ * written; the call must reject. Returns the progress events seen.
+ */
+async function applyAndAbort(t: TestDatabase, dir: string, afterBatches: number): Promise<ApplyProgress[]> {
+  const controller = new AbortController();
+  const seen: ApplyProgress[] = [];
+  await expect(
+    reconcile(t.database, {
+      state: stateOf(dir),
+      dryRun: false,
+      env: ENV,
+      planOptions: PLAN_OPTIONS,
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push({ ...p });
+        if (seen.length === afterBatches) controller.abort(new Error('test abort'));
+      },
+    }),
+  ).rejects.toThrow('test abort');
+  expect(seen.length).toBe(afterBatches);
+  return seen;
+}
+
+interface UserRow {
+  population: string;
+  username: string;
+  seq: number;
+  email: string;
+  content_hash: string;
+  attributes: unknown;
+  has_password: boolean;
+  password_current: boolean;
+}
+
+/**
+ * Every managed row, comparable across databases: the content hash embeds the population's
+ * salted password hash, which differs between two databases, so it is replaced by
+ * "current" when it is exactly the hash the population's spec and stored password give.
+ */
+async function managedRows(t: TestDatabase, state: DesiredState): Promise<UserRow[]> {
+  const stored = new Map<string, string>(
+    (await t.query<{ name: string; password_hash: string }>('SELECT name, password_hash FROM bulk_populations')).map((r) => [r.name, r.password_hash]),
+  );
+  const expected = new Map(state.populations.map((s) => [s.name, memberContentHash(s, stored.get(s.name) ?? 'missing')]));
+  const rows = await t.query<UserRow>(
+    `SELECT population, username, seq::int AS seq, email, content_hash, attributes, password_hash IS NOT NULL AS has_password,
+            password_hash IS NOT DISTINCT FROM (SELECT p.password_hash FROM bulk_populations p WHERE p.name = u.population) AS password_current
+     FROM users u WHERE is_test_user ORDER BY population, seq`,
+  );
+  return rows.map((r) => ({ ...r, content_hash: r.content_hash === expected.get(r.population) ? 'current' : r.content_hash }));
+}
+
+/** The population records as an uninterrupted run leaves them (minus timestamps and salted hashes). */
+async function populationRecords(t: TestDatabase): Promise<unknown[]> {
+  return t.query(
+    `SELECT name, generation, observed_generation, phase, username_pattern, deletion_policy, spec_hash,
+            status - 'lastAppliedAt' AS status, password_hash IS NOT NULL AS has_password
+     FROM bulk_populations ORDER BY name`,
+  );
+}
+
+async function count(t: TestDatabase, where = 'true'): Promise<number> {
+  return (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE is_test_user AND ${where}`))[0]!.n;
+}
+
+async function expectNoDuplicates(t: TestDatabase): Promise<void> {
+  const [r] = await t.query<{ rows: number; usernames: number; seqs: number }>(
+    `SELECT count(*)::int AS rows, count(DISTINCT username)::int AS usernames, count(DISTINCT (population, seq))::int AS seqs FROM users WHERE is_test_user`,
+  );
+  expect(r!.usernames).toBe(r!.rows);
+  expect(r!.seqs).toBe(r!.rows);
+}
+
+/** Re-runs the interrupted database to completion and compares it with the reference. */
+async function expectSameAsUninterrupted(dir: string): Promise<void> {
+  const resumed = await apply(interrupted, dir);
+  expect(resumed.outcome).toBe('applied');
+  await apply(reference, dir);
+  const state = stateOf(dir);
+  const [got, want] = await Promise.all([managedRows(interrupted, state), managedRows(reference, state)]);
+  expect(got.length).toBe(want.length);
+  expect(got).toEqual(want);
+  expect(got.every((r) => r.content_hash === 'current' && r.has_password && r.password_current)).toBe(true);
+  await expectNoDuplicates(interrupted);
+  expect(await populationRecords(interrupted)).toEqual(await populationRecords(reference));
+  // Converged: a further run plans nothing.
+  const again = await apply(interrupted, dir);
+  expect(again.outcome).toBe('no-changes');
+}
+
+describe('an apply aborted between batches, then run again (in-process)', () => {
+  it('create: finishes the population with exactly the rows of an uninterrupted run', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-create', { count: 5000, batchSize: 100, attributes: { role: 'customer' } }));
+
+    const seen = await applyAndAbort(interrupted, specs.dir, 5);
+    expect(seen.every((p) => p.step === 'create')).toBe(true);
+    const partial = await count(interrupted);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(5000);
+    expect(partial).toBe(500);
+    await expectNoDuplicates(interrupted);
+    expect((await interrupted.query('SELECT outcome FROM bulk_reconcile_runs')).map((r) => r.outcome)).toEqual(['failed']);
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect((await managedRows(interrupted, stateOf(specs.dir))).map((r) => r.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+  });
+
+  it('scale-down: deletes exactly the remaining surplus', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-down', { count: 5000, batchSize: 100 }));
+    await Promise.all([apply(interrupted, specs.dir), apply(reference, specs.dir)]);
+
+    specs.write('a.yaml', populationYaml('crash-down', { count: 3000, batchSize: 100 }));
+    const seen = await applyAndAbort(interrupted, specs.dir, 4);
+    expect(seen.every((p) => p.step === 'delete')).toBe(true);
+    const partial = await count(interrupted);
+    expect(partial).toBeGreaterThan(3000);
+    expect(partial).toBeLessThan(5000);
+    await expectNoDuplicates(interrupted);
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect(await count(interrupted)).toBe(3000);
+  });
+
+  it('attribute update: updates exactly the rows still stale', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-upd', { count: 5000, batchSize: 100, attributes: { tier: 'free' } }));
+    await Promise.all([apply(interrupted, specs.dir), apply(reference, specs.dir)]);
+
+    specs.write('a.yaml', populationYaml('crash-upd', { count: 5000, batchSize: 100, attributes: { tier: 'gold' }, emailDomain: 'perf.example' }));
+    const seen = await applyAndAbort(interrupted, specs.dir, 3);
+    expect(seen.every((p) => p.step === 'update')).toBe(true);
+    const gold = await count(interrupted, `attributes->>'tier' = 'gold'`);
+    expect(gold).toBeGreaterThan(0);
+    expect(gold).toBeLessThan(5000);
+    expect(await count(interrupted)).toBe(5000);
+
+    const plan = await reconcile(interrupted.database, { state: stateOf(specs.dir), dryRun: true, env: ENV });
+    expect(plan.plan.summary).toMatchObject({ create: 0, delete: 0, update: 5000 - gold });
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect(await count(interrupted, `attributes->>'tier' = 'gold' AND email LIKE '%@perf.example'`)).toBe(5000);
+  });
+
+  it('password rotation: updates the rest to the same new hash', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-pw', { count: 5000, batchSize: 100 }));
+    await Promise.all([apply(interrupted, specs.dir), apply(reference, specs.dir)]);
+
+    specs.write('a.yaml', populationYaml('crash-pw', { count: 5000, batchSize: 100, password: { value: 'rotated-secret' } }));
+    await applyAndAbort(interrupted, specs.dir, 3);
+    const hashes = await interrupted.query('SELECT password_hash, count(*)::int AS n FROM users WHERE is_test_user GROUP BY 1');
+    expect(hashes).toHaveLength(2);
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect(await interrupted.query('SELECT DISTINCT password_hash FROM users WHERE is_test_user')).toHaveLength(1);
+  });
+
+  it('pattern change (replace), aborted while deleting the old users', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-rep', { count: 5000, batchSize: 100, usernamePattern: 'crold_{id}' }));
+    await Promise.all([apply(interrupted, specs.dir), apply(reference, specs.dir)]);
+
+    specs.write('a.yaml', populationYaml('crash-rep', { count: 5000, batchSize: 100, usernamePattern: 'crnew_{id}' }));
+    const seen = await applyAndAbort(interrupted, specs.dir, 3);
+    expect(seen.every((p) => p.step === 'delete')).toBe(true);
+    const old = await count(interrupted, `username LIKE 'crold\\_%'`);
+    expect(old).toBeGreaterThan(0);
+    expect(old).toBeLessThan(5000);
+    expect(await count(interrupted, `username LIKE 'crnew\\_%'`)).toBe(0);
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect(await count(interrupted, `username LIKE 'crold\\_%'`)).toBe(0);
+    expect(await count(interrupted, `username LIKE 'crnew\\_%'`)).toBe(5000);
+  });
+
+  it('pattern change (replace), aborted while creating the new users', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-rep2', { count: 5000, batchSize: 100, usernamePattern: 'cr2old_{id}' }));
+    await Promise.all([apply(interrupted, specs.dir), apply(reference, specs.dir)]);
+
+    specs.write('a.yaml', populationYaml('crash-rep2', { count: 5000, batchSize: 100, usernamePattern: 'cr2new_{id}' }));
+    // 50 delete batches, then 7 create batches.
+    const seen = await applyAndAbort(interrupted, specs.dir, 57);
+    expect(seen.at(-1)!.step).toBe('create');
+    expect(await count(interrupted, `username LIKE 'cr2old\\_%'`)).toBe(0);
+    const created = await count(interrupted, `username LIKE 'cr2new\\_%'`);
+    expect(created).toBeGreaterThan(0);
+    expect(created).toBeLessThan(5000);
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect(await count(interrupted, `username LIKE 'cr2new\\_%'`)).toBe(5000);
+  });
+
+  it('removed spec (deletionPolicy Delete): deletes the rest and drops the population record', async () => {
+    const specs = specDir();
+    specs.write('keep.yaml', populationYaml('crash-keep', { count: 100 }));
+    specs.write('gone.yaml', populationYaml('crash-gone', { count: 5000, batchSize: 100 }));
+    await Promise.all([apply(interrupted, specs.dir), apply(reference, specs.dir)]);
+
+    specs.remove('gone.yaml');
+    const seen = await applyAndAbort(interrupted, specs.dir, 3);
+    expect(seen.every((p) => p.step === 'delete' && p.population === 'crash-gone')).toBe(true);
+    const left = await count(interrupted, `population = 'crash-gone'`);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(5000);
+
+    await expectSameAsUninterrupted(specs.dir);
+    expect(await count(interrupted, `population = 'crash-gone'`)).toBe(0);
+    expect((await interrupted.query('SELECT name FROM bulk_populations ORDER BY name')).map((r) => r.name)).toEqual(['crash-keep']);
+  });
+
+  it('a crash after the last batch, before the population record is finished, is finished by the next run', async () => {
+    // The process can die right after the last batch commits; here the progress callback
+    // throws on the last batch, which stops reconcile at exactly that point.
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('crash-last', { count: 300, batchSize: 100 }));
+    await expect(
+      reconcile(interrupted.database, {
+        state: stateOf(specs.dir),
+        dryRun: false,
+        env: ENV,
+        onProgress: (p) => {
+          if (p.done === p.total) throw new Error('died after the last batch');
+        },
+      }),
+    ).rejects.toThrow('died after the last batch');
+    expect(await count(interrupted)).toBe(300);
+
+    await apply(interrupted, specs.dir);
+    await apply(reference, specs.dir);
+    expect(await managedRows(interrupted, stateOf(specs.dir))).toEqual(await managedRows(reference, stateOf(specs.dir)));
+    // The record must say what an uninterrupted run says: generation observed, actual count known.
+    expect(await populationRecords(interrupted)).toEqual(await populationRecords(reference));
+  });
+});
+
+interface Child {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+function spawnCli(args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/bulk-users.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, exited };
+}
+
+function killQuietly(c: Child | undefined): void {
+  if (c && c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+}
+
+describe('a real SIGKILL of the CLI in the middle of an apply', () => {
+  it(
+    'the next run completes the population: 50,000 rows, seqs 1..50000, no duplicate; the run after is a no-op',
+    async () => {
+      const N = 50_000;
+      const specs = specDir();
+      specs.write('a.yaml', populationYaml('killed', { count: N, batchSize: 500 }));
+      const logDir = mkdtempSync(path.join(tmpdir(), 'bu-logs-'));
+      let victim: Child | undefined;
+      try {
+        victim = spawnCli(['reconcile', '--specs', specs.dir, '--yes'], {
+          DATABASE_URL: interrupted.url,
+          BU_TEST_PASSWORD: ENV.BU_TEST_PASSWORD,
+          BULK_USERS_LOG_DIR: logDir,
+        });
+        const exitedEarly = victim.exited.then(() => true);
+        let rows = 0;
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          rows = await count(interrupted);
+          if (rows > 0 && rows < N) break;
+          if (rows >= N) throw new Error('the child finished before it could be killed; make the population larger');
+          if (await Promise.race([exitedEarly, new Promise<false>((r) => setTimeout(() => r(false), 5))])) {
+            const r = await victim.exited;
+            throw new Error(`the child exited (code ${r.code}) before it could be killed:\n${r.stderr}`);
+          }
+          if (Date.now() > deadline) throw new Error('the child wrote no row within 30 s');
+        }
+        victim.child.kill('SIGKILL');
+        const killed = await victim.exited;
+        expect(killed.signal).toBe('SIGKILL');
+      } finally {
+        killQuietly(victim);
+      }
+
+      const partial = await count(interrupted);
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(N);
+      await expectNoDuplicates(interrupted);
+
+      const second = await cli(['reconcile', '--specs', specs.dir, '--yes', '--output', 'json', '--lock-timeout', '20'], { databaseUrl: interrupted.url, env: ENV });
+      expect(second.stderr).toBe('');
+      expect(second.code).toBe(0);
+      const json = JSON.parse(second.stdout);
+      expect(json.outcome).toBe('applied');
+      expect(json.summary).toMatchObject({ create: N - partial, update: 0, delete: 0, conflicts: 0 });
+
+      const [agg] = await interrupted.query(
+        `SELECT count(*)::int AS n, count(DISTINCT seq)::int AS seqs, count(DISTINCT username)::int AS usernames,
+                min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT content_hash)::int AS hashes,
+                count(DISTINCT password_hash)::int AS passwords,
+                count(*) FILTER (WHERE username <> 'killed_' || seq::text OR email <> username || '@example.com')::int AS wrong
+         FROM users WHERE is_test_user AND population = 'killed'`,
+      );
+      expect(agg).toEqual({ n: N, seqs: N, usernames: N, lo: 1, hi: N, hashes: 1, passwords: 1, wrong: 0 });
+      expect(await count(interrupted)).toBe(N);
+
+      const third = await cli(['reconcile', '--specs', specs.dir, '--yes', '--detailed-exitcode'], { databaseUrl: interrupted.url, env: ENV });
+      expect(third.code).toBe(0);
+      rmSync(logDir, { recursive: true, force: true });
+    },
+    90_000,
+  );
+});
