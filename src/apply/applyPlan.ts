@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { isMember } from '../db/memberSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Plan, PopulationPlan } from '../plan/Plan.ts';
@@ -58,7 +59,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
   for (const p of plan.populations) {
     if (p.delete.count === 0) continue;
     const batchSize = p.desired?.spec.batchSize ?? 1000;
-    const where = p.desired ? notMember(p.desired.spec) : sql<boolean>`true`;
+    const where = p.desired ? sql<boolean>`NOT ${isMember(p.desired.spec)}` : sql<boolean>`true`;
     const n = await keysetLoop(batchSize, checkAbort, async (cursor) => {
       const started = Date.now();
       const { rows } = await sql<{ seq: number }>`
@@ -147,12 +148,6 @@ async function keysetLoop(batchSize: number, checkAbort: () => void, batch: (cur
     if (rows.length < batchSize) return total;
     cursor = rows.reduce((m, r) => Math.max(m, Number(r.seq)), cursor);
   }
-}
-
-/** Rows of the population that are not members of its desired state. */
-function notMember(spec: PopulationSpec): RawBuilder<boolean> {
-  return sql<boolean>`NOT coalesce(seq >= ${spec.idStart} AND seq < ${spec.idStart + spec.count}
-    AND username = ${spec.pattern.prefix} || seq::text || ${spec.pattern.suffix}, false)`;
 }
 
 function emailExpr(spec: PopulationSpec, username: RawBuilder<string>): RawBuilder<string> {

@@ -57,10 +57,34 @@ export interface CreateGaps {
   conflictCount: number;
 }
 
+/** What one sync target holds compared with what it should, per population. */
+export interface ObservedTargetPopulation {
+  population: string;
+  /** The population lists this target (its members belong there). */
+  desired: boolean;
+  /** Orphaned by deletionPolicy Retain: what the target holds is left as it is. */
+  frozen: boolean;
+  /** Existing members the target lacks or holds with another content hash. */
+  unsynced: number;
+  /** Records the target holds that are not (or no longer) members. */
+  extra: number;
+}
+
+export interface ObservedTarget {
+  name: string;
+  type: 'loadtester' | 'file';
+  /** Set when the target could not be asked; its sync is planned from the sync state alone. */
+  unreachable?: string;
+  /** Records found different between the target and the sync state (lost, altered, unknown). */
+  drift: number;
+  populations: ObservedTargetPopulation[];
+}
+
 export interface Observed {
   populations: ReadonlyMap<string, ObservedPopulation>;
   gaps: ReadonlyMap<string, CreateGaps>;
   productionUsers: number;
+  targets?: readonly ObservedTarget[];
 }
 
 export type PopulationAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'noop';
@@ -95,8 +119,19 @@ export interface MassDeleteGuard {
   message?: string;
 }
 
+export interface TargetPlan {
+  name: string;
+  type: 'loadtester' | 'file';
+  upsert: number;
+  delete: number;
+  drift: number;
+  unreachable?: string;
+  populations: { population: string; upsert: number; delete: number }[];
+}
+
 export interface Plan {
   populations: PopulationPlan[];
+  targets: TargetPlan[];
   summary: PlanSummary;
   productionUsers: number;
   managedUsers: number;

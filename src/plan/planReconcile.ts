@@ -4,9 +4,11 @@ import type {
   MassDeleteGuard,
   Observed,
   ObservedPopulation,
+  ObservedTarget,
   Plan,
   PlanSummary,
   PopulationPlan,
+  TargetPlan,
 } from './Plan.ts';
 
 export interface PlanOptions {
@@ -51,6 +53,7 @@ export function planReconcile(desired: readonly DesiredPopulation[], observed: O
     if (p) populations.push(p);
   }
 
+  const targets = (observed.targets ?? []).map((t) => planTarget(t, populations));
   const summary: PlanSummary = { create: 0, update: 0, delete: 0, syncUpsert: 0, syncDelete: 0, conflicts: 0 };
   for (const p of populations) {
     summary.create += p.create.count;
@@ -58,11 +61,20 @@ export function planReconcile(desired: readonly DesiredPopulation[], observed: O
     summary.delete += p.delete.count;
     summary.conflicts += p.conflicts.count;
   }
-  const managedUsers = [...observed.populations.values()].filter((o) => o.known).reduce((n, o) => n + o.total, 0);
+  for (const t of targets) {
+    summary.syncUpsert += t.upsert;
+    summary.syncDelete += t.delete;
+  }
+  // Rows of a population nobody registered count once a spec claims them (they can be
+  // deleted as non-members), so the guard compares deletions with everything deletable.
+  const managedUsers = [...observed.populations.values()].filter((o) => o.known || wanted.has(o.name)).reduce((n, o) => n + o.total, 0);
   const hasChanges =
-    summary.create + summary.update + summary.delete + summary.syncUpsert + summary.syncDelete > 0 || populations.some((p) => p.recordChanges);
+    summary.create + summary.update + summary.delete + summary.syncUpsert + summary.syncDelete > 0 ||
+    populations.some((p) => p.recordChanges) ||
+    targets.some((t) => t.drift > 0);
   return {
     populations,
+    targets,
     summary,
     productionUsers: observed.productionUsers,
     managedUsers,
@@ -109,6 +121,29 @@ function planRemoved(o: ObservedPopulation): PopulationPlan | undefined {
     return { ...base, action: 'retain', reasons: ['spec removed; deletionPolicy Retain keeps its users'], delete: { count: 0 }, recordChanges: true };
   }
   return { ...base, action: 'delete', reasons: ['spec removed'], delete: { count: o.total, reason: 'spec-removed' }, recordChanges: true };
+}
+
+/**
+ * What a target receives: existing members it lacks or holds stale, plus every member the
+ * database is about to create (or rewrite by update); and deletes of what it holds
+ * beyond the members, except for populations retained as orphans.
+ */
+function planTarget(t: ObservedTarget, populations: readonly PopulationPlan[]): TargetPlan {
+  const byName = new Map(populations.map((p) => [p.name, p]));
+  const rows = t.populations.map((o) => {
+    const p = byName.get(o.population);
+    const upsert = o.desired ? o.unsynced + (p?.create.count ?? 0) : 0;
+    return { population: o.population, upsert, delete: o.frozen ? 0 : o.extra };
+  });
+  return {
+    name: t.name,
+    type: t.type,
+    upsert: rows.reduce((n, r) => n + r.upsert, 0),
+    delete: rows.reduce((n, r) => n + r.delete, 0),
+    drift: t.drift,
+    ...(t.unreachable ? { unreachable: t.unreachable } : {}),
+    populations: rows.filter((r) => r.upsert + r.delete > 0),
+  };
 }
 
 /** DESIGN §4.6: deleting every managed user, or more than the allowed share, needs an explicit flag. */

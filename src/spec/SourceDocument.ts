@@ -72,8 +72,10 @@ export function parseSpecText(file: string, text: string): { docs: SourceDocumen
         hint: err.code === 'DUPLICATE_KEY' ? 'each key may appear once per mapping' : 'check indentation and quoting',
       });
     }
-    // An empty document (a trailing `---`) is not a spec and not an error.
-    if (doc.errors.length === 0 && doc.contents !== null) docs.push(new SourceDocument(file, index, doc, lines));
+    // An empty document (a trailing `---`, or one holding only a comment) parses as a null
+    // scalar: it is not a spec and not an error.
+    const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+    if (doc.errors.length === 0 && !empty) docs.push(new SourceDocument(file, index, doc, lines));
   });
   return { docs, problems };
 }

@@ -52,6 +52,7 @@ export function readSpecSources(dir: string): SpecSource[] {
 export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
   const problems: SpecProblem[] = [];
   const populations: { spec: PopulationSpec; src: SourceDocument }[] = [];
+  const references: { names: string[]; src: SourceDocument }[] = [];
   const targets: { spec: SyncTargetSpec; src: SourceDocument }[] = [];
   const names = new Map<string, SourceDocument>();
 
@@ -75,6 +76,7 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
       }
       names.set(name, src);
       if (doc.kind === 'TestUserPopulation') {
+        references.push({ names: doc.spec.syncTargets ?? [], src });
         const spec = toPopulation(doc, src, problems);
         if (spec) populations.push({ spec, src });
       } else {
@@ -85,8 +87,11 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
   }
 
   checkOverlaps(populations, problems);
-  checkTargetReferences(populations, new Set(targets.map((t) => t.spec.name)), problems);
+  checkTargetReferences(references, new Set(targets.map((t) => t.spec.name)), problems);
 
+  // Line order within a file reads like the file; files keep the order they were read in.
+  const fileOrder = new Map(sources.map((s, i) => [s.file, i]));
+  problems.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line || a.column - b.column);
   return { state: { populations: populations.map((p) => p.spec), targets: targets.map((t) => t.spec) }, problems };
 }
 
@@ -97,29 +102,25 @@ export function loadSpecs(dir: string): { state: DesiredState; warnings: SpecPro
   return { state: result.state, warnings: result.problems };
 }
 
+/** Every semantic rule of one population is checked, so one run reports all of its problems. */
 function toPopulation(doc: TestUserPopulation, src: SourceDocument, problems: SpecProblem[]): PopulationSpec | undefined {
   const s = doc.spec;
+  const before = problems.length;
   const patternCheck = parseUsernamePattern(s.usernamePattern);
-  if (!patternCheck.ok) {
-    problems.push(src.problem(['spec', 'usernamePattern'], patternCheck.message, patternCheck.hint));
-    return undefined;
-  }
+  if (!patternCheck.ok) problems.push(src.problem(['spec', 'usernamePattern'], patternCheck.message, patternCheck.hint));
   if (s.ttl !== undefined && s.expiresAt !== undefined) {
     problems.push(src.problem(['spec', 'expiresAt'], 'spec has both ttl and expiresAt', 'use one of them'));
-    return undefined;
   }
+  const idStart = s.idStart ?? 1;
+  if (idStart + s.count - 1 > Number.MAX_SAFE_INTEGER) problems.push(src.problem(['spec', 'count'], 'idStart + count is too large'));
   const password = s.password.fromEnv !== undefined ? { fromEnv: s.password.fromEnv } : { value: s.password.value! };
   if ('value' in password) {
     problems.push(src.problem(['spec', 'password', 'value'], 'password is written in the spec in plain text', 'specs live in git; prefer password: { fromEnv: VARIABLE }', { severity: 'warning' }));
   }
-  if (s.emailDomain !== undefined && isAddressPattern(patternCheck.pattern)) {
+  if (patternCheck.ok && s.emailDomain !== undefined && isAddressPattern(patternCheck.pattern)) {
     problems.push(src.problem(['spec', 'emailDomain'], 'emailDomain is ignored because usernames are already e-mail addresses', undefined, { severity: 'warning' }));
   }
-  const idStart = s.idStart ?? 1;
-  if (idStart + s.count - 1 > Number.MAX_SAFE_INTEGER) {
-    problems.push(src.problem(['spec', 'count'], 'idStart + count is too large'));
-    return undefined;
-  }
+  if (!patternCheck.ok || problems.slice(before).some((p) => p.severity === 'error')) return undefined;
   return {
     name: doc.metadata.name,
     labels: doc.metadata.labels ?? {},
@@ -187,9 +188,9 @@ function checkOverlaps(populations: { spec: PopulationSpec; src: SourceDocument 
   }
 }
 
-function checkTargetReferences(populations: { spec: PopulationSpec; src: SourceDocument }[], known: Set<string>, problems: SpecProblem[]): void {
-  for (const { spec, src } of populations) {
-    spec.syncTargets.forEach((name, i) => {
+function checkTargetReferences(references: { names: string[]; src: SourceDocument }[], known: Set<string>, problems: SpecProblem[]): void {
+  for (const { names, src } of references) {
+    names.forEach((name, i) => {
       if (known.has(name)) return;
       const guess = didYouMean(name, [...known]);
       problems.push(

@@ -399,6 +399,32 @@ describe('many problems at once', () => {
     expect(r.state.targets.map((t) => t.name)).toEqual(['load-tester']);
   });
 
+  it('reports every semantic problem of one population together, in line order', () => {
+    const r = build([
+      'a.yaml',
+      docs(
+        target('load-tester'),
+        pop('one', 'count: 1', 'usernamePattern: "user_${id}"', 'password: { fromEnv: X }', 'ttl: 7d', 'expiresAt: 2026-12-31T00:00:00Z', 'syncTargets: [load-testr]'),
+      ),
+    ]);
+    // target: 1-4, `---` 5, one: 6-15 (usernamePattern 12, expiresAt 15, syncTargets 16)
+    expect(printed(r)).toEqual([
+      'a.yaml:12:20: usernamePattern "user_${id}" uses ${id} (use {id}, without the dollar sign)',
+      'a.yaml:15:14: spec has both ttl and expiresAt (use one of them)',
+      'a.yaml:16:17: unknown sync target "load-testr" (did you mean "load-tester"?)',
+    ]);
+  });
+
+  it('a trailing document marker, or a last document of only a comment, is not a document', () => {
+    const r = build(['a.yaml', `${target('t')}---
+`], ['b.yaml', `${validPop('b')}---
+# more to come
+`]);
+    expect(r.problems).toEqual([]);
+    expect(r.state.targets.map((t) => t.name)).toEqual(['t']);
+    expect(r.state.populations.map((p) => p.name)).toEqual(['b']);
+  });
+
   it('a leading document marker, an explicit end marker, comments and empty files are fine', () => {
     const r = build(['a.yaml', `# test users\n---\n${validPop('a')}...\n`], ['b.yaml', ''], ['c.yaml', '# nothing here yet\n']);
     expect(r.problems).toEqual([]);

@@ -1,0 +1,125 @@
+/**
+ * JSON schemas of every route's input (docs/load-tester-protocol.md). Fastify validates
+ * against them before a handler runs, so handlers only see well-typed input and every
+ * mistake becomes a 400 naming the field (see describeValidationError).
+ *
+ * Unknown fields are rejected rather than ignored: a field the Load Tester dropped would
+ * still be covered by the sender's `content_hash`, and a misspelt query parameter
+ * (`populaton=`) would silently widen a digest or an export.
+ */
+
+/** Most records in one bulk request. */
+export const MAX_BATCH = 10_000;
+export const MAX_USERNAME_LENGTH = 320;
+export const MAX_CONTENT_HASH_LENGTH = 128;
+export const MAX_SLICES = 1024;
+
+/** buckets = 2^k for k = 0..16. */
+export const BUCKET_COUNTS = Array.from({ length: 17 }, (_, k) => 2 ** k);
+
+export const EXPORT_FORMATS = ['artillery-csv', 'csv', 'k6-json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const username = { type: 'string', minLength: 1, maxLength: MAX_USERNAME_LENGTH } as const;
+const population = { type: 'string', minLength: 1 } as const;
+
+export const upsertBody = {
+  type: 'object',
+  required: ['users'],
+  additionalProperties: false,
+  properties: {
+    users: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_BATCH,
+      items: {
+        type: 'object',
+        required: ['username', 'password', 'population', 'content_hash'],
+        additionalProperties: false,
+        properties: {
+          username,
+          password: { type: 'string' },
+          email: { type: ['string', 'null'] },
+          population,
+          content_hash: { type: 'string', minLength: 1, maxLength: MAX_CONTENT_HASH_LENGTH },
+          attributes: { type: ['object', 'null'] },
+        },
+      },
+    },
+  },
+} as const;
+
+export interface UpsertBody {
+  users: CredentialInput[];
+}
+
+/** A record as the reconciler sends it. */
+export interface CredentialInput {
+  username: string;
+  password: string;
+  email?: string | null;
+  population: string;
+  content_hash: string;
+  attributes?: Record<string, unknown> | null;
+}
+
+export const deleteBody = {
+  type: 'object',
+  required: ['usernames'],
+  additionalProperties: false,
+  properties: {
+    usernames: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: username },
+  },
+} as const;
+
+export interface DeleteBody {
+  usernames: string[];
+}
+
+const buckets = { type: 'integer', enum: BUCKET_COUNTS } as const;
+
+export const digestQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { population, buckets },
+} as const;
+
+export interface DigestQuery {
+  population?: string;
+  buckets?: number;
+}
+
+export const bucketQuery = {
+  type: 'object',
+  required: ['population', 'buckets', 'bucket'],
+  additionalProperties: false,
+  properties: { population, buckets, bucket: { type: 'integer', minimum: 0, maximum: 65535 } },
+} as const;
+
+export interface BucketQuery {
+  population: string;
+  buckets: number;
+  bucket: number;
+}
+
+export const exportQuery = {
+  type: 'object',
+  required: ['format'],
+  additionalProperties: false,
+  properties: {
+    format: { type: 'string', enum: EXPORT_FORMATS },
+    population,
+    slice: { type: 'integer', minimum: 0, maximum: MAX_SLICES - 1 },
+    slices: { type: 'integer', minimum: 1, maximum: MAX_SLICES },
+  },
+} as const;
+
+export interface ExportQuery {
+  format: ExportFormat;
+  population?: string;
+  slice?: number;
+  slices?: number;
+}
+
+/** Routes without input still declare an empty query string, so stray parameters are reported. */
+export const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
