@@ -122,18 +122,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }).finally(() => progress.stop());
 
       if (flags.output === 'json') {
-        io.stdout(JSON.stringify({ ...planToJson(result.plan), outcome: result.outcome, applied: result.applied ?? null, executionTime: result.executionTime }, null, 2) + '\n');
-      } else if (result.outcome === 'applied') {
-        const a = result.applied!;
         io.stdout(
-          `\n${style.green('Apply complete!')} ${a.created} created, ${a.updated} updated, ${a.deleted} deleted` +
+          JSON.stringify({ ...planToJson(result.plan), outcome: result.outcome, applied: result.applied ?? null, sync: result.sync, executionTime: result.executionTime }, null, 2) + '\n',
+        );
+      } else if (result.outcome === 'applied' || result.outcome === 'partial') {
+        const a = result.applied!;
+        for (const t of result.sync) {
+          io.stdout(t.error ? `  ${style.red('✗')} target "${t.target}": ${t.error}\n` : `  ${style.green('✓')} target "${t.target}": ${t.upserted} sent, ${t.deleted} deleted\n`);
+        }
+        io.stdout(
+          `\n${result.outcome === 'partial' ? style.yellow('Apply incomplete:') : style.green('Apply complete!')} ${a.created} created, ${a.updated} updated, ${a.deleted} deleted` +
             (a.lateConflicts ? `, ${a.lateConflicts} skipped (username taken during apply)` : '') +
             ` in ${result.executionTime.toFixed(2)}s.\n`,
         );
       } else if (result.outcome === 'cancelled') {
         io.stdout('\nApply cancelled.\n');
       }
-      if (result.outcome === 'cancelled') exitCode = EXIT.error;
+      for (const t of result.sync.filter((t) => t.error)) io.stderr(`Error: ${t.error}; the next run resumes it\n`);
+      if (result.outcome === 'cancelled' || result.outcome === 'partial') exitCode = EXIT.error;
       else exitCode = flags.detailedExitcode && result.plan.hasChanges ? EXIT.changes : EXIT.ok;
     } finally {
       await database.close();

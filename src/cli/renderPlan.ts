@@ -56,6 +56,15 @@ export function renderPlan(plan: Plan, style: Style = plain): string {
     for (const r of p.reasons.filter((r) => r.startsWith('spec changed') || r.startsWith('adopt') || r.includes('not set'))) out.push(`      ${style.yellow('#')} ${r}`);
     out.push('');
   }
+  for (const t of plan.targets) {
+    if (t.upsert + t.delete + t.drift === 0 && !t.unreachable) continue;
+    out.push(`  ${style.yellow('~')} target ${style.bold(`"${t.name}"`)} (${t.type}) will be synced`);
+    if (t.delete > 0) out.push(`      ${style.red('-')} ${t.delete} record(s) to delete`);
+    if (t.upsert > 0) out.push(`      ${style.green('+')} ${t.upsert} record(s) to send  ${t.populations.filter((p) => p.upsert).map((p) => `${p.population}: ${p.upsert}`).join(', ')}`);
+    if (t.drift > 0) out.push(`      ${style.yellow('!')} drift: ${t.drift} record(s) differ from what was last synced; only those are sent again`);
+    if (t.unreachable) out.push(`      ${style.red('!')} unreachable: ${t.unreachable}`);
+    out.push('');
+  }
   const s = plan.summary;
   if (!plan.hasChanges) {
     out.push(style.green('No changes.') + ' The database matches the specs.');
@@ -77,6 +86,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     productionUsers: plan.productionUsers,
     managedUsers: plan.managedUsers,
     guard: plan.guard,
+    targets: plan.targets,
     populations: plan.populations.map((p) => ({
       name: p.name,
       action: p.action,

@@ -1,12 +1,16 @@
 import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyPlan.ts';
+import { applySync, type SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, type PlanOptions } from '../plan/planReconcile.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
+import { createTargetDriver } from '../targets/createTargetDriver.ts';
+import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { ConfirmationRequiredError, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
 import { observeState } from './observeState.ts';
+import { observeSync } from './observeSync.ts';
 import { resolveDesired } from './resolveDesired.ts';
 import { startRun, type RunTrigger } from './runs.ts';
 
@@ -27,51 +31,80 @@ export interface ReconcileOptions {
   signal?: AbortSignal;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Base for relative paths of file targets (default: the working directory). */
+  baseDir?: string;
+  /** Drivers to use instead of building them from the target specs (tests count traffic with them). */
+  drivers?: ReadonlyMap<string, SyncTargetDriver>;
 }
 
 export interface ReconcileResult {
   plan: Plan;
-  outcome: 'planned' | 'no-changes' | 'applied' | 'cancelled';
+  outcome: 'planned' | 'no-changes' | 'applied' | 'partial' | 'cancelled';
   applied?: ApplyResult;
+  sync: SyncResult[];
   runId?: string;
   executionTime: number;
 }
 
+/** Thrown inside the observation transaction of a dry run to undo its drift repair. */
+class RollBack extends Error {}
+
 /**
  * observe -> plan -> apply. Dry runs take no lock and write nothing. Applying runs hold the
  * advisory lock from observation to the last batch, so the plan they apply is the plan
- * they computed.
+ * they computed. Database work always completes before targets are synced; a target that
+ * fails fails alone (outcome "partial") and the next run resumes it.
  */
 export async function reconcile(database: OpenDatabase, opts: ReconcileOptions): Promise<ReconcileResult> {
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
   const env = opts.env ?? process.env;
   const { db } = database;
+  const elapsed = (): number => (Date.now() - started) / 1000;
+  const drivers =
+    opts.drivers ??
+    new Map(
+      opts.state.targets.map((t) => [
+        t.name,
+        createTargetDriver(t, { baseDir: opts.baseDir ?? process.cwd(), onRetry: (err, attempt) => logger.warn({ target: t.name, attempt, err: err.message }, 'target request failed; retrying') }),
+      ]),
+    );
+
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
     const resolved = await resolveDesired(db, opts.state.populations, 'file', env);
     const observed = await observeState(db, resolved.populations);
-    const plan = planReconcile(resolved.populations, observed, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
+    let targets: Awaited<ReturnType<typeof observeSync>> = [];
+    if (opts.state.targets.length > 0) {
+      try {
+        await db.transaction().execute(async (trx) => {
+          targets = await observeSync(trx, opts.state.targets, drivers, resolved.populations, observed.populations, logger);
+          if (opts.dryRun) throw new RollBack();
+        });
+      } catch (err) {
+        if (!(err instanceof RollBack)) throw err;
+      }
+    }
+    const plan = planReconcile(resolved.populations, { ...observed, targets }, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
     opts.onPlan?.(plan);
-    const elapsed = (): number => (Date.now() - started) / 1000;
 
     if (opts.dryRun) {
       logger.info({ summary: plan.summary, dry_run: true, execution_time: elapsed() }, 'reconcile planned');
-      return { plan, outcome: 'planned', executionTime: elapsed() };
+      return { plan, outcome: 'planned', sync: [], executionTime: elapsed() };
     }
     if (!plan.hasChanges) {
       logger.info({ summary: plan.summary, execution_time: elapsed() }, 'reconcile: no changes');
-      return { plan, outcome: 'no-changes', executionTime: elapsed() };
+      return { plan, outcome: 'no-changes', sync: [], executionTime: elapsed() };
     }
 
     const finish = await startRun(db, opts.trigger ?? 'cli');
     try {
       if (plan.guard.refused) throw new MassDeleteRefusedError(plan.guard.message!);
       if (resolved.unresolved.length > 0) throw new PasswordUnavailableError(resolved.unresolved);
-      if (plan.summary.delete > 0 && opts.confirm && !(await opts.confirm(plan))) {
+      if (plan.summary.delete + plan.summary.syncDelete > 0 && opts.confirm && !(await opts.confirm(plan))) {
         const runId = await finish('cancelled', plan.summary);
         logger.warn({ summary: plan.summary, execution_time: elapsed() }, 'reconcile cancelled at confirmation');
-        return { plan, outcome: 'cancelled', runId, executionTime: elapsed() };
+        return { plan, outcome: 'cancelled', sync: [], runId, executionTime: elapsed() };
       }
       const applied = await applyPlan(db, plan, {
         passwordHashes: resolved.passwordHashes,
@@ -79,9 +112,12 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      const runId = await finish('succeeded', plan.summary);
-      logger.info({ run: runId, summary: plan.summary, applied, execution_time: elapsed() }, 'reconcile applied');
-      return { plan, outcome: 'applied', applied, runId, executionTime: elapsed() };
+      const sync = await syncTargets(database, opts, plan, drivers, resolved.plaintexts, logger);
+      const failed = sync.filter((s) => s.error);
+      const outcome = failed.length ? 'partial' : 'applied';
+      const runId = await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, failed.map((f) => f.error).join('; ') || undefined);
+      logger.info({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied');
+      return { plan, outcome, applied, sync, runId, executionTime: elapsed() };
     } catch (err) {
       const outcome = err instanceof MassDeleteRefusedError || err instanceof PasswordUnavailableError || err instanceof ConfirmationRequiredError ? 'refused' : 'failed';
       await finish(outcome, plan.summary, err instanceof Error ? err.message : String(err)).catch(() => {});
@@ -91,4 +127,24 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
   } finally {
     await lock?.release();
   }
+}
+
+/** Targets in parallel, each failing on its own. */
+async function syncTargets(
+  database: OpenDatabase,
+  opts: ReconcileOptions,
+  plan: Plan,
+  drivers: ReadonlyMap<string, SyncTargetDriver>,
+  passwords: ReadonlyMap<string, string>,
+  logger: Logger,
+): Promise<SyncResult[]> {
+  const frozen = plan.populations.filter((p) => p.action === 'retain' || p.observed?.phase === 'Orphaned').map((p) => p.name);
+  const jobs = plan.targets
+    .filter((t) => t.upsert + t.delete + t.drift > 0 || t.unreachable)
+    .map((t) => {
+      const spec = opts.state.targets.find((s) => s.name === t.name)!;
+      const populations = opts.state.populations.filter((p) => p.syncTargets.includes(t.name)).map((p) => p.name);
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { passwords, logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+    });
+  return Promise.all(jobs);
 }

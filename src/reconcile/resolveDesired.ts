@@ -10,6 +10,8 @@ export interface ResolvedDesired {
   passwordHashes: Map<string, string>;
   /** Populations whose password variable is not set. */
   unresolved: { name: string; variable: string }[];
+  /** Plaintext per population that syncs somewhere: targets need it; it is never logged or stored here. */
+  plaintexts: Map<string, string>;
 }
 
 /** The plaintext a spec's password source gives, or undefined when its variable is unset. */
@@ -28,7 +30,7 @@ export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], s
   const stored = new Map(
     (await db.selectFrom('bulk_populations').select(['name', 'password_hash']).execute()).map((r) => [r.name, r.password_hash] as const),
   );
-  const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [] };
+  const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [], plaintexts: new Map() };
   for (const spec of specs) {
     const plain = passwordPlaintext(spec, env);
     const previous = stored.get(spec.name) ?? null;
@@ -47,6 +49,7 @@ export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], s
       password = previous ? 'changed' : 'new';
     }
     if (password !== 'unresolved') out.passwordHashes.set(spec.name, hash);
+    if (plain !== undefined && spec.syncTargets.length > 0) out.plaintexts.set(spec.name, plain);
     out.populations.push({ spec, source, contentHash: memberContentHash(spec, hash), specHash: specHash(spec), password });
   }
   return out;

@@ -1,0 +1,139 @@
+import pLimit from 'p-limit';
+import { markSynced, markUnsynced, nextExtraChunk, nextRowsChunk, nextUnsyncedChunk, replaceSyncStateWithRows, type SyncCandidate } from '../db/syncQueries.ts';
+import type { Db } from '../db/openDatabase.ts';
+import { recordTargetRun } from '../db/targetRecords.ts';
+import type { Logger } from '../log/logger.ts';
+import type { TargetPlan } from '../plan/Plan.ts';
+import type { SyncTargetSpec } from '../spec/DesiredState.ts';
+import type { IncrementalTarget, SnapshotTarget, SyncTargetDriver, TargetRecord } from '../targets/SyncTargetDriver.ts';
+
+export interface SyncJob {
+  spec: SyncTargetSpec;
+  driver: SyncTargetDriver;
+  plan: TargetPlan;
+  /** Populations whose members belong in this target. */
+  populations: string[];
+  /** Populations retained as orphans: their records stay where they are. */
+  frozen: string[];
+}
+
+export interface SyncResult {
+  target: string;
+  upserted: number;
+  deleted: number;
+  error?: string;
+}
+
+/**
+ * Brings one target to the database's state: deletes first (so a username that moved
+ * is never deleted after being sent), then every row it lacks, chunk by chunk, up to
+ * `concurrency` requests at a time. The sync state changes only after the target
+ * confirmed a chunk, so a crash or a failed chunk is simply resumed by the next run.
+ */
+export async function applySync(db: Db, job: SyncJob, opts: { passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal }): Promise<SyncResult> {
+  const started = Date.now();
+  const result: SyncResult = { target: job.spec.name, upserted: 0, deleted: 0 };
+  try {
+    if (job.driver.mode === 'incremental') await syncIncremental(db, job, job.driver, result, opts);
+    else await syncSnapshot(db, job, job.driver, result, opts.passwords);
+    await recordTargetRun(db, job.spec, { status: { inSync: true } });
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err);
+    await recordTargetRun(db, job.spec, { error: result.error, status: { inSync: false } }).catch(() => {});
+  }
+  opts.logger.info({ target: job.spec.name, upserted: result.upserted, deleted: result.deleted, error: result.error, execution_time: (Date.now() - started) / 1000 }, 'target synced');
+  return result;
+}
+
+function toRecord(row: SyncCandidate, passwords: ReadonlyMap<string, string>): TargetRecord {
+  const password = passwords.get(row.population);
+  if (password === undefined) throw new Error(`no password available for population ${row.population}`);
+  return { username: row.username, password, email: row.email, population: row.population, content_hash: row.content_hash, attributes: row.attributes };
+}
+
+async function syncIncremental(
+  db: Db,
+  job: SyncJob,
+  target: IncrementalTarget,
+  result: SyncResult,
+  opts: { passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal },
+): Promise<void> {
+  const { chunkSize, concurrency } = job.spec;
+  const limit = pLimit(concurrency);
+  // The first failure stops new chunks from being queued; chunks in flight finish.
+  let failure: unknown;
+  const inflight = new Set<Promise<void>>();
+  const submit = (work: () => Promise<void>): void => {
+    const p: Promise<void> = limit(async () => {
+      if (failure) return;
+      try {
+        await work();
+      } catch (err) {
+        failure ??= err;
+      }
+    }).finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  const drain = async (): Promise<void> => {
+    await Promise.all(inflight);
+    if (failure) throw failure;
+  };
+  // Keep only a few chunks queued so memory stays flat however large the population.
+  const backpressure = async (): Promise<void> => {
+    while (inflight.size > concurrency * 2) await Promise.race(inflight);
+  };
+
+  let cursor = '';
+  for (;;) {
+    if (failure || opts.signal?.aborted) break;
+    const usernames = await nextExtraChunk(db, job.spec.name, job.populations, job.frozen, cursor, chunkSize);
+    if (usernames.length === 0) break;
+    cursor = usernames[usernames.length - 1]!;
+    submit(async () => {
+      await target.delete(usernames);
+      await markUnsynced(db, job.spec.name, usernames);
+      result.deleted += usernames.length;
+    });
+    await backpressure();
+  }
+  await drain();
+
+  for (const population of job.populations) {
+    if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
+    let seq = -1;
+    for (;;) {
+      if (failure || opts.signal?.aborted) break;
+      const rows = await nextUnsyncedChunk(db, job.spec.name, population, seq, chunkSize);
+      if (rows.length === 0) break;
+      seq = rows[rows.length - 1]!.seq;
+      const records = rows.map((r) => toRecord(r, opts.passwords));
+      submit(async () => {
+        await target.upsert(records);
+        await markSynced(db, job.spec.name, records);
+        result.upserted += records.length;
+      });
+      await backpressure();
+    }
+  }
+  await drain();
+  if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');
+}
+
+async function syncSnapshot(db: Db, job: SyncJob, target: SnapshotTarget, result: SyncResult, passwords: ReadonlyMap<string, string>): Promise<void> {
+  const populations = job.populations;
+  async function* rows(): AsyncGenerator<TargetRecord> {
+    let after = { population: '', seq: -1 };
+    for (;;) {
+      const chunk = await nextRowsChunk(db, populations, after, 5000);
+      if (chunk.length === 0) return;
+      const last = chunk[chunk.length - 1]!;
+      after = { population: last.population, seq: last.seq };
+      for (const r of chunk) yield toRecord(r, passwords);
+    }
+  }
+  const fingerprint = await target.write(rows());
+  await replaceSyncStateWithRows(db, job.spec.name, populations);
+  await recordTargetRun(db, job.spec, { status: { fingerprint } });
+  result.upserted = job.plan.upsert;
+  result.deleted = job.plan.delete;
+}

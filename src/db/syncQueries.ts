@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { SetDigest } from '../targets/SyncTargetDriver.ts';
+import { bucketOf, digestItem, digestSum } from './digestSql.ts';
+import { isMember, type MemberShape } from './memberSql.ts';
+import type { Db } from './openDatabase.ts';
+
+/** Count and digest per population of what the sync state says a target holds. */
+export async function syncAggregates(db: Db, target: string): Promise<Map<string, SetDigest>> {
+  const { rows } = await sql<{ population: string; count: number; digest: string }>`
+    SELECT population, count(*)::bigint AS count, ${digestSum(digestItem(sql`username`, sql`content_hash`))} AS digest
+    FROM bulk_sync_state WHERE target = ${target} GROUP BY population`.execute(db);
+  return new Map(rows.map((r) => [r.population, { count: r.count, digest: r.digest }]));
+}
+
+export async function syncBucketDigests(db: Db, target: string, population: string, buckets: number): Promise<Map<number, SetDigest>> {
+  const { rows } = await sql<{ bucket: number; count: number; digest: string }>`
+    SELECT ${bucketOf(sql`username`, buckets)} AS bucket, count(*)::bigint AS count,
+           ${digestSum(digestItem(sql`username`, sql`content_hash`))} AS digest
+    FROM bulk_sync_state WHERE target = ${target} AND population = ${population} GROUP BY 1`.execute(db);
+  return new Map(rows.map((r) => [r.bucket, { count: r.count, digest: r.digest }]));
+}
+
+/**
+ * Makes the sync state of some buckets say exactly what the target listed for them, and
+ * returns how many records differed (lost, altered or unknown to us). The normal diff
+ * then sends exactly those.
+ */
+export async function replaceSyncBuckets(
+  db: Db,
+  target: string,
+  population: string,
+  buckets: number,
+  bucketList: readonly number[],
+  listed: readonly { username: string; content_hash: string }[],
+): Promise<number> {
+  const usernames = listed.map((r) => r.username);
+  const hashes = listed.map((r) => r.content_hash);
+  const { rows } = await sql<{ n: number }>`
+    WITH old AS (
+      SELECT username, content_hash FROM bulk_sync_state
+      WHERE target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])
+    ), new AS (
+      SELECT * FROM unnest(${usernames}::text[], ${hashes}::text[]) AS n(username, content_hash)
+    )
+    SELECT count(*)::bigint AS n FROM old FULL JOIN new USING (username)
+    WHERE old.content_hash IS DISTINCT FROM new.content_hash`.execute(db);
+  await sql`
+    DELETE FROM bulk_sync_state
+    WHERE target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])`.execute(db);
+  if (listed.length) {
+    await sql`
+      INSERT INTO bulk_sync_state (target, username, population, content_hash)
+      SELECT ${target}, u, ${population}, h FROM unnest(${usernames}::text[], ${hashes}::text[]) AS x(u, h)
+      ON CONFLICT (target, username) DO UPDATE SET population = excluded.population, content_hash = excluded.content_hash, updated_at = now()`.execute(db);
+  }
+  return rows[0]?.n ?? 0;
+}
+
+/** Forgets everything the sync state says about a target (its content can no longer be trusted). */
+export async function clearSyncState(db: Db, target: string): Promise<number> {
+  const res = await sql`DELETE FROM bulk_sync_state WHERE target = ${target}`.execute(db);
+  return Number(res.numAffectedRows ?? 0n);
+}
+
+/** Members of a population the target lacks, or holds with another content hash than `desiredHash`. */
+export async function countUnsynced(db: Db, target: string, population: string, shape: MemberShape, desiredHash: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::bigint AS n FROM users u
+    WHERE u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')}
+      AND NOT EXISTS (
+        SELECT 1 FROM bulk_sync_state s
+        WHERE s.target = ${target} AND s.username = u.username AND s.population = u.population AND s.content_hash = ${desiredHash})`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+/** Records the target holds for a population that are not (or will not stay) its members. */
+export async function countExtra(db: Db, target: string, population: string, shape: MemberShape): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::bigint AS n FROM bulk_sync_state s
+    WHERE s.target = ${target} AND s.population = ${population}
+      AND NOT EXISTS (
+        SELECT 1 FROM users u
+        WHERE u.username = s.username AND u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')})`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+export interface SyncCandidate {
+  seq: number;
+  username: string;
+  email: string | null;
+  population: string;
+  content_hash: string;
+  attributes: Record<string, unknown> | null;
+}
+
+/** Next chunk (in seq order after `cursor`) of a population's rows the target does not hold as they are. */
+export async function nextUnsyncedChunk(db: Db, target: string, population: string, cursor: number, limit: number): Promise<SyncCandidate[]> {
+  const { rows } = await sql<SyncCandidate>`
+    SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
+    WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor}
+      AND NOT EXISTS (
+        SELECT 1 FROM bulk_sync_state s
+        WHERE s.target = ${target} AND s.username = u.username AND s.population = u.population AND s.content_hash = u.content_hash)
+    ORDER BY u.seq LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+/** Next chunk of every row of some populations, for rewriting a snapshot target whole. */
+export async function nextRowsChunk(db: Db, populations: readonly string[], after: { population: string; seq: number }, limit: number): Promise<SyncCandidate[]> {
+  const { rows } = await sql<SyncCandidate>`
+    SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
+    WHERE u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[])
+      AND (u.population, u.seq) > (${after.population}, ${after.seq})
+    ORDER BY u.population, u.seq LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+/**
+ * Next chunk (by username after `cursor`) of records a target holds that belong to none
+ * of `populations` in the database: deleted users, users of populations that no longer
+ * sync there. Records of `frozen` populations are left where they are.
+ */
+export async function nextExtraChunk(db: Db, target: string, populations: readonly string[], frozen: readonly string[], cursor: string, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ username: string }>`
+    SELECT s.username FROM bulk_sync_state s
+    WHERE s.target = ${target} AND s.username > ${cursor} AND s.population <> ALL(${frozen as string[]}::text[])
+      AND NOT EXISTS (
+        SELECT 1 FROM users u
+        WHERE u.username = s.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))
+    ORDER BY s.username LIMIT ${limit}`.execute(db);
+  return rows.map((r) => r.username);
+}
+
+/** Records what the target confirmed it now holds. */
+export async function markSynced(db: Db, target: string, rows: readonly { username: string; population: string; content_hash: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    INSERT INTO bulk_sync_state (target, username, population, content_hash)
+    SELECT ${target}, u, p, h FROM unnest(${rows.map((r) => r.username)}::text[], ${rows.map((r) => r.population)}::text[], ${rows.map((r) => r.content_hash)}::text[]) AS x(u, p, h)
+    ON CONFLICT (target, username) DO UPDATE SET population = excluded.population, content_hash = excluded.content_hash, updated_at = now()`.execute(db);
+}
+
+/** Records that the target confirmed these deletes. */
+export async function markUnsynced(db: Db, target: string, usernames: readonly string[]): Promise<void> {
+  if (usernames.length === 0) return;
+  await sql`DELETE FROM bulk_sync_state WHERE target = ${target} AND username = ANY(${usernames as string[]}::text[])`.execute(db);
+}
+
+/** After a snapshot target was rewritten from these populations, the sync state is exactly their rows. */
+export async function replaceSyncStateWithRows(db: Db, target: string, populations: readonly string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`DELETE FROM bulk_sync_state WHERE target = ${target}`.execute(trx);
+    await sql`
+      INSERT INTO bulk_sync_state (target, username, population, content_hash)
+      SELECT ${target}, username, population, content_hash FROM users
+      WHERE is_test_user = true AND population = ANY(${populations as string[]}::text[])`.execute(trx);
+  });
+}

@@ -1,0 +1,96 @@
+import { bucketsFor } from '../db/digestSql.ts';
+import type { Db } from '../db/openDatabase.ts';
+import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggregates, syncBucketDigests } from '../db/syncQueries.ts';
+import { readTargetStatus } from '../db/targetRecords.ts';
+import type { Logger } from '../log/logger.ts';
+import type { DesiredPopulation, ObservedPopulation, ObservedTarget, ObservedTargetPopulation } from '../plan/Plan.ts';
+import type { SyncTargetSpec } from '../spec/DesiredState.ts';
+import type { IncrementalTarget, SetDigest, SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
+
+const sameSet = (a: SetDigest | undefined, b: SetDigest | undefined): boolean =>
+  (a?.count ?? 0) === (b?.count ?? 0) && (a?.digest ?? '0') === (b?.digest ?? '0');
+
+/**
+ * Per target: first make the sync state true (drift repair: compare digests, then bucket
+ * digests, then list only differing buckets), then count what the target lacks and what
+ * it holds too much. A target in sync costs one digest request and aggregate queries.
+ * `db` is a transaction: a dry run rolls the repair back.
+ */
+export async function observeSync(
+  db: Db,
+  targets: readonly SyncTargetSpec[],
+  drivers: ReadonlyMap<string, SyncTargetDriver>,
+  desired: readonly DesiredPopulation[],
+  populations: ReadonlyMap<string, ObservedPopulation>,
+  logger: Logger,
+): Promise<ObservedTarget[]> {
+  const frozen = new Set(
+    [...populations.values()].filter((o) => o.known && o.deletionPolicy === 'Retain' && !desired.some((d) => d.spec.name === o.name)).map((o) => o.name),
+  );
+  const out: ObservedTarget[] = [];
+  for (const spec of targets) {
+    const driver = drivers.get(spec.name)!;
+    let drift = 0;
+    let unreachable: string | undefined;
+    try {
+      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
+    } catch (err) {
+      unreachable = err instanceof Error ? err.message : String(err);
+      logger.warn({ target: spec.name, err: unreachable }, 'target could not be observed');
+    }
+
+    const held = await syncAggregates(db, spec.name);
+    const rows: ObservedTargetPopulation[] = [];
+    const members = desired.filter((d) => d.spec.syncTargets.includes(spec.name));
+    for (const d of members) {
+      const o = populations.get(d.spec.name);
+      const mine = held.get(d.spec.name);
+      held.delete(d.spec.name);
+      const existing = { count: o?.inRange ?? 0, digest: o?.memberDigest ?? '0' };
+      if (sameSet(existing, mine)) {
+        rows.push({ population: d.spec.name, desired: true, frozen: false, unsynced: 0, extra: 0 });
+        continue;
+      }
+      rows.push({
+        population: d.spec.name,
+        desired: true,
+        frozen: false,
+        unsynced: await countUnsynced(db, spec.name, d.spec.name, d.spec, d.contentHash),
+        extra: mine ? await countExtra(db, spec.name, d.spec.name, d.spec) : 0,
+      });
+    }
+    for (const [population, h] of held) {
+      rows.push({ population, desired: false, frozen: frozen.has(population), unsynced: 0, extra: h.count });
+    }
+    out.push({ name: spec.name, type: spec.type, drift, populations: rows, ...(unreachable ? { unreachable } : {}) });
+  }
+  return out;
+}
+
+async function repairIncremental(db: Db, target: IncrementalTarget, logger: Logger): Promise<number> {
+  const theirs = await target.digests();
+  const ours = await syncAggregates(db, target.name);
+  let drift = 0;
+  for (const population of new Set([...theirs.keys(), ...ours.keys()])) {
+    const t = theirs.get(population);
+    if (sameSet(t, ours.get(population))) continue;
+    const buckets = bucketsFor(Math.max(t?.count ?? 0, ours.get(population)?.count ?? 0));
+    const [theirBuckets, ourBuckets] = await Promise.all([
+      t ? target.bucketDigests(population, buckets) : Promise.resolve(new Map<number, SetDigest>()),
+      syncBucketDigests(db, target.name, population, buckets),
+    ]);
+    const differing = [...new Set([...theirBuckets.keys(), ...ourBuckets.keys()])].filter((b) => !sameSet(theirBuckets.get(b), ourBuckets.get(b)));
+    const listed = (await Promise.all(differing.filter((b) => theirBuckets.has(b)).map((b) => target.listBucket(population, buckets, b)))).flat();
+    const n = await replaceSyncBuckets(db, target.name, population, buckets, differing, listed);
+    drift += n;
+    logger.warn({ target: target.name, population, buckets: differing.length, records: n }, 'target drifted from the sync state');
+  }
+  return drift;
+}
+
+/** A file that is missing or not what was last written is rewritten whole. */
+async function repairSnapshot(db: Db, name: string, fingerprint: string | null): Promise<number> {
+  const status = await readTargetStatus(db, name);
+  if (fingerprint !== null && fingerprint === status.fingerprint) return 0;
+  return clearSyncState(db, name);
+}
