@@ -10,6 +10,7 @@ import { reconcile } from '../reconcile/reconcile.ts';
 import { buildDesiredState, readSpecSources } from '../spec/loadSpecs.ts';
 import { formatProblem, SpecValidationError } from '../spec/SpecProblem.ts';
 import { askYes } from './confirm.ts';
+import { registerLoadTesterCommand } from './loadTesterCommand.ts';
 import { createProgressReporter } from './progressBar.ts';
 import { colors, plain, planToJson, renderPlan } from './renderPlan.ts';
 
@@ -61,7 +62,9 @@ function parseSeconds(v: string): number {
 /** Runs one CLI invocation and returns its exit code; never calls process.exit. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const logger = io.logger ?? createLogger({ stderr: true, file: path.resolve(io.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log') });
+  // Readable warnings on a terminal; without one the log file has them and stderr keeps
+  // only the CLI's own messages.
+  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: path.resolve(io.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log') });
   const style = io.interactive && !io.env.NO_COLOR ? colors : plain;
 
   const program = new Command('bulk-users')
@@ -155,6 +158,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-y, --yes', 'apply without asking, even when the plan deletes users (CI, cron)')
     .option('--lock-timeout <seconds>', 'how long to wait for another reconcile to finish', parseSeconds, 30)
     .action((flags: PlanFlags) => runPlanOrApply(flags, Boolean(flags.dryRun)));
+
+  registerLoadTesterCommand(program, { stdout: io.stdout, env: io.env, logger });
 
   const dbCmd = program.command('db').description('the embedded PostgreSQL (used when DATABASE_URL is not set)');
   dbCmd

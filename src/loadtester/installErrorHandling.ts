@@ -18,7 +18,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     const { status, body } = classify(err);
     if (status >= 500) request.log.error({ err }, body.message);
     else request.log.info({ error: body.error }, body.message);
-    void reply.code(status).send(body);
+    // Explicit type: the export route sets text/csv before its stream starts, and a
+    // stream failing before its first byte ends up here with that header still set.
+    void reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 }
 

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { redactUrl, resolveDatabaseUrl } from '../db/openDatabase.ts';
+import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
+import type { LoadTesterDatabase } from './loadTesterSchema.ts';
+import { migrateLoadTester } from './migrateLoadTester.ts';
+import { decryptPassword, loadSecretKey, SecretKeyError } from './secretBox.ts';
+
+export interface StartLoadTesterOptions {
+  /** Default LOADTESTER_PORT, else 8080; 0 picks a free port (tests). */
+  port?: number;
+  /** Default 127.0.0.1: credentials are served only to this machine unless asked otherwise. */
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger | false;
+}
+
+export interface RunningLoadTester {
+  url: string;
+  port: number;
+  /** Stops accepting requests, lets running ones finish (bounded), then closes the database pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+/** Long exports to a stalled client must not hold a shutdown forever. */
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Runs the Load Tester: picks its database (LOADTESTER_DATABASE_URL, else DATABASE_URL,
+ * else the embedded PostgreSQL), migrates the `loadtester` schema, loads the encryption
+ * key, and listens.
+ */
+export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promise<RunningLoadTester> {
+  const env = opts.env ?? process.env;
+  const port = opts.port ?? portFromEnv(env);
+  const host = opts.host ?? DEFAULT_HOST;
+
+  const url = env.LOADTESTER_DATABASE_URL || (await resolveDatabaseUrl(env)).url;
+  const secretKey = await loadSecretKey(env);
+
+  // Sized for a few concurrent exports (each holds a connection for its whole stream)
+  // next to the reconciler's writes. connectionTimeoutMillis turns "database down" into
+  // a prompt 503 instead of requests that hang.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, application_name: 'bulk-users-loadtester' });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool }) });
+
+  try {
+    try {
+      await migrateLoadTester(db);
+    } catch (err) {
+      throw new Error(`cannot use database ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await assertKeyOpensStoredData(db, secretKey);
+    const app = await buildLoadTesterApp({ db, secretKey, version: await packageVersion(), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
+    try {
+      await app.listen({ port, host });
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+      port: actualPort,
+      close() {
+        closing ??= (async () => {
+          const timer = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+          try {
+            await app.close();
+          } finally {
+            clearTimeout(timer);
+            await db.destroy();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+function portFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.LOADTESTER_PORT;
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`LOADTESTER_PORT must be a port number from 0 to 65535 (got "${raw}")`);
+  return n;
+}
+
+/**
+ * Refuses to start with a key that does not open what is already stored (a new key file
+ * after the old one was lost, a different LOADTESTER_ENCRYPTION_KEY): failing at start is
+ * clearer than accepting writes and failing every export later.
+ */
+async function assertKeyOpensStoredData(db: Kysely<LoadTesterDatabase>, key: Buffer): Promise<void> {
+  const { rows } = await sql<{ username: string; password_enc: string }>`
+    SELECT username, password_enc FROM loadtester.credentials LIMIT 1`.execute(db);
+  const sample = rows[0];
+  if (!sample) return;
+  try {
+    decryptPassword(key, sample.username, sample.password_enc);
+  } catch (err) {
+    throw new SecretKeyError(
+      `the encryption key does not open the credentials already stored in schema loadtester (${err instanceof Error ? err.message : String(err)}); ` +
+        'start with the key they were stored with, or delete them to start over',
+    );
+  }
+}
+
+async function packageVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,274 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log/logger.ts';
+import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
+import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
+import type { SyncTargetSpec } from '../../src/spec/DesiredState.ts';
+import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
+import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
+import { startFaultProxy } from '../support/faultProxy.ts';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+
+const PASSWORD = 'Sync-Plain-Pass-7';
+let db: TestDatabase;
+let ltDb: TestDatabase;
+let lt: RunningLoadTester;
+let outDir: string;
+
+const ltEnv = (): NodeJS.ProcessEnv => ({ LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ltDb = await createTestDatabase();
+  lt = await startLoadTester({ port: 0, env: ltEnv(), logger: false });
+  outDir = mkdtempSync(path.join(tmpdir(), 'bu-sync-out-'));
+});
+afterAll(async () => {
+  await lt?.close();
+  await db?.drop();
+  await ltDb?.drop();
+});
+beforeEach(async () => {
+  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets RESTART IDENTITY');
+  await ltDb.query('TRUNCATE loadtester.credentials');
+});
+
+interface Pop {
+  name: string;
+  count: number;
+  attributes?: Record<string, unknown>;
+  targets?: string[];
+}
+
+function specs(pops: Pop[], targets: { name: string; spec: Record<string, unknown> }[]) {
+  const docs = [
+    ...pops.map((p) =>
+      JSON.stringify({
+        apiVersion: 'bulk-users/v1',
+        kind: 'TestUserPopulation',
+        metadata: { name: p.name },
+        spec: { count: p.count, usernamePattern: `${p.name}_{id}`, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: p.targets ?? [], batchSize: 5000 },
+      }),
+    ),
+    ...targets.map((t) => JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: t.name }, spec: t.spec })),
+  ];
+  const built = buildDesiredState([{ file: 'test.yaml', text: docs.join('\n---\n') }]);
+  expect(built.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  return built.state;
+}
+
+const ltTarget = (url = lt.url, extra: Record<string, unknown> = {}) => ({ name: 'lt', spec: { type: 'loadtester', url, timeoutSeconds: 2, retry: { attempts: 3, delaySeconds: 0.05 }, chunkSize: 500, concurrency: 3, ...extra } });
+
+/** Reconcile with a counting driver for the Load Tester target. */
+async function run(state: ReturnType<typeof specs>, opts: { dryRun?: boolean } = {}): Promise<{ result: ReconcileResult; traffic: LoadTesterTarget['stats'] }> {
+  const ltSpec = state.targets.find((t) => t.type === 'loadtester') as SyncTargetSpec | undefined;
+  const drivers = new Map<string, LoadTesterTarget>();
+  if (ltSpec) drivers.set(ltSpec.name, new LoadTesterTarget(ltSpec));
+  const { FileTarget } = await import('../../src/targets/file/FileTarget.ts');
+  const all = new Map<string, LoadTesterTarget | InstanceType<typeof FileTarget>>(drivers);
+  for (const t of state.targets.filter((t) => t.type === 'file')) all.set(t.name, new FileTarget(t, outDir));
+  const result = await reconcile(db.database, {
+    state,
+    dryRun: opts.dryRun ?? false,
+    env: { SYNC_PW: PASSWORD },
+    logger: silentLogger,
+    planOptions: { maxDeletePercent: 100, allowMassDelete: true },
+    drivers: all,
+  });
+  return { result, traffic: ltSpec ? drivers.get(ltSpec.name)!.stats : { requests: 0, bytesSent: 0, bytesReceived: 0, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 } };
+}
+
+async function ltCount(population?: string): Promise<number> {
+  const rows = await ltDb.query(population ? 'SELECT count(*)::int AS n FROM loadtester.credentials WHERE population = $1' : 'SELECT count(*)::int AS n FROM loadtester.credentials', population ? [population] : []);
+  return rows[0].n;
+}
+
+/** Target content equals the database: same usernames with the same content hash. */
+async function expectTargetEqualsDatabase(populations: string[]): Promise<void> {
+  const inDb = await db.query('SELECT username, content_hash FROM users WHERE is_test_user AND population = ANY($1) ORDER BY username', [populations]);
+  const inLt = await ltDb.query('SELECT username, content_hash FROM loadtester.credentials ORDER BY username');
+  expect(inLt).toEqual(inDb);
+}
+
+describe('sync to the Load Tester', () => {
+  it('full sync, then a no-op run that sends only one digest request', async () => {
+    const state = specs([{ name: 'big', count: 3000, targets: ['lt'] }, { name: 'small', count: 40, targets: ['lt'] }, { name: 'local', count: 5 }], [ltTarget()]);
+    const first = await run(state);
+    expect(first.result.outcome).toBe('applied');
+    expect(first.result.plan.summary).toMatchObject({ create: 3045, syncUpsert: 3040, syncDelete: 0 });
+    expect(first.traffic.recordsUpserted).toBe(3040);
+    expect(await ltCount('big')).toBe(3000);
+    expect(await ltCount('small')).toBe(40);
+    expect(await ltCount('local')).toBe(0);
+    await expectTargetEqualsDatabase(['big', 'small']);
+
+    const second = await run(state);
+    expect(second.result.outcome).toBe('no-changes');
+    expect(second.result.plan.summary).toMatchObject({ create: 0, syncUpsert: 0, syncDelete: 0 });
+    expect(second.traffic).toMatchObject({ requests: 1, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 });
+  });
+
+  it('sends exactly the changed users when 1% change', async () => {
+    const state = specs([{ name: 'stable', count: 2970, targets: ['lt'] }, { name: 'changing', count: 30, attributes: { v: 1 }, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    const changed = specs([{ name: 'stable', count: 2970, targets: ['lt'] }, { name: 'changing', count: 30, attributes: { v: 2 }, targets: ['lt'] }], [ltTarget()]);
+    const { result, traffic } = await run(changed);
+    expect(result.plan.summary).toMatchObject({ update: 30, syncUpsert: 30, syncDelete: 0 });
+    expect(traffic.recordsUpserted).toBe(30);
+    expect(traffic.recordsDeleted).toBe(0);
+    await expectTargetEqualsDatabase(['stable', 'changing']);
+  });
+
+  it('repairs records lost or altered inside the Load Tester by sending only those', async () => {
+    const state = specs([{ name: 'drift', count: 4000, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    await ltDb.query(`DELETE FROM loadtester.credentials WHERE username IN ('drift_7', 'drift_1234', 'drift_3999')`);
+    await ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'tampered' WHERE username = 'drift_50'`);
+
+    const dry = await run(state, { dryRun: true });
+    expect(dry.result.plan.targets[0]).toMatchObject({ name: 'lt', drift: 4, upsert: 4, delete: 0 });
+    expect(await ltCount()).toBe(3997);
+    // The dry run repaired nothing, not even the sync state.
+    expect((await db.query('SELECT count(*)::int AS n FROM bulk_sync_state'))[0].n).toBe(4000);
+
+    const { result, traffic } = await run(state);
+    expect(result.plan.summary).toMatchObject({ create: 0, update: 0, syncUpsert: 4 });
+    expect(traffic.recordsUpserted).toBe(4);
+    // Only differing buckets were listed: far fewer records than the population.
+    expect(traffic.recordsListed).toBeLessThan(400);
+    await expectTargetEqualsDatabase(['drift']);
+    expect((await run(state)).result.outcome).toBe('no-changes');
+  });
+
+  it('deletes from the target what left the database, and an unknown record in the target', async () => {
+    const state = specs([{ name: 'shrink', count: 100, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    await fetch(`${lt.url}/api/users/bulk-upsert`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ users: [{ username: 'stranger', password: 'x', email: null, population: 'shrink', content_hash: 'h' }] }),
+    });
+    const { result, traffic } = await run(specs([{ name: 'shrink', count: 60, targets: ['lt'] }], [ltTarget()]));
+    expect(result.plan.summary).toMatchObject({ delete: 40, syncDelete: 41 });
+    expect(traffic.recordsDeleted).toBe(41);
+    await expectTargetEqualsDatabase(['shrink']);
+  });
+
+  it('keeps its data across a restart', async () => {
+    const state = specs([{ name: 'durable', count: 500, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    await lt.close();
+    lt = await startLoadTester({ port: 0, env: ltEnv(), logger: false });
+    const { result, traffic } = await run(specs([{ name: 'durable', count: 500, targets: ['lt'] }], [ltTarget(lt.url)]));
+    expect(result.outcome).toBe('no-changes');
+    expect(traffic.requests).toBe(1);
+    const exported = await (await fetch(`${lt.url}/api/users/export?format=artillery-csv&population=durable`)).text();
+    const rows = parse(exported) as string[][];
+    expect(rows).toHaveLength(500);
+    expect(rows[0]).toEqual(['durable_1', PASSWORD]);
+  });
+});
+
+describe('faults', () => {
+  it('retries 503s, resets and timeouts, and converges with nothing lost', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const state = specs([{ name: 'flaky', count: 2000, targets: ['lt'] }], [ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 4, delaySeconds: 0.02 } })]);
+      proxy.fail('503', 2);
+      const a = await run(state);
+      expect(a.result.outcome).toBe('applied');
+      proxy.fail('reset', 2);
+      await ltDb.query(`DELETE FROM loadtester.credentials WHERE username LIKE 'flaky_1%'`);
+      const b = await run(state);
+      expect(b.result.outcome).toBe('applied');
+      proxy.fail('delay', 1, 1500);
+      await ltDb.query(`DELETE FROM loadtester.credentials WHERE username LIKE 'flaky_2%'`);
+      const c = await run(state);
+      expect(c.result.outcome).toBe('applied');
+      expect(proxy.counts.faulted).toBe(5);
+      await expectTargetEqualsDatabase(['flaky']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a target that stays down fails alone; database and other targets complete; the next run resumes', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    const file = path.join(outDir, 'down-test.csv');
+    try {
+      const targets = [ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 2, delaySeconds: 0.02 } }), { name: 'csv', spec: { type: 'file', path: file, format: 'csv' } }];
+      await run(specs([{ name: 'down', count: 300, targets: ['lt', 'csv'] }], targets));
+      expect(await ltCount('down')).toBe(300);
+
+      proxy.fail('503');
+      const scaled = specs([{ name: 'down', count: 200, targets: ['lt', 'csv'] }], targets);
+      const failed = await run(scaled);
+      expect(failed.result.outcome).toBe('partial');
+      expect(failed.result.sync.find((s) => s.target === 'lt')?.error).toMatch(/target "lt": .* answered 503/);
+      expect(failed.result.sync.find((s) => s.target === 'csv')?.error).toBeUndefined();
+      expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'down'`))[0].n).toBe(200);
+      expect((parse(readFileSync(file, 'utf8'), { columns: true }) as unknown[]).length).toBe(200);
+      // The deleted users are still in the Load Tester, and the sync state remembers them.
+      expect(await ltCount('down')).toBe(300);
+      expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(300);
+      const status = await db.query(`SELECT last_error FROM bulk_targets WHERE name = 'lt'`);
+      expect(status[0].last_error).toMatch(/503/);
+
+      proxy.fail('none');
+      const resumed = await run(scaled);
+      expect(resumed.result.outcome).toBe('applied');
+      expect(resumed.traffic.recordsDeleted).toBe(100);
+      await expectTargetEqualsDatabase(['down']);
+      expect((await db.query(`SELECT last_error FROM bulk_targets WHERE name = 'lt'`))[0].last_error).toBeNull();
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('file targets', () => {
+  it('writes the formats load-test tools read, atomically, mode 0600, and rewrites only on change', async () => {
+    const targets = ['artillery-csv', 'csv', 'k6-json'].map((format) => ({ name: format.replace('-', ''), spec: { type: 'file', path: `tools/users.${format}`, format } }));
+    const state = specs([{ name: 'tool', count: 25, targets: targets.map((t) => t.name) }], targets);
+    const { result } = await run(state);
+    expect(result.plan.summary.syncUpsert).toBe(75);
+
+    const artillery = readFileSync(path.join(outDir, 'tools/users.artillery-csv'), 'utf8');
+    // Artillery payload: no header, username,password by position.
+    expect(parse(artillery)).toEqual(Array.from({ length: 25 }, (_, i) => [`tool_${i + 1}`, PASSWORD]));
+    const csv = parse(readFileSync(path.join(outDir, 'tools/users.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(csv[0]).toEqual({ username: 'tool_1', password: PASSWORD, email: 'tool_1@example.com', population: 'tool' });
+    const k6 = JSON.parse(readFileSync(path.join(outDir, 'tools/users.k6-json'), 'utf8')) as unknown[];
+    expect(k6).toHaveLength(25);
+    expect(k6[24]).toEqual({ username: 'tool_25', password: PASSWORD, email: 'tool_25@example.com', population: 'tool' });
+    expect(statSync(path.join(outDir, 'tools/users.csv')).mode & 0o777).toBe(0o600);
+
+    const before = statSync(path.join(outDir, 'tools/users.csv')).mtimeMs;
+    expect((await run(state)).result.outcome).toBe('no-changes');
+    expect(statSync(path.join(outDir, 'tools/users.csv')).mtimeMs).toBe(before);
+
+    // A file edited behind our back is rewritten.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(outDir, 'tools/users.csv'), 'username,password\nmallory,x\n');
+    const repaired = await run(state);
+    expect(repaired.result.plan.targets.find((t) => t.name === 'csv')).toMatchObject({ upsert: 25 });
+    expect((parse(readFileSync(path.join(outDir, 'tools/users.csv'), 'utf8'), { columns: true }) as unknown[]).length).toBe(25);
+  });
+});
+
+describe('secrets', () => {
+  it('never stores the plaintext password in the reconciler database or the Load Tester table', async () => {
+    await run(specs([{ name: 'secret', count: 10, targets: ['lt'] }], [ltTarget()]));
+    for (const t of [db, ltDb]) {
+      const tables = await t.query(`SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'loadtester') AND table_type = 'BASE TABLE'`);
+      for (const { table_schema, table_name } of tables) {
+        const dump = await t.query(`SELECT string_agg(to_jsonb(x)::text, '') AS d FROM ${pg.escapeIdentifier(table_schema)}.${pg.escapeIdentifier(table_name)} x`);
+        expect(dump[0].d ?? '').not.toContain(PASSWORD);
+      }
+    }
+  });
+});
