@@ -13,7 +13,8 @@ export function describeValidationError(context: string | undefined, e: FastifyS
   if (e.keyword === 'required' || e.keyword === 'additionalProperties') {
     const prop = String(e.keyword === 'required' ? params.missingProperty : params.additionalProperty);
     const field = name(isQuery, [...segments, prop]);
-    return e.keyword === 'required' ? `${field} is required` : `${field} is not a known field`;
+    if (e.keyword === 'required') return `${field} is required`;
+    return isQuery ? `unknown query parameter "${prop}"` : `${field} is not a known field`;
   }
   const field = name(isQuery, segments);
   switch (e.keyword) {
@@ -23,6 +24,12 @@ export function describeValidationError(context: string | undefined, e: FastifyS
     }
     case 'enum':
       return `${field} must be one of ${(params.allowedValues as unknown[]).map((v) => String(v)).join(', ')}`;
+    case 'pattern': // only used to refuse NUL (routeSchemas NO_NUL)
+      return `${field} must not contain NUL characters`;
+    case 'minItems':
+      return `${field} must have at least ${String(params.limit)} item(s)`;
+    case 'maxItems':
+      return `${field} must have at most ${String(params.limit)} items`;
     default:
       return `${field} ${e.message ?? 'is invalid'}`;
   }

@@ -20,8 +20,10 @@ export const BUCKET_COUNTS = Array.from({ length: 17 }, (_, k) => 2 ** k);
 export const EXPORT_FORMATS = ['artillery-csv', 'csv', 'k6-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const username = { type: 'string', minLength: 1, maxLength: MAX_USERNAME_LENGTH } as const;
-const population = { type: 'string', minLength: 1 } as const;
+/** PostgreSQL text cannot hold NUL; refused here so the error names the field (not a SQL error). */
+const NO_NUL = '^[^\\u0000]*$';
+const username = { type: 'string', minLength: 1, maxLength: MAX_USERNAME_LENGTH, pattern: NO_NUL } as const;
+const population = { type: 'string', minLength: 1, pattern: NO_NUL } as const;
 
 export const upsertBody = {
   type: 'object',
