@@ -71,6 +71,7 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
       usernamePattern: r.username_pattern,
       deletionPolicy: r.deletion_policy,
       specHash: r.spec_hash,
+      settled: r.observed_generation === r.generation,
       total: 0,
       inRange: 0,
       stale: 0,
@@ -109,28 +110,37 @@ const CONFLICT_SAMPLE = 100;
 
 /**
  * Missing members of one population as ranges of seqs, minus usernames already held by
- * someone else (a production user, another population, an unmanaged test row). Rows of
- * `released` populations are about to be deleted by the same plan, so they do not block.
+ * someone else (a production user, another population, an unmanaged test row). A row the
+ * same plan deletes does not block: one of a `released` population (spec removed), or one
+ * that is not a member of its own population's desired state (scaled away, old pattern),
+ * since apply runs every delete before any create.
  */
 export async function observeGaps(
   db: Db,
   target: ObservationTarget,
   search: readonly SeqRange[],
   released: readonly string[],
+  desired: readonly ObservationTarget[],
 ): Promise<CreateGaps> {
   if (search.length === 0) return { ranges: [], count: 0, conflicts: [], conflictCount: 0 };
   const { name, pattern } = target.spec;
   const { rows } = await sql<{ kind: string; a: number | null; b: number | null; holder_pop: string | null; holder_test: boolean | null; n: number }>`
-    WITH g AS (
-      SELECT s AS seq, u.id AS holder_id, u.population AS holder_pop, u.seq AS holder_seq, u.is_test_user AS holder_test
+    WITH d AS (
+      SELECT * FROM unnest(${desired.map((t) => t.spec.name)}::text[], ${desired.map((t) => t.spec.idStart)}::bigint[],
+                           ${desired.map((t) => t.spec.idStart + t.spec.count)}::bigint[], ${desired.map((t) => t.spec.pattern.prefix)}::text[],
+                           ${desired.map((t) => t.spec.pattern.suffix)}::text[]) AS d(name, lo, hi, prefix, suffix)
+    ), g AS (
+      SELECT s AS seq, u.id AS holder_id, u.population AS holder_pop, u.seq AS holder_seq, u.is_test_user AS holder_test,
+             (d.name IS NOT NULL AND NOT coalesce(u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix, false)) AS holder_leaving
       FROM unnest(${search.map((r) => r[0])}::bigint[], ${search.map((r) => r[1])}::bigint[]) AS r(lo, hi)
       CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
       LEFT JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}
+      LEFT JOIN d ON d.name = u.population AND u.is_test_user
     ), k AS (
       SELECT seq, holder_pop, holder_test, CASE
         WHEN holder_id IS NULL THEN 'create'
         WHEN holder_test AND holder_pop = ${name} AND holder_seq = seq THEN 'present'
-        WHEN holder_test AND (holder_pop = ${name} OR holder_pop = ANY(${released as string[]}::text[])) THEN 'create'
+        WHEN holder_test AND (holder_pop = ${name} OR holder_pop = ANY(${released as string[]}::text[]) OR holder_leaving) THEN 'create'
         ELSE 'conflict' END AS kind
       FROM g
     )

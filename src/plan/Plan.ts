@@ -36,6 +36,8 @@ export interface ObservedPopulation {
   usernamePattern?: string;
   deletionPolicy?: 'Delete' | 'Retain';
   specHash?: string;
+  /** The last apply finished the record (observed_generation = generation). */
+  settled?: boolean;
   /** Managed rows (is_test_user, this population). */
   total: number;
   /** Rows whose seq is in the desired range and whose username is the one the pattern gives. */

@@ -93,10 +93,13 @@ function planDesired(d: DesiredPopulation, o: ObservedPopulation, gaps: CreateGa
   if (gaps.conflictCount > 0) reasons.push(`${gaps.conflictCount} username(s) already taken`);
   if (d.password === 'unresolved') reasons.push(`password variable ${'fromEnv' in d.spec.password ? d.spec.password.fromEnv : ''} is not set: apply will fail`);
 
-  const recordChanges = !o.known || o.specHash !== d.specHash || o.phase !== 'Active' || o.source !== d.source;
+  // An unsettled record means an apply died after its last batch: finishing it is a change.
+  const recordChanges = !o.known || o.specHash !== d.specHash || o.phase !== 'Active' || o.source !== d.source || o.settled === false;
   const userChanges = gaps.count + o.stale + deleteCount > 0;
   const action = !o.known && o.total === 0 ? 'create' : replace ? 'replace' : userChanges || recordChanges ? 'update' : 'noop';
-  if (action === 'update' && !userChanges && recordChanges) reasons.push(o.known ? 'spec changed; no user affected' : 'adopt existing rows');
+  if (action === 'update' && !userChanges && recordChanges) {
+    reasons.push(!o.known ? 'adopt existing rows' : o.specHash === d.specHash && o.settled === false ? 'finish the record of an interrupted apply' : 'spec changed; no user affected');
+  }
   return {
     name: d.spec.name,
     action,

@@ -16,7 +16,7 @@ export async function observeState(db: Db, desired: readonly DesiredPopulation[]
     const inRange = o?.inRange ?? 0;
     if (inRange >= d.spec.count) continue;
     const search = candidateRanges(d.spec.idStart, d.spec.idStart + d.spec.count, inRange, present.get(d.spec.name));
-    gaps.set(d.spec.name, await observeGaps(db, d, search, released));
+    gaps.set(d.spec.name, await observeGaps(db, d, search, released, desired));
   }
   return { populations, gaps, productionUsers: await countProductionUsers(db) };
 }
