@@ -15,7 +15,8 @@
  *   .lock          held while initialising / starting / stopping
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -101,7 +102,7 @@ export async function stopEmbeddedPostgres(dataDir = defaultDataDir()): Promise<
     if (!(await isRunning(layout, rt))) return false;
     const res = await run(rt.bins.pgCtl, ['stop', '-m', 'fast', '-w', '-t', PG_CTL_WAIT_SECONDS, '-D', layout.pgDir], {
       ids: rt.ids,
-      cwd: layout.dataDir,
+      cwd: path.dirname(layout.pgDir),
     });
     if (res.code !== 0 && (await isRunning(layout, rt))) {
       throw new Error(
@@ -157,7 +158,7 @@ async function initCluster(layout: Layout, rt: Runtime, previous: Credentials | 
   // and initdb refuses non-empty directories.
   await emptyDir(layout.pgDir);
 
-  const pwFile = path.join(layout.dataDir, `.pwfile-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const pwFile = path.join(path.dirname(layout.pgDir), `.pwfile-${process.pid}-${randomBytes(4).toString('hex')}`);
   await fs.writeFile(pwFile, `${creds.password}\n`, { mode: 0o600 });
   try {
     if (rt.ids) await fs.chown(pwFile, rt.ids.uid, rt.ids.gid);
@@ -171,7 +172,7 @@ async function initCluster(layout: Layout, rt: Runtime, previous: Credentials | 
         '--encoding=UTF8',
         '--locale=C',
       ],
-      { ids: rt.ids, cwd: layout.dataDir },
+      { ids: rt.ids, cwd: path.dirname(layout.pgDir) },
     );
     if (res.code !== 0) {
       throw new Error(`initdb failed for ${layout.pgDir} (exit code ${res.code}):\n${tail(res.output)}`);
@@ -200,7 +201,7 @@ async function startCluster(layout: Layout, rt: Runtime, creds: Credentials): Pr
     // detached: the server must not share our process group (Ctrl-C, CI job
     // teardown of the CLI). pg_ctl points the postmaster's stdio at the log
     // file, so our pipes to pg_ctl close when pg_ctl exits.
-    { ids: rt.ids, cwd: layout.dataDir, detached: true },
+    { ids: rt.ids, cwd: path.dirname(layout.pgDir), detached: true },
   );
   if (res.code !== 0) {
     throw new Error(
@@ -228,7 +229,7 @@ async function ensureDatabase(creds: Credentials): Promise<void> {
 
 async function isRunning(layout: Layout, rt: Runtime): Promise<boolean> {
   // Exit 0 = running, 3 = not running, 4 = no usable data directory.
-  const res = await run(rt.bins.pgCtl, ['status', '-D', layout.pgDir], { ids: rt.ids, cwd: layout.dataDir });
+  const res = await run(rt.bins.pgCtl, ['status', '-D', layout.pgDir], { ids: rt.ids, cwd: path.dirname(layout.pgDir) });
   return res.code === 0;
 }
 
@@ -410,9 +411,10 @@ async function prepareDataDir(layout: Layout, ids: Ids | undefined): Promise<voi
   await fs.appendFile(layout.logFile, '');
   await fs.chown(layout.logFile, ids.uid, ids.gid);
 
+  const reachable = async (p: string) => (await run('test', ['-d', p, '-a', '-w', p, '-a', '-x', p], { ids, cwd: '/' })).code === 0;
+  if (!(await reachable(layout.pgDir)) && fresh) await relocate(layout, ids);
   const p = layout.pgDir;
-  const res = await run('test', ['-d', p, '-a', '-w', p, '-a', '-x', p], { ids, cwd: '/' });
-  if (res.code !== 0) {
+  if (!(await reachable(p))) {
     throw new Error(
       `Running as root, the embedded PostgreSQL server runs as the "${OS_USER}" system user (PostgreSQL refuses to run as root), ` +
         `but that user cannot access ${p}. Set BULK_USERS_DATA_DIR to a directory the "${OS_USER}" user can reach ` +
@@ -516,13 +518,42 @@ function isAlive(pid: number): boolean {
 function layoutOf(dataDir: string): Layout {
   // Absolute, because the binaries run with the data dir as cwd.
   const dir = path.resolve(dataDir);
+  // A cluster relocated because the postgres user could not reach dataDir (see relocate()).
+  let home = dir;
+  try {
+    home = readFileSync(path.join(dir, RELOCATION_FILE), 'utf8').trim() || dir;
+  } catch {
+    // not relocated
+  }
   return {
     dataDir: dir,
-    pgDir: path.join(dir, 'pg'),
+    pgDir: path.join(home, 'pg'),
     credsFile: path.join(dir, 'server.json'),
-    logFile: path.join(dir, 'postgres.log'),
+    logFile: path.join(home, 'postgres.log'),
     lockFile: path.join(dir, '.lock'),
   };
+}
+
+const RELOCATION_FILE = 'pg-location';
+const RELOCATION_ROOT = '/var/lib/bulk-users';
+
+/**
+ * As root, with the data dir somewhere the postgres user cannot traverse (a clone under
+ * /root, say), the cluster itself lives under /var/lib/bulk-users/<hash of the data dir>;
+ * the data dir keeps the credentials, the lock and a note of where the cluster is.
+ */
+async function relocate(layout: Layout, ids: Ids): Promise<void> {
+  const home = path.join(RELOCATION_ROOT, createHash('sha256').update(layout.dataDir).digest('hex').slice(0, 16));
+  await fs.mkdir(RELOCATION_ROOT, { recursive: true, mode: 0o755 });
+  await fs.mkdir(path.join(home, 'pg'), { recursive: true, mode: 0o700 });
+  await fs.chmod(home, 0o755);
+  await fs.chown(path.join(home, 'pg'), ids.uid, ids.gid);
+  await fs.rmdir(layout.pgDir).catch(() => {});
+  await fs.writeFile(path.join(layout.dataDir, RELOCATION_FILE), `${home}\n`);
+  layout.pgDir = path.join(home, 'pg');
+  layout.logFile = path.join(home, 'postgres.log');
+  await fs.appendFile(layout.logFile, '');
+  await fs.chown(layout.logFile, ids.uid, ids.gid);
 }
 
 function serverInfo(layout: Layout, creds: Credentials): EmbeddedServer {

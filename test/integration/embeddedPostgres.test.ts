@@ -233,11 +233,27 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it.skipIf(!isRoot)(
-    'as root, explains how to fix a data dir the postgres user cannot reach',
+    'as root, moves the cluster where the postgres user can reach it when the data dir is private',
     async () => {
       const hidden = path.join(tempRoot, 'private');
       await fs.mkdir(hidden, { mode: 0o700 });
-      await expect(ensureEmbeddedPostgres(path.join(hidden, 'data'))).rejects.toThrow(/BULK_USERS_DATA_DIR/);
+      const dataDir = path.join(hidden, 'data');
+      const server = await ensureEmbeddedPostgres(dataDir);
+      try {
+        const home = (await fs.readFile(path.join(dataDir, 'pg-location'), 'utf8')).trim();
+        expect(home).toMatch(/^\/var\/lib\/bulk-users\/[0-9a-f]{16}$/);
+        expect(await fs.readFile(path.join(home, 'pg', 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+        await client.end();
+        // The next call finds it through the note in the data dir.
+        expect((await ensureEmbeddedPostgres(dataDir)).port).toBe(server.port);
+      } finally {
+        expect(await stopEmbeddedPostgres(dataDir)).toBe(true);
+        const home = (await fs.readFile(path.join(dataDir, 'pg-location'), 'utf8')).trim();
+        await fs.rm(home, { recursive: true, force: true });
+      }
     },
     SLOW,
   );
