@@ -34,7 +34,7 @@ function emptyObserved(name: string): ObservedPopulation {
 export function releasedPopulations(desired: readonly DesiredPopulation[], observed: ReadonlyMap<string, ObservedPopulation>): string[] {
   const wanted = new Set(desired.map((d) => d.spec.name));
   return [...observed.values()]
-    .filter((o) => o.known && !wanted.has(o.name) && o.source !== 'api' && o.deletionPolicy !== 'Retain')
+    .filter((o) => o.known && !wanted.has(o.name) && (o.source !== 'api' || o.phase === 'Deleting') && o.deletionPolicy !== 'Retain')
     .map((o) => o.name);
 }
 
@@ -115,9 +115,9 @@ function planDesired(d: DesiredPopulation, o: ObservedPopulation, gaps: CreateGa
 }
 
 function planRemoved(o: ObservedPopulation): PopulationPlan | undefined {
-  // Rows labelled with a population nobody registered, and API-defined populations, are
-  // not this spec set's to delete.
-  if (!o.known || o.source === 'api') return undefined;
+  // Rows labelled with a population nobody registered are not ours to delete; an
+  // API-defined population is deleted only once the API marked it for deletion.
+  if (!o.known || (o.source === 'api' && o.phase !== 'Deleting')) return undefined;
   const base = { name: o.name, create: { count: 0, ranges: [] }, update: { count: 0 }, conflicts: { count: 0, sample: [] }, observed: o };
   if (o.deletionPolicy === 'Retain') {
     if (o.phase === 'Orphaned') return undefined;

@@ -72,7 +72,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
-    const resolved = await resolveDesired(db, opts.state.populations, 'file', env);
+    const resolved = await resolveDesired(db, opts.state.populations, env);
     const observed = await observeState(db, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
     if (opts.state.targets.length > 0) {

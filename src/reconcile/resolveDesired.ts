@@ -26,7 +26,7 @@ export function passwordPlaintext(spec: PopulationSpec, env: NodeJS.ProcessEnv):
  * its hash. The stored hash is reused when the plaintext still matches it, so an unchanged
  * password never looks like a change; scrypt runs at most twice per population.
  */
-export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], source: 'file' | 'api', env: NodeJS.ProcessEnv): Promise<ResolvedDesired> {
+export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], env: NodeJS.ProcessEnv): Promise<ResolvedDesired> {
   const stored = new Map(
     (await db.selectFrom('bulk_populations').select(['name', 'password_hash']).execute()).map((r) => [r.name, r.password_hash] as const),
   );
@@ -50,7 +50,7 @@ export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], s
     }
     if (password !== 'unresolved') out.passwordHashes.set(spec.name, hash);
     if (plain !== undefined && spec.syncTargets.length > 0) out.plaintexts.set(spec.name, plain);
-    out.populations.push({ spec, source, contentHash: memberContentHash(spec, hash), specHash: specHash(spec), password });
+    out.populations.push({ spec, source: spec.source ?? 'file', contentHash: memberContentHash(spec, hash), specHash: specHash(spec), password });
   }
   return out;
 }

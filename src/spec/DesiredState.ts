@@ -21,6 +21,8 @@ export interface PopulationSpec {
   deletionPolicy: DeletionPolicy;
   /** Where it was declared, for messages. */
   origin: { file: string; line: number };
+  /** Declared in a spec file (default) or created through the HTTP API and kept in the database. */
+  source?: 'file' | 'api';
 }
 
 /** A validated SyncTarget with defaults filled in. */
