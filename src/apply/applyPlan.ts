@@ -82,6 +82,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
     if (p.update.count > 0) {
       if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
       const hash = p.desired!.contentHash;
+      const expires = p.desired!.lease?.expiresAt ?? null;
       const n = await keysetLoop(spec.batchSize, checkAbort, async (cursor) => {
         const started = Date.now();
         const { rows } = await sql<{ seq: number }>`
@@ -90,12 +91,13 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
             attributes = ${JSON.stringify(spec.attributes)}::jsonb,
             password_hash = ${passwordHash},
             content_hash = ${hash},
+            expires_at = ${expires}::timestamptz,
             updated_at = now()
           WHERE is_test_user = true AND population = ${p.name} AND id IN (
             SELECT id FROM users
             WHERE is_test_user = true AND population = ${p.name}
               AND seq > ${cursor} AND seq >= ${spec.idStart} AND seq < ${spec.idStart + spec.count}
-              AND content_hash IS DISTINCT FROM ${hash}
+              AND (content_hash IS DISTINCT FROM ${hash} OR expires_at IS DISTINCT FROM ${expires}::timestamptz)
             ORDER BY seq LIMIT ${spec.batchSize})
           RETURNING seq`.execute(db);
         progress(p.name, 'update', rows.length);
@@ -113,9 +115,9 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
           const started = Date.now();
           const username = sql<string>`${spec.pattern.prefix} || s::text || ${spec.pattern.suffix}`;
           const inserted = await sql`
-            INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, created_at, updated_at)
+            INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
             SELECT ${username}, ${emailExpr(spec, username)}, ${passwordHash}, true, false, ${p.name}, s, ${p.desired!.contentHash},
-                   ${JSON.stringify(spec.attributes)}::jsonb, now(), now()
+                   ${JSON.stringify(spec.attributes)}::jsonb, ${p.desired!.lease?.expiresAt ?? null}::timestamptz, now(), now()
             FROM generate_series(${a}::bigint, ${b}::bigint) AS s
             ON CONFLICT DO NOTHING`.execute(db);
           const n = Number(inserted.numAffectedRows ?? 0n);

@@ -5,7 +5,13 @@ import { storableSpec } from '../spec/storableSpec.ts';
 
 /** Creates or refreshes the population's record before any of its rows are written. */
 export async function writePopulationRecord(db: Db, d: DesiredPopulation, passwordHash: string | null): Promise<void> {
-  const spec = JSON.stringify(storableSpec(d.spec));
+  const spec = JSON.stringify(storableSpec(d.declared ?? d.spec));
+  const phase = d.expired ? 'Expired' : 'Active';
+  const lease = {
+    lease_started_at: d.lease ? new Date(d.lease.startedAt) : null,
+    lease_key: d.lease?.key ?? null,
+    expires_at: d.lease ? new Date(d.lease.expiresAt) : null,
+  };
   await db
     .insertInto('bulk_populations')
     .values({
@@ -18,8 +24,9 @@ export async function writePopulationRecord(db: Db, d: DesiredPopulation, passwo
       username_pattern: d.spec.usernamePattern,
       deletion_policy: d.spec.deletionPolicy,
       password_hash: passwordHash,
-      phase: 'Active',
+      phase,
       status: JSON.stringify({ desired: d.spec.count }),
+      ...lease,
     })
     .onConflict((oc) =>
       oc.column('name').doUpdateSet({
@@ -30,7 +37,8 @@ export async function writePopulationRecord(db: Db, d: DesiredPopulation, passwo
         username_pattern: d.spec.usernamePattern,
         deletion_policy: d.spec.deletionPolicy,
         password_hash: passwordHash ?? sql`bulk_populations.password_hash`,
-        phase: 'Active',
+        phase,
+        ...lease,
         updated_at: sql`now()`,
       }),
     )

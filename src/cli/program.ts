@@ -8,6 +8,7 @@ import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
 import { reconcile } from '../reconcile/reconcile.ts';
 import { buildDesiredState, readSpecSources } from '../spec/loadSpecs.ts';
+import { lifecycleWarnings } from '../spec/lifecycleWarnings.ts';
 import { formatProblem, SpecValidationError } from '../spec/SpecProblem.ts';
 import { askYes } from './confirm.ts';
 import { registerLoadTesterCommand } from './loadTesterCommand.ts';
@@ -81,6 +82,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .action((flags: { specs: string; output: string }) => {
       const result = buildDesiredState(readSpecSources(flags.specs));
       const errors = result.problems.filter((p) => p.severity === 'error');
+      if (errors.length === 0) result.problems.push(...lifecycleWarnings(result.state));
       const warnings = result.problems.filter((p) => p.severity === 'warning');
       if (flags.output === 'json') {
         io.stdout(JSON.stringify({ valid: errors.length === 0, errors, warnings }, null, 2) + '\n');

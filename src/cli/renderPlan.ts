@@ -18,6 +18,7 @@ const HEADLINE: Record<PopulationPlan['action'], { sign: string; verb: string }>
   replace: { sign: '-/+', verb: 'will be replaced' },
   delete: { sign: '-', verb: 'will be deleted' },
   retain: { sign: '~', verb: 'will be orphaned (users retained)' },
+  expire: { sign: '-', verb: 'has expired' },
   noop: { sign: ' ', verb: 'is up to date' },
 };
 
@@ -42,8 +43,8 @@ export function renderPlan(plan: Plan, style: Style = plain): string {
   const changing = plan.populations.filter((p) => p.action !== 'noop' || p.conflicts.count > 0);
   for (const p of changing) {
     const { sign, verb } = HEADLINE[p.action];
-    const paint = p.action === 'create' ? style.green : p.action === 'delete' || p.action === 'replace' ? style.red : style.yellow;
-    const reason = p.action === 'replace' || p.action === 'delete' ? ` (${p.reasons[0] ?? ''})` : '';
+    const paint = p.action === 'create' ? style.green : p.action === 'delete' || p.action === 'replace' || p.action === 'expire' ? style.red : style.yellow;
+    const reason = p.action === 'replace' || p.action === 'delete' || p.action === 'expire' ? ` (${p.reasons[0] ?? ''})` : '';
     out.push(`  ${paint(sign)} population ${style.bold(`"${p.name}"`)} ${p.action === 'noop' ? 'has conflicts' : verb}${reason}`);
     if (p.delete.count > 0) out.push(`      ${style.red('-')} ${p.delete.count} user(s)${p.delete.reason === 'scale-down' ? `  ${p.reasons[0] ?? ''}` : ''}`);
     if (p.update.count > 0) out.push(`      ${style.yellow('~')} ${p.update.count} user(s)  ${p.reasons.find((r) => r.startsWith('content') || r.startsWith('password or')) ?? 'content changed'}`);

@@ -90,6 +90,50 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0003_lifecycle': {
+    async up(db: Kysely<any>) {
+      await sql`
+        ALTER TABLE bulk_populations
+          ADD COLUMN IF NOT EXISTS lease_started_at timestamptz,
+          ADD COLUMN IF NOT EXISTS lease_key text,
+          ADD COLUMN IF NOT EXISTS expires_at timestamptz`.execute(db);
+      // Who deleted what, by which rule: one row per population per run.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_audit (
+          id bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          run_id bigint,
+          actor text NOT NULL,
+          trigger text NOT NULL,
+          rule text NOT NULL,
+          population text,
+          count bigint NOT NULL
+        )`.execute(db);
+      // Defence in depth (DESIGN §4): a session of the reconciler (it sets
+      // bulk_users.reconciler = on) can never delete or rewrite a production row, whatever
+      // SQL a bug produced. Statement-level with a transition table, so a batch of 50,000
+      // rows pays one check, not 50,000 trigger calls. Other sessions (the application)
+      // are not affected.
+      await sql`
+        CREATE OR REPLACE FUNCTION bulk_users_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF coalesce(current_setting('bulk_users.reconciler', true), '') = 'on'
+             AND EXISTS (SELECT 1 FROM guarded_rows WHERE NOT is_test_user) THEN
+            RAISE EXCEPTION 'bulk-users guard: refusing to % a production user (is_test_user = false)', lower(TG_OP)
+              USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS bulk_users_guard_delete ON users`.execute(db);
+      await sql`
+        CREATE TRIGGER bulk_users_guard_delete AFTER DELETE ON users
+        REFERENCING OLD TABLE AS guarded_rows FOR EACH STATEMENT EXECUTE FUNCTION bulk_users_guard()`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS bulk_users_guard_update ON users`.execute(db);
+      await sql`
+        CREATE TRIGGER bulk_users_guard_update AFTER UPDATE ON users
+        REFERENCING OLD TABLE AS guarded_rows FOR EACH STATEMENT EXECUTE FUNCTION bulk_users_guard()`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

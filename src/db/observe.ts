@@ -8,6 +8,8 @@ import type { Db } from './openDatabase.ts';
 export interface ObservationTarget {
   spec: Pick<PopulationSpec, 'name' | 'idStart' | 'count' | 'pattern' | 'syncTargets'>;
   contentHash: string;
+  /** Every member row carries it; a row with another value is stale. */
+  lease?: { expiresAt: string };
 }
 
 interface AggregateRow {
@@ -38,14 +40,15 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
   const prefixes = targets.map((t) => t.spec.pattern.prefix);
   const suffixes = targets.map((t) => t.spec.pattern.suffix);
   const hashes = targets.map((t) => t.contentHash);
+  const expiries = targets.map((t) => t.lease?.expiresAt ?? null);
   // Digests cost an md5 per row: only populations that sync anywhere pay for them.
   const synced = targets.map((t) => t.spec.syncTargets.length > 0);
   const { rows } = await sql<AggregateRow>`
     WITH d AS (
-      SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[], ${synced}::boolean[])
-        AS d(name, lo, hi, prefix, suffix, hash, synced)
+      SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[], ${synced}::boolean[], ${expiries}::timestamptz[])
+        AS d(name, lo, hi, prefix, suffix, hash, synced, expires)
     ), m AS (
-      SELECT u.population, u.seq, u.username, u.content_hash, d.hash, d.synced,
+      SELECT u.population, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
              (u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix) AS member
       FROM users u LEFT JOIN d ON d.name = u.population
       WHERE u.is_test_user = true AND u.population IS NOT NULL
@@ -53,7 +56,7 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
     SELECT population AS name,
            count(*)::bigint AS total,
            count(*) FILTER (WHERE member)::bigint AS in_range,
-           count(*) FILTER (WHERE member AND content_hash IS DISTINCT FROM hash)::bigint AS stale,
+           count(*) FILTER (WHERE member AND (content_hash IS DISTINCT FROM hash OR lease_stale))::bigint AS stale,
            min(seq) FILTER (WHERE member) AS min_seq,
            max(seq) FILTER (WHERE member) AS max_seq,
            ${digestSum(digestItem(sql`username`, sql`hash`), sql<boolean>`member AND synced`)} AS digest
@@ -72,6 +75,8 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
       deletionPolicy: r.deletion_policy,
       specHash: r.spec_hash,
       settled: r.observed_generation === r.generation,
+      leaseStartedAt: r.lease_started_at ? r.lease_started_at.toISOString() : null,
+      leaseKey: r.lease_key,
       total: 0,
       inRange: 0,
       stale: 0,

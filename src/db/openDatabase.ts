@@ -32,7 +32,8 @@ export async function openDatabase(
   opts: { url?: string; env?: NodeJS.ProcessEnv; poolSize?: number; /** Sees every SQL statement (tests prove invariants with it). */ onQuery?: (sql: string, params: readonly unknown[]) => void } = {},
 ): Promise<OpenDatabase> {
   const resolved = opts.url ? { url: opts.url, embedded: false } : await resolveDatabaseUrl(opts.env);
-  const pool = new pg.Pool({ connectionString: resolved.url, max: opts.poolSize ?? 4, application_name: 'bulk-users' });
+  // bulk_users.reconciler marks our sessions for the database guard (migration 0003).
+  const pool = new pg.Pool({ connectionString: resolved.url, max: opts.poolSize ?? 4, application_name: 'bulk-users', options: '-c bulk_users.reconciler=on' });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const onQuery = opts.onQuery;

@@ -34,6 +34,11 @@ export interface PopulationsTable {
   /** Active, Orphaned (spec gone, Retain), Deleting (spec gone, Delete, rows left). */
   phase: string;
   status: ColumnType<unknown, string, string>;
+  /** When the current lease of a population with a TTL began. */
+  lease_started_at: Date | null;
+  /** What the lease depends on (count, pattern, ttl): a change renews it. */
+  lease_key: string | null;
+  expires_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -68,10 +73,22 @@ export interface TargetsTable {
   status: ColumnType<unknown, string | undefined, string>;
 }
 
+export interface AuditTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  run_id: string | null;
+  actor: string;
+  trigger: string;
+  rule: string;
+  population: string | null;
+  count: number;
+}
+
 export interface Database {
   users: UsersTable;
   bulk_populations: PopulationsTable;
   bulk_reconcile_runs: ReconcileRunsTable;
   bulk_sync_state: SyncStateTable;
   bulk_targets: TargetsTable;
+  bulk_audit: AuditTable;
 }

@@ -14,9 +14,27 @@ export interface Conflict {
   holderPopulation?: string;
 }
 
+/** The lease of a population with a TTL or an expiry instant. */
+export interface Lease {
+  /** When the current lease began (first apply, or the last renewal). */
+  startedAt: string;
+  /** What the lease depends on (count, pattern, ttl, expiresAt): a change renews it. */
+  key: string;
+  expiresAt: string;
+}
+
 /** A population as the specs want it, with everything resolved that the planner compares. */
 export interface DesiredPopulation {
+  /**
+   * What the population should hold now: the spec as written, or with count 0 once its
+   * lease has passed (an expired population keeps no users until renewed).
+   */
   spec: PopulationSpec;
+  /** The spec as written (stored, shown, hashed). */
+  declared?: PopulationSpec;
+  /** Absent for a population without ttl/expiresAt: it never expires. */
+  lease?: Lease;
+  expired?: boolean;
   source: 'file' | 'api';
   /** Hash of what every member row carries besides its username (email rule, attributes, password). */
   contentHash: string;
@@ -38,6 +56,8 @@ export interface ObservedPopulation {
   specHash?: string;
   /** The last apply finished the record (observed_generation = generation). */
   settled?: boolean;
+  leaseStartedAt?: string | null;
+  leaseKey?: string | null;
   /** Managed rows (is_test_user, this population). */
   total: number;
   /** Rows whose seq is in the desired range and whose username is the one the pattern gives. */
@@ -89,8 +109,8 @@ export interface Observed {
   targets?: readonly ObservedTarget[];
 }
 
-export type PopulationAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'noop';
-export type DeleteReason = 'scale-down' | 'spec-removed' | 'replace';
+export type PopulationAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'expire' | 'noop';
+export type DeleteReason = 'scale-down' | 'spec-removed' | 'replace' | 'expired' | 'cleanup';
 
 export interface PopulationPlan {
   name: string;

@@ -78,7 +78,8 @@ export function planReconcile(desired: readonly DesiredPopulation[], observed: O
     summary,
     productionUsers: observed.productionUsers,
     managedUsers,
-    guard: massDeleteGuard(summary.delete, managedUsers, options),
+    // Expiry is declared in the spec (ttl/expiresAt), not an accident the guard is for.
+    guard: massDeleteGuard(summary.delete - populations.filter((p) => p.delete.reason === 'expired').reduce((n, p) => n + p.delete.count, 0), managedUsers, options),
     hasChanges,
   };
 }
@@ -94,9 +95,27 @@ function planDesired(d: DesiredPopulation, o: ObservedPopulation, gaps: CreateGa
   if (d.password === 'unresolved') reasons.push(`password variable ${'fromEnv' in d.spec.password ? d.spec.password.fromEnv : ''} is not set: apply will fail`);
 
   // An unsettled record means an apply died after its last batch: finishing it is a change.
-  const recordChanges = !o.known || o.specHash !== d.specHash || o.phase !== 'Active' || o.source !== d.source || o.settled === false;
+  const phase = d.expired ? 'Expired' : 'Active';
+  const recordChanges =
+    !o.known ||
+    o.specHash !== d.specHash ||
+    o.phase !== phase ||
+    o.source !== d.source ||
+    o.settled === false ||
+    (o.leaseKey ?? null) !== (d.lease?.key ?? null) ||
+    (o.leaseStartedAt ?? null) !== (d.lease?.startedAt ?? null);
   const userChanges = gaps.count + o.stale + deleteCount > 0;
-  const action = !o.known && o.total === 0 ? 'create' : replace ? 'replace' : userChanges || recordChanges ? 'update' : 'noop';
+  if (d.expired && o.phase !== 'Expired') reasons.unshift(`lease expired at ${d.lease?.expiresAt}: its users are deleted until renewed`);
+  const action: PopulationPlan['action'] =
+    d.expired && (deleteCount > 0 || o.phase !== 'Expired')
+      ? 'expire'
+      : !o.known && o.total === 0
+        ? 'create'
+        : replace
+          ? 'replace'
+          : userChanges || recordChanges
+            ? 'update'
+            : 'noop';
   if (action === 'update' && !userChanges && recordChanges) {
     reasons.push(!o.known ? 'adopt existing rows' : o.specHash === d.specHash && o.settled === false ? 'finish the record of an interrupted apply' : 'spec changed; no user affected');
   }
@@ -106,7 +125,7 @@ function planDesired(d: DesiredPopulation, o: ObservedPopulation, gaps: CreateGa
     reasons,
     create: { count: gaps.count, ranges: gaps.ranges },
     update: { count: o.stale },
-    delete: deleteCount > 0 ? { count: deleteCount, reason: replace ? 'replace' : 'scale-down' } : { count: 0 },
+    delete: deleteCount > 0 ? { count: deleteCount, reason: d.expired ? 'expired' : replace ? 'replace' : 'scale-down' } : { count: 0 },
     conflicts: { count: gaps.conflictCount, sample: gaps.conflicts },
     recordChanges,
     desired: d,

@@ -35,6 +35,10 @@ export interface ReconcileOptions {
   baseDir?: string;
   /** Drivers to use instead of building them from the target specs (tests count traffic with them). */
   drivers?: ReadonlyMap<string, SyncTargetDriver>;
+  /** The clock for leases (tests move it instead of sleeping). */
+  now?: Date;
+  /** Populations whose lease restarts now (`reconcile --renew NAME`). */
+  renew?: ReadonlySet<string>;
 }
 
 export interface ReconcileResult {
@@ -72,7 +76,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
-    const resolved = await resolveDesired(db, opts.state.populations, env);
+    const resolved = await resolveDesired(db, opts.state.populations, env, { ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
     const observed = await observeState(db, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
     if (opts.state.targets.length > 0) {

@@ -2,6 +2,7 @@ import { hashPassword, verifyPassword } from '../crypto/passwordHash.ts';
 import type { Db } from '../db/openDatabase.ts';
 import { memberContentHash, specHash } from '../plan/contentHash.ts';
 import type { DesiredPopulation } from '../plan/Plan.ts';
+import { resolveLease } from '../plan/lease.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
 
 export interface ResolvedDesired {
@@ -26,10 +27,17 @@ export function passwordPlaintext(spec: PopulationSpec, env: NodeJS.ProcessEnv):
  * its hash. The stored hash is reused when the plaintext still matches it, so an unchanged
  * password never looks like a change; scrypt runs at most twice per population.
  */
-export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], env: NodeJS.ProcessEnv): Promise<ResolvedDesired> {
-  const stored = new Map(
-    (await db.selectFrom('bulk_populations').select(['name', 'password_hash']).execute()).map((r) => [r.name, r.password_hash] as const),
+export async function resolveDesired(
+  db: Db,
+  specs: readonly PopulationSpec[],
+  env: NodeJS.ProcessEnv,
+  opts: { now?: Date; renew?: ReadonlySet<string> } = {},
+): Promise<ResolvedDesired> {
+  const records = new Map(
+    (await db.selectFrom('bulk_populations').select(['name', 'password_hash', 'lease_started_at', 'lease_key']).execute()).map((r) => [r.name, r] as const),
   );
+  const stored = new Map([...records].map(([name, r]) => [name, r.password_hash] as const));
+  const now = opts.now ?? new Date();
   const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [], plaintexts: new Map() };
   for (const spec of specs) {
     const plain = passwordPlaintext(spec, env);
@@ -50,7 +58,19 @@ export async function resolveDesired(db: Db, specs: readonly PopulationSpec[], e
     }
     if (password !== 'unresolved') out.passwordHashes.set(spec.name, hash);
     if (plain !== undefined && spec.syncTargets.length > 0) out.plaintexts.set(spec.name, plain);
-    out.populations.push({ spec, source: spec.source ?? 'file', contentHash: memberContentHash(spec, hash), specHash: specHash(spec), password });
+    const record = records.get(spec.name);
+    const { lease, expired } = resolveLease(spec, record ? { startedAt: record.lease_started_at?.toISOString() ?? null, key: record.lease_key } : undefined, now, opts.renew?.has(spec.name) ?? false);
+    out.populations.push({
+      // An expired population should hold nobody until it is renewed.
+      spec: expired ? { ...spec, count: 0 } : spec,
+      declared: spec,
+      ...(lease ? { lease } : {}),
+      expired,
+      source: spec.source ?? 'file',
+      contentHash: memberContentHash(spec, hash),
+      specHash: specHash(spec),
+      password,
+    });
   }
   return out;
 }

@@ -17,6 +17,13 @@ import type { LoadTesterDatabase } from '../../src/loadtester/loadTesterSchema.t
 import { migrateLoadTester } from '../../src/loadtester/migrateLoadTester.ts';
 import { keyFilePath, loadSecretKey } from '../../src/loadtester/secretBox.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
+
+/** A pool whose clients may be cut by DROP DATABASE ... WITH (FORCE) without crashing the run. */
+function quietPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {});
+  return pool;
+}
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
 interface Rec {
@@ -39,7 +46,7 @@ beforeAll(async () => {
   env = { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-loadtester-')) };
   server = await startLoadTester({ port: 0, env, logger: false });
   // A second, injected instance on the same database and key, as a test harness would build it.
-  db = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 4 }) }) });
+  db = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: tdb.url, max: 4 }) }) });
   await migrateLoadTester(db);
   app = await buildLoadTesterApp({ db, secretKey: await loadSecretKey(env), logger: false, version: '9.9.9-test' });
 });
@@ -386,7 +393,7 @@ describe('robustness', () => {
 
   it('migrates safely from several processes at once', async () => {
     const other = await createTestDatabase();
-    const handles = [0, 1, 2].map(() => new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: other.url, max: 1 }) }) }));
+    const handles = [0, 1, 2].map(() => new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: other.url, max: 1 }) }) }));
     try {
       await Promise.all(handles.map((h) => migrateLoadTester(h)));
       expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }]);

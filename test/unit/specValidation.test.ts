@@ -550,15 +550,16 @@ describe('bulk-users validate', () => {
 
   it('a valid directory exits 0 and reports the counts; warnings go to stdout', async () => {
     const d = specDir();
-    // alpha: lines 1-9, `---` 10, beta: 11-18 (password on line 18)
-    d.write('pops.yaml', docs(validPop('alpha', 'alpha_{id}', 'syncTargets: [load-tester]'), pop('beta', 'count: 5', 'usernamePattern: "beta_{id}"', 'password: { value: pw }')));
+    // alpha: lines 1-10, `---` 11, beta: 12-19 (password on line 19); beta has no ttl
+    d.write('pops.yaml', docs(validPop('alpha', 'alpha_{id}', 'syncTargets: [load-tester]', 'ttl: 7d'), pop('beta', 'count: 5', 'usernamePattern: "beta_{id}"', 'password: { value: pw }')));
     d.write('targets.yml', target('load-tester'));
     d.write('README.md', 'not a spec: {{{');
     const res = await cli(['validate', '--specs', d.dir]);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     expect(res.stdout).toBe(
-      `${path.join(d.dir, 'pops.yaml')}:18:22: warning: password is written in the spec in plain text (specs live in git; prefer password: { fromEnv: VARIABLE })\n` +
+      `${path.join(d.dir, 'pops.yaml')}:19:22: warning: password is written in the spec in plain text (specs live in git; prefer password: { fromEnv: VARIABLE })\n` +
+        `${path.join(d.dir, 'pops.yaml')}:12:1: warning: population "beta" has neither ttl nor expiresAt, so its users never expire (add ttl: 7d (or expiresAt) unless it is meant to stay)\n` +
         `2 population(s) and 1 sync target(s) valid in ${d.dir}\n`,
     );
   });
@@ -592,7 +593,7 @@ describe('bulk-users validate', () => {
 
   it('--output json for a valid directory', async () => {
     const d = specDir();
-    d.write('a.yaml', pop('a', 'count: 1', 'usernamePattern: "a_{id}"', 'password: { value: pw }'));
+    d.write('a.yaml', pop('a', 'count: 1', 'usernamePattern: "a_{id}"', 'password: { value: pw }', 'expiresAt: 2030-01-01T00:00:00Z'));
     const res = await cli(['validate', '--specs', d.dir, '--output', 'json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({

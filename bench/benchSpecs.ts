@@ -1,0 +1,58 @@
+/**
+ * The spec documents the benchmark reconciles: two populations (99% "bulk", 1% "delta",
+ * so a 1% change is one spec edit) and, when syncing, one Load Tester target. JSON is
+ * YAML, so the documents are written as JSON.
+ */
+export const PASSWORD_ENV = 'BENCH_PASSWORD';
+export const PASSWORD = 'Bench-Plain-Pass-42';
+export const TARGET = 'lt';
+
+export interface BenchPopulation {
+  name: string;
+  count: number;
+  /** Changing it changes the content of every member (the differential step). */
+  tier: number;
+}
+
+export function populationSizes(n: number): { bulk: number; delta: number } {
+  const delta = Math.max(1, Math.round(n / 100));
+  return { bulk: n - delta, delta };
+}
+
+export function patternOf(name: string): { prefix: string; suffix: string } {
+  return { prefix: `${name}_`, suffix: '@bench.example' };
+}
+
+export function attributesOf(p: Pick<BenchPopulation, 'tier'>): Record<string, unknown> {
+  return { role: 'customer', locale: 'ja-JP', tier: p.tier };
+}
+
+export function benchSpecText(opts: { populations: BenchPopulation[]; batchSize: number; loadTesterUrl?: string; sync: boolean }): string {
+  const docs = opts.populations.map((p) =>
+    JSON.stringify({
+      apiVersion: 'bulk-users/v1',
+      kind: 'TestUserPopulation',
+      metadata: { name: p.name },
+      spec: {
+        count: p.count,
+        usernamePattern: `${patternOf(p.name).prefix}{id}${patternOf(p.name).suffix}`,
+        password: { fromEnv: PASSWORD_ENV },
+        attributes: attributesOf(p),
+        batchSize: opts.batchSize,
+        syncTargets: opts.sync ? [TARGET] : [],
+      },
+    }),
+  );
+  if (opts.loadTesterUrl) {
+    docs.push(
+      JSON.stringify({
+        apiVersion: 'bulk-users/v1',
+        kind: 'SyncTarget',
+        metadata: { name: TARGET },
+        // Defaults (concurrency 4, chunkSize 1000) except a timeout that a loaded 2-core machine meets.
+        spec: { type: 'loadtester', url: opts.loadTesterUrl, timeoutSeconds: 120, retry: { attempts: 3, delaySeconds: 1 } },
+      }),
+    );
+  }
+  return docs.join('\n---\n');
+}

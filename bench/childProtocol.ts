@@ -1,0 +1,49 @@
+import type { ApplyResult } from '../src/apply/applyPlan.ts';
+import type { PlanSummary } from '../src/plan/Plan.ts';
+import type { TransferStats } from '../src/targets/loadtester/LoadTesterTarget.ts';
+
+/** What bench/run.ts hands to bench/reconcileChild.ts (as a JSON file). */
+export interface ChildInput {
+  label: string;
+  databaseUrl: string;
+  /** YAML of every spec document, as a spec directory would hold it. */
+  specText: string;
+  /** Environment the password sources read. */
+  env: Record<string, string>;
+  allowMassDelete: boolean;
+  poolSize?: number;
+  /** Append the slowest call of every distinct statement (SQL and parameters) here, as JSON lines. */
+  captureSqlFile?: string;
+}
+
+export interface StatementStats {
+  /** Normalized SQL, cut to 160 characters. */
+  sql: string;
+  calls: number;
+  rows: number;
+  affected: number;
+  ms: number;
+  slowestMs: number;
+}
+
+/** What the child prints (one line `RESULT <json>`). */
+export interface ChildResult {
+  label: string;
+  outcome: string;
+  summary: PlanSummary;
+  applied: ApplyResult;
+  syncErrors: string[];
+  timings: {
+    processMs: number;
+    openDatabaseMs: number;
+    /** The reconcile() call: resolve, observe, plan, apply, sync. */
+    reconcileMs: number;
+    observeAndPlanMs: number;
+    applyAndSyncMs: number;
+    /** Seconds per apply step (create/update/delete batches) and per target sync, from the log records. */
+    stepSeconds: Record<string, number>;
+  };
+  db: { statements: number; rowsReturned: number; rowsAffected: number; clientMs: number; top: StatementStats[] };
+  target: TransferStats;
+  maxRssMB: number;
+}
