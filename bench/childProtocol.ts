@@ -12,6 +12,8 @@ export interface ChildInput {
   env: Record<string, string>;
   allowMassDelete: boolean;
   poolSize?: number;
+  /** Only load everything, connect and hash one password (the fixed part of every reconcile's RSS). */
+  baselineOnly?: boolean;
   /** Append the slowest call of every distinct statement (SQL and parameters) here, as JSON lines. */
   captureSqlFile?: string;
 }
@@ -33,6 +35,10 @@ export interface ChildResult {
   summary: PlanSummary;
   applied: ApplyResult;
   syncErrors: string[];
+  /** Targets observation could not reach: the plan then repairs nothing there. */
+  unreachable: string[];
+  /** Warning and error messages the reconciler logged (at most 20). */
+  warnings: string[];
   timings: {
     processMs: number;
     openDatabaseMs: number;

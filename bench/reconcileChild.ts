@@ -11,6 +11,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import pino from 'pino';
+import { hashPassword } from '../src/crypto/passwordHash.ts';
 import { openDatabase } from '../src/db/openDatabase.ts';
 import { reconcile } from '../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../src/spec/loadSpecs.ts';
@@ -77,9 +78,14 @@ const originalQuery = pg.Client.prototype.query as unknown as QueryFn;
 // Time spent per apply step and per target, from the reconciler's own log records.
 
 const stepSeconds: Record<string, number> = {};
+/** Warnings and errors the reconciler logged (a target it could not observe, say), first few. */
+const warnings: string[] = [];
 const logSink = {
   write(line: string): void {
-    const rec = JSON.parse(line) as { msg?: string; step?: string; execution_time?: number; target?: string };
+    const rec = JSON.parse(line) as { level?: number; msg?: string; step?: string; execution_time?: number; target?: string; err?: unknown };
+    if ((rec.level ?? 0) >= 40 && warnings.length < 20) {
+      warnings.push(`${rec.msg ?? ''}${rec.target ? ` [target ${rec.target}]` : ''}${rec.err ? `: ${String(rec.err).slice(0, 300)}` : ''}`);
+    }
     if (rec.msg?.endsWith(' batch') && rec.step && typeof rec.execution_time === 'number') {
       stepSeconds[rec.step] = (stepSeconds[rec.step] ?? 0) + rec.execution_time;
     } else if (rec.msg === 'target synced' && typeof rec.execution_time === 'number') {
@@ -116,6 +122,23 @@ async function main(): Promise<ChildResult> {
   let planMs = 0;
   const started = performance.now();
   try {
+    if (input.baselineOnly) {
+      // What every reconcile costs before it touches a row: runtime, modules, one scrypt.
+      await hashPassword('baseline');
+      return {
+        label: input.label,
+        outcome: 'baseline',
+        summary: { create: 0, update: 0, delete: 0, syncUpsert: 0, syncDelete: 0, conflicts: 0 },
+        applied: { created: 0, updated: 0, deleted: 0, lateConflicts: 0 },
+        syncErrors: [],
+        unreachable: [],
+        warnings,
+        timings: { processMs: round(performance.now() - processStarted), openDatabaseMs: round(openMs), reconcileMs: 0, observeAndPlanMs: 0, applyAndSyncMs: 0, stepSeconds: {} },
+        db: { statements: 0, rowsReturned: 0, rowsAffected: 0, clientMs: 0, top: [] },
+        target: { requests: 0, bytesSent: 0, bytesReceived: 0, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 },
+        maxRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+      };
+    }
     const result = await reconcile(database, {
       state,
       dryRun: false,
@@ -146,6 +169,8 @@ async function main(): Promise<ChildResult> {
       summary: result.plan.summary,
       applied: result.applied ?? { created: 0, updated: 0, deleted: 0, lateConflicts: 0 },
       syncErrors: result.sync.filter((s) => s.error).map((s) => `${s.target}: ${s.error}`),
+      unreachable: result.plan.targets.filter((t) => t.unreachable).map((t) => `${t.name}: ${t.unreachable}`),
+      warnings,
       timings: {
         processMs: round(performance.now() - processStarted),
         openDatabaseMs: round(openMs),

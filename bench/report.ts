@@ -17,6 +17,11 @@ export function atMost(name: string, value: number, bound: number, unit = ''): T
   return { name, value, rule: `≤ ${bound}${unit}`, met: Number.isFinite(value) && value <= bound };
 }
 
+/** A target that also requires a condition (e.g. the repair actually happened). */
+export function both(check: TargetCheck, condition: boolean, what: string): TargetCheck {
+  return { ...check, rule: `${check.rule}, ${what}`, met: check.met && condition };
+}
+
 export interface TableRow {
   step: string;
   figure: string;

@@ -22,6 +22,8 @@ export interface ApplyOptions {
   onProgress?: (p: ApplyProgress) => void;
   /** Checked between batches: an aborted apply stops at a batch boundary. */
   signal?: AbortSignal;
+  /** Who and what is deleting, for the audit record of every deletion. */
+  audit?: { runId: string; actor: string; trigger: string };
 }
 
 export interface ApplyResult {
@@ -74,6 +76,12 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
       return rows;
     });
     result.deleted += n;
+    if (opts.audit && n > 0) {
+      await db
+        .insertInto('bulk_audit')
+        .values({ run_id: opts.audit.runId, actor: opts.audit.actor, trigger: opts.audit.trigger, rule: p.delete.reason ?? 'delete', population: p.name, count: n })
+        .execute();
+    }
   }
 
   for (const p of active) {

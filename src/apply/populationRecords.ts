@@ -59,6 +59,12 @@ export async function finishPopulationRecord(db: Db, p: PopulationPlan): Promise
     await db.updateTable('bulk_populations').set({ phase: 'Orphaned', updated_at: sql`now()` }).where('name', '=', p.name).execute();
     return;
   }
+  if (!p.desired) {
+    // A cleanup of an expired population: the record stays (its spec may still exist) so
+    // the next reconcile keeps it empty until it is renewed.
+    await db.updateTable('bulk_populations').set({ phase: 'Expired', updated_at: sql`now()` }).where('name', '=', p.name).execute();
+    return;
+  }
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::bigint AS n FROM users WHERE is_test_user = true AND population = ${p.name}`.execute(db);
   const actual = rows[0]?.n ?? 0;

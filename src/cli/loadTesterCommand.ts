@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { OperatorError } from '../reconcile/errors.ts';
 import { DEFAULT_HOST, startLoadTester } from '../loadtester/startLoadTester.ts';
+import { parsePort } from './parsePort.ts';
+import { stopRequested } from './stopRequested.ts';
 
 export interface LoadTesterCommandIO {
   stdout(t: string): void;
@@ -35,26 +36,4 @@ export function registerLoadTesterCommand(program: Command, io: LoadTesterComman
       await server.close();
       io.stdout('Load Tester stopped\n');
     });
-}
-
-/** Resolves on the first SIGTERM/SIGINT (or abort of `signal`), then stops listening for them. */
-function stopRequested(signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGTERM', done);
-      process.off('SIGINT', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
-    if (signal?.aborted) done();
-    else signal?.addEventListener('abort', done);
-  });
-}
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new OperatorError(`--port must be a port number from 0 to 65535 (got "${value}")`, 'bad_flag');
-  return n;
 }

@@ -2,16 +2,23 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { LockTimeoutError } from '../db/advisoryLock.ts';
 import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
-import { DatabaseUnavailableError, openDatabase, redactUrl } from '../db/openDatabase.ts';
+import { DatabaseUnavailableError, openDatabase, redactUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
 import { reconcile } from '../reconcile/reconcile.ts';
+import { loadDesiredState } from '../reconcile/loadDesiredState.ts';
 import { buildDesiredState, readSpecSources } from '../spec/loadSpecs.ts';
-import { lifecycleWarnings } from '../spec/lifecycleWarnings.ts';
+import { validateSpecs } from '../spec/validateSpecs.ts';
 import { formatProblem, SpecValidationError } from '../spec/SpecProblem.ts';
+import type { Plan } from '../plan/Plan.ts';
+import type { DesiredState } from '../spec/DesiredState.ts';
 import { askYes } from './confirm.ts';
+import { registerLifecycleCommands } from './lifecycleCommands.ts';
 import { registerLoadTesterCommand } from './loadTesterCommand.ts';
+import { registerServeCommand } from './serveCommand.ts';
+import { registerApiKeyCommand } from './apiKeyCommand.ts';
+import { registerAdminCommand } from './adminCommand.ts';
 import { createProgressReporter } from './progressBar.ts';
 import { colors, plain, planToJson, renderPlan } from './renderPlan.ts';
 
@@ -33,8 +40,9 @@ interface PlanFlags {
   output: 'text' | 'json';
   detailedExitcode?: boolean;
   allowMassDelete?: boolean;
-  maxDeletePercent: number;
+  maxDeletePercent?: number;
   yes?: boolean;
+  renew?: string[];
   dryRun?: boolean;
   lockTimeout: number;
 }
@@ -45,7 +53,7 @@ function addPlanOptions(cmd: Command): Command {
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--allow-mass-delete', 'allow a plan that deletes all managed users or more than --max-delete-percent of them')
-    .option('--max-delete-percent <n>', 'largest share of managed users one run may delete', (v) => parsePercent(v), DEFAULT_PLAN_OPTIONS.maxDeletePercent);
+    .option('--max-delete-percent <n>', 'largest share of managed users one run may delete (default: the ReconcilerConfig spec, else 50)', (v) => parsePercent(v));
 }
 
 function parsePercent(v: string): number {
@@ -80,10 +88,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--specs <dir>', 'spec directory or file', 'specs')
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action((flags: { specs: string; output: string }) => {
-      const result = buildDesiredState(readSpecSources(flags.specs));
-      const errors = result.problems.filter((p) => p.severity === 'error');
-      if (errors.length === 0) result.problems.push(...lifecycleWarnings(result.state));
-      const warnings = result.problems.filter((p) => p.severity === 'warning');
+      const { result, errors, warnings } = validateSpecs(readSpecSources(flags.specs));
       if (flags.output === 'json') {
         io.stdout(JSON.stringify({ valid: errors.length === 0, errors, warnings }, null, 2) + '\n');
       } else {
@@ -95,34 +100,54 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       exitCode = errors.length ? EXIT.error : EXIT.ok;
     });
 
-  const runPlanOrApply = async (flags: PlanFlags, dryRun: boolean): Promise<void> => {
-    const sources = readSpecSources(flags.specs);
-    const built = buildDesiredState(sources);
-    if (built.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(built.problems);
-    for (const w of built.problems) io.stderr(formatProblem(w) + '\n');
+  /**
+   * Opens the database with the whole desired state: the spec files (checked before the
+   * database is touched, so broken specs write nothing, not even a migration) plus the
+   * populations created through the API, as the server sees them. Warnings go to stderr.
+   */
+  const withState = async <T>(specs: string, fn: (database: OpenDatabase, state: DesiredState) => Promise<T>): Promise<T> => {
+    const files = buildDesiredState(readSpecSources(specs));
+    if (files.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(files.problems);
+    return withDatabase(io.env, async (database) => {
+      const loaded = await loadDesiredState({ db: database.db, specsDir: specs, env: io.env });
+      for (const w of loaded.warnings) io.stderr(formatProblem(w) + '\n');
+      return fn(database, loaded.state);
+    });
+  };
+  /** Asks on a terminal before deleting; refuses without one unless --yes (or the config does not require it). */
+  const confirmer = (yes: boolean | undefined, state: DesiredState) =>
+    yes || state.config?.confirmationRequired === false
+      ? {}
+      : {
+          confirm: async (plan: Plan) => {
+            const deletes = plan.summary.delete + plan.summary.syncDelete;
+            if (!io.interactive) throw new ConfirmationRequiredError(deletes);
+            return askYes(`\nThe plan deletes ${deletes} user(s) or record(s). Do you want to perform these actions?`);
+          },
+        };
+  const planOptions = (flags: { maxDeletePercent?: number; allowMassDelete?: boolean }, state: DesiredState) => ({
+    maxDeletePercent: flags.maxDeletePercent ?? state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent,
+    allowMassDelete: Boolean(flags.allowMassDelete),
+  });
 
-    const database = await openDatabase({ env: io.env });
-    const progress = createProgressReporter(io.interactive && !dryRun && flags.output === 'text');
-    try {
+  const runPlanOrApply = (flags: PlanFlags, dryRun: boolean): Promise<void> =>
+    withState(flags.specs, async (database, state) => {
+      const unknown = (flags.renew ?? []).filter((n) => !state.populations.some((p) => p.name === n));
+      if (unknown.length) throw new OperatorError(`--renew: no population named ${unknown.map((n) => `"${n}"`).join(', ')} in the specs`, 'bad_flag');
+      const progress = createProgressReporter(io.interactive && !dryRun && flags.output === 'text');
       const result = await reconcile(database, {
-        state: built.state,
+        state,
         dryRun,
         trigger: 'cli',
-        planOptions: { maxDeletePercent: flags.maxDeletePercent, allowMassDelete: Boolean(flags.allowMassDelete) },
+        planOptions: planOptions(flags, state),
+        ...(flags.renew?.length ? { renew: new Set(flags.renew) } : {}),
         lockTimeoutMs: flags.lockTimeout * 1000,
         logger,
         env: io.env,
         onPlan: (plan) => {
           if (flags.output === 'text') io.stdout(renderPlan(plan, style) + '\n');
         },
-        ...(flags.yes
-          ? {}
-          : {
-              confirm: async (plan) => {
-                if (!io.interactive) throw new ConfirmationRequiredError(plan.summary.delete);
-                return askYes(`\nThe plan deletes ${plan.summary.delete} user(s). Do you want to perform these actions?`);
-              },
-            }),
+        ...confirmer(flags.yes, state),
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       }).finally(() => progress.stop());
 
@@ -146,10 +171,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       for (const t of result.sync.filter((t) => t.error)) io.stderr(`Error: ${t.error}; the next run resumes it\n`);
       if (result.outcome === 'cancelled' || result.outcome === 'partial') exitCode = EXIT.error;
       else exitCode = flags.detailedExitcode && result.plan.hasChanges ? EXIT.changes : EXIT.ok;
-    } finally {
-      await database.close();
-    }
-  };
+    });
 
   addPlanOptions(program.command('plan').description('show what reconcile would change; writes nothing (same as reconcile --dry-run)')).action(
     (flags: PlanFlags) => runPlanOrApply({ ...flags, lockTimeout: 0 }, true),
@@ -159,9 +181,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--dry-run', 'only show the plan')
     .option('-y, --yes', 'apply without asking, even when the plan deletes users (CI, cron)')
     .option('--lock-timeout <seconds>', 'how long to wait for another reconcile to finish', parseSeconds, 30)
+    .option('--renew <name>', 'restart the lease of a population (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .action((flags: PlanFlags) => runPlanOrApply(flags, Boolean(flags.dryRun)));
 
+  registerLifecycleCommands(program, { io, logger, style, withState, confirmer, planOptions, setExitCode: (c) => (exitCode = c) });
+
   registerLoadTesterCommand(program, { stdout: io.stdout, env: io.env, logger });
+  registerServeCommand(program, { stdout: io.stdout, env: io.env, logger });
+  registerApiKeyCommand(program, { stdout: io.stdout, stderr: io.stderr, env: io.env });
+  registerAdminCommand(program, { stdout: io.stdout, env: io.env });
 
   const dbCmd = program.command('db').description('the embedded PostgreSQL (used when DATABASE_URL is not set)');
   dbCmd

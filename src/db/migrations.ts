@@ -134,6 +134,53 @@ const migrations: Record<string, Migration> = {
         REFERENCING OLD TABLE AS guarded_rows FOR EACH STATEMENT EXECUTE FUNCTION bulk_users_guard()`.execute(db);
     },
   },
+  '0004_api': {
+    async up(db: Kysely<any>) {
+      // Populations created through the HTTP API: their spec lives here instead of a file.
+      // The spec never holds the password; password_enc is AES-256-GCM (src/crypto/secretBox.ts,
+      // the population name as authenticated data), NULL when the spec reads it from an
+      // environment variable.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_api_populations (
+          name text PRIMARY KEY,
+          spec jsonb NOT NULL,
+          labels jsonb NOT NULL DEFAULT '{}'::jsonb,
+          password_enc text,
+          created_by text,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+      // API keys: the public id is looked up, the secret compared by its SHA-256 (keys are
+      // 256 random bits, so a fast hash is enough), in constant time.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_api_keys (
+          id text PRIMARY KEY,
+          name text NOT NULL,
+          secret_hash text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          last_used_at timestamptz,
+          revoked_at timestamptz
+        )`.execute(db);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS bulk_api_keys_active_name_idx ON bulk_api_keys (name) WHERE revoked_at IS NULL`.execute(db);
+      // Bearer tokens of /api/auth/login, stored the same way; they expire.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_sessions (
+          id text PRIMARY KEY,
+          secret_hash text NOT NULL,
+          user_id bigint NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL
+        )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS bulk_sessions_expires_idx ON bulk_sessions (expires_at)`.execute(db);
+      // Population templates saved through the API (built-in ones are spec files).
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_templates (
+          name text PRIMARY KEY,
+          spec jsonb NOT NULL,
+          description text,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

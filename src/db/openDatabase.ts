@@ -57,6 +57,16 @@ export async function openDatabase(
   return { db, url: resolved.url, embedded: resolved.embedded, close: () => db.destroy() };
 }
 
+/** Opens the database for one piece of work and closes it whatever happens. */
+export async function withDatabase<T>(env: NodeJS.ProcessEnv, work: (database: OpenDatabase) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ env });
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
 /** The database could not be reached or prepared; the message names where, without the password. */
 export class DatabaseUnavailableError extends Error {
   constructor(url: string, cause: unknown) {

@@ -91,4 +91,45 @@ export interface Database {
   bulk_sync_state: SyncStateTable;
   bulk_targets: TargetsTable;
   bulk_audit: AuditTable;
+  bulk_api_populations: ApiPopulationsTable;
+  bulk_api_keys: ApiKeysTable;
+  bulk_sessions: SessionsTable;
+  bulk_templates: TemplatesTable;
+}
+
+/** A population created through the HTTP API: its document spec without the password. */
+export interface ApiPopulationsTable {
+  name: string;
+  spec: ColumnType<unknown, string, string>;
+  labels: ColumnType<Record<string, string>, string, string>;
+  /** AES-256-GCM of the password (src/crypto/secretBox.ts); null when the spec uses fromEnv. */
+  password_enc: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  /** Public part of the key, shown by `api-key list`. */
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of the secret part. */
+  secret_hash: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  secret_hash: string;
+  user_id: string | number;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+
+export interface TemplatesTable {
+  name: string;
+  spec: ColumnType<unknown, string, string>;
+  description: string | null;
+  created_at: Generated<Date>;
 }

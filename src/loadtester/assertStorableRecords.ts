@@ -1,4 +1,4 @@
-import { HttpError } from './HttpError.ts';
+import { HttpError } from '../http/HttpError.ts';
 import type { CredentialInput } from './routeSchemas.ts';
 
 /**

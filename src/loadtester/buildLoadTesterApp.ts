@@ -3,14 +3,14 @@ import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { REDACT_PATHS } from '../log/logger.ts';
 import { assertStorableRecords, assertStorableUsernames } from './assertStorableRecords.ts';
-import { computeHealth } from './computeHealth.ts';
+import { computeHealth } from '../http/computeHealth.ts';
 import { credentialStats } from './credentialStats.ts';
-import { createValidatorCompiler } from './createValidatorCompiler.ts';
+import { createValidatorCompiler } from '../http/createValidatorCompiler.ts';
 import { deleteCredentials } from './deleteCredentials.ts';
 import { digestAllPopulations, digestPopulation } from './computeDigests.ts';
 import { EXPORT_CONTENT_TYPES, exportCredentials } from './exportCredentials.ts';
-import { HttpError } from './HttpError.ts';
-import { installErrorHandling } from './installErrorHandling.ts';
+import { HttpError } from '../http/HttpError.ts';
+import { installErrorHandling } from '../http/installErrorHandling.ts';
 import { listBucket } from './listBucket.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import {
@@ -69,7 +69,10 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
   // other Content-Type is a clear 415 instead of a confusing "must be an object".
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(createValidatorCompiler());
-  installErrorHandling(app);
+  installErrorHandling(app, {
+    service: 'the Load Tester',
+    bodyTooLargeMessage: 'the request body is larger than the Load Tester accepts; send at most 10,000 records per request',
+  });
 
   app.get('/api/health', { schema: { querystring: noQuery } }, async (_request, reply) => {
     const health = await computeHealth(db, version);

@@ -1,3 +1,5 @@
+import { NO_NUL } from '../http/describeValidationError.ts';
+
 /**
  * JSON schemas of every route's input (docs/load-tester-protocol.md). Fastify validates
  * against them before a handler runs, so handlers only see well-typed input and every
@@ -20,8 +22,7 @@ export const BUCKET_COUNTS = Array.from({ length: 17 }, (_, k) => 2 ** k);
 export const EXPORT_FORMATS = ['artillery-csv', 'csv', 'k6-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** PostgreSQL text cannot hold NUL; refused here so the error names the field (not a SQL error). */
-const NO_NUL = '^[^\\u0000]*$';
+// PostgreSQL text cannot hold NUL; refused by NO_NUL so the error names the field (not a SQL error).
 const username = { type: 'string', minLength: 1, maxLength: MAX_USERNAME_LENGTH, pattern: NO_NUL } as const;
 const population = { type: 'string', minLength: 1, pattern: NO_NUL } as const;
 

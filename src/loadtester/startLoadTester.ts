@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { redactUrl, resolveDatabaseUrl } from '../db/openDatabase.ts';
+import { packageVersion } from '../http/packageVersion.ts';
 import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { migrateLoadTester } from './migrateLoadTester.ts';
@@ -114,14 +114,5 @@ async function assertKeyOpensStoredData(db: Kysely<LoadTesterDatabase>, key: Buf
       `the encryption key does not open the credentials already stored in schema loadtester (${err instanceof Error ? err.message : String(err)}); ` +
         'start with the key they were stored with, or delete them to start over',
     );
-  }
-}
-
-async function packageVersion(): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }

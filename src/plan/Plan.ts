@@ -110,7 +110,7 @@ export interface Observed {
 }
 
 export type PopulationAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'expire' | 'noop';
-export type DeleteReason = 'scale-down' | 'spec-removed' | 'replace' | 'expired' | 'cleanup';
+export type DeleteReason = 'scale-down' | 'spec-removed' | 'replace' | 'expired' | 'orphaned';
 
 export interface PopulationPlan {
   name: string;

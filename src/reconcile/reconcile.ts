@@ -1,9 +1,10 @@
+import os from 'node:os';
 import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyPlan.ts';
 import { applySync, type SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
-import type { Plan } from '../plan/Plan.ts';
+import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, type PlanOptions } from '../plan/planReconcile.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
@@ -39,6 +40,13 @@ export interface ReconcileOptions {
   now?: Date;
   /** Populations whose lease restarts now (`reconcile --renew NAME`). */
   renew?: ReadonlySet<string>;
+  /** Who asked (audit records): an OS user, an API key name, a user. */
+  actor?: string;
+  /**
+   * Sync only these targets this run (POST /api/bulk-users/sync). The desired state stays
+   * whole, so nothing is deleted for being left out; other targets are synced next run.
+   */
+  onlyTargets?: readonly string[];
 }
 
 export interface ReconcileResult {
@@ -65,14 +73,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
   const env = opts.env ?? process.env;
   const { db } = database;
   const elapsed = (): number => (Date.now() - started) / 1000;
-  const drivers =
-    opts.drivers ??
-    new Map(
-      opts.state.targets.map((t) => [
-        t.name,
-        createTargetDriver(t, { baseDir: opts.baseDir ?? process.cwd(), onRetry: (err, attempt) => logger.warn({ target: t.name, attempt, err: err.message }, 'target request failed; retrying') }),
-      ]),
-    );
+  const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
@@ -101,25 +102,26 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       return { plan, outcome: 'no-changes', sync: [], executionTime: elapsed() };
     }
 
-    const finish = await startRun(db, opts.trigger ?? 'cli');
+    const { id: runId, finish } = await startRun(db, opts.trigger ?? 'cli');
     try {
       if (plan.guard.refused) throw new MassDeleteRefusedError(plan.guard.message!);
       if (resolved.unresolved.length > 0) throw new PasswordUnavailableError(resolved.unresolved);
       if (plan.summary.delete + plan.summary.syncDelete > 0 && opts.confirm && !(await opts.confirm(plan))) {
-        const runId = await finish('cancelled', plan.summary);
+        await finish('cancelled', plan.summary);
         logger.warn({ summary: plan.summary, execution_time: elapsed() }, 'reconcile cancelled at confirmation');
         return { plan, outcome: 'cancelled', sync: [], runId, executionTime: elapsed() };
       }
       const applied = await applyPlan(db, plan, {
         passwordHashes: resolved.passwordHashes,
         logger,
+        audit: { runId, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli' },
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       const sync = await syncTargets(database, opts, plan, drivers, resolved.plaintexts, logger);
       const failed = sync.filter((s) => s.error);
       const outcome = failed.length ? 'partial' : 'applied';
-      const runId = await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, failed.map((f) => f.error).join('; ') || undefined);
+      await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, failed.map((f) => f.error).join('; ') || undefined);
       logger.info({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied');
       return { plan, outcome, applied, sync, runId, executionTime: elapsed() };
     } catch (err) {
@@ -133,8 +135,16 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
   }
 }
 
+export function defaultActor(): string {
+  try {
+    return `${os.userInfo().username}@${os.hostname()}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Targets in parallel, each failing on its own. */
-async function syncTargets(
+function syncTargets(
   database: OpenDatabase,
   opts: ReconcileOptions,
   plan: Plan,
@@ -143,12 +153,38 @@ async function syncTargets(
   logger: Logger,
 ): Promise<SyncResult[]> {
   const frozen = plan.populations.filter((p) => p.action === 'retain' || p.observed?.phase === 'Orphaned').map((p) => p.name);
-  const jobs = plan.targets
-    .filter((t) => t.upsert + t.delete + t.drift > 0 || t.unreachable)
-    .map((t) => {
-      const spec = opts.state.targets.find((s) => s.name === t.name)!;
-      const populations = opts.state.populations.filter((p) => p.syncTargets.includes(t.name)).map((p) => p.name);
-      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { passwords, logger, ...(opts.signal ? { signal: opts.signal } : {}) });
-    });
-  return Promise.all(jobs);
+  const chosen = plan.targets.filter((t) => !opts.onlyTargets || opts.onlyTargets.includes(t.name));
+  return runSyncJobs(database, opts.state, chosen.filter((t) => t.upsert + t.delete + t.drift > 0 || t.unreachable), drivers, { passwords, logger, frozen, ...(opts.signal ? { signal: opts.signal } : {}) });
+}
+
+/**
+ * One sync job per target plan. `exclude` populations are treated as not belonging in any
+ * target (cleanup deletes their records there before or after the database).
+ */
+export function runSyncJobs(
+  database: OpenDatabase,
+  state: DesiredState,
+  targets: readonly TargetPlan[],
+  drivers: ReadonlyMap<string, SyncTargetDriver>,
+  opts: { passwords: ReadonlyMap<string, string>; logger: Logger; frozen: readonly string[]; exclude?: ReadonlySet<string>; signal?: AbortSignal },
+): Promise<SyncResult[]> {
+  const excluded = opts.exclude ?? new Set<string>();
+  return Promise.all(
+    targets.map((t) => {
+      const spec = state.targets.find((s) => s.name === t.name)!;
+      const populations = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name)).map((p) => p.name);
+      const frozen = opts.frozen.filter((f) => !excluded.has(f));
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+    }),
+  );
+}
+
+/** Drivers for every target of a desired state, logging retries. */
+export function buildDrivers(state: DesiredState, baseDir: string, logger: Logger): Map<string, SyncTargetDriver> {
+  return new Map(
+    state.targets.map((t) => [
+      t.name,
+      createTargetDriver(t, { baseDir, onRetry: (err, attempt) => logger.warn({ target: t.name, attempt, err: err.message }, 'target request failed; retrying') }),
+    ]),
+  );
 }

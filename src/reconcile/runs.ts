@@ -4,7 +4,7 @@ import type { PlanSummary } from '../plan/Plan.ts';
 export type RunTrigger = 'cli' | 'api' | 'schedule' | 'watch';
 
 /** Opens an audit record of an applying run (under the reconcile lock); the returned function closes it. */
-export async function startRun(db: Db, trigger: RunTrigger): Promise<(outcome: string, summary: PlanSummary | null, error?: string) => Promise<string>> {
+export async function startRun(db: Db, trigger: RunTrigger): Promise<{ id: string; finish: (outcome: string, summary: PlanSummary | null, error?: string) => Promise<string> }> {
   const started = Date.now();
   // Callers hold the reconcile lock, so a run still marked running was killed.
   await db.updateTable('bulk_reconcile_runs').set({ outcome: 'interrupted', finished_at: new Date() }).where('outcome', '=', 'running').execute();
@@ -13,7 +13,7 @@ export async function startRun(db: Db, trigger: RunTrigger): Promise<(outcome: s
     .values({ trigger, dry_run: false, outcome: 'running', summary: null, error: null, finished_at: null, execution_ms: null })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return async (outcome, summary, error) => {
+  const finish = async (outcome: string, summary: PlanSummary | null, error?: string): Promise<string> => {
     await db
       .updateTable('bulk_reconcile_runs')
       .set({ outcome, summary: summary ? JSON.stringify(summary) : null, error: error ?? null, finished_at: new Date(), execution_ms: Date.now() - started })
@@ -21,4 +21,5 @@ export async function startRun(db: Db, trigger: RunTrigger): Promise<(outcome: s
       .execute();
     return String(row.id);
   };
+  return { id: String(row.id), finish };
 }

@@ -39,8 +39,20 @@ export interface SyncTargetSpec {
   origin: { file: string; line: number };
 }
 
+/** Protection settings (kind: ReconcilerConfig); the defaults apply without one. */
+export interface ReconcilerConfig {
+  strictMode: boolean;
+  maxDeletePercent: number;
+  allowPartialCleanup: boolean;
+  confirmationRequired: boolean;
+}
+
+export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true };
+
 /** Everything the specs ask for, once every document has validated. */
 export interface DesiredState {
   populations: PopulationSpec[];
   targets: SyncTargetSpec[];
+  /** Absent: DEFAULT_RECONCILER_CONFIG. */
+  config?: ReconcilerConfig;
 }

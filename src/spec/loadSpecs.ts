@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DesiredState, PopulationSpec, SyncTargetSpec } from './DesiredState.ts';
+import { DEFAULT_RECONCILER_CONFIG, type DesiredState, type PopulationSpec, type ReconcilerConfig, type SyncTargetSpec } from './DesiredState.ts';
 import { didYouMean } from './didYouMean.ts';
 import { findPatternOverlap } from './patternOverlap.ts';
-import type { TestUserPopulation, SyncTarget } from './schemaTypes.generated.ts';
+import type { PopulationTemplate as PopulationTemplateDoc, ReconcilerConfig as ReconcilerConfigDoc, SyncTarget, TestUserPopulation } from './schemaTypes.generated.ts';
 import { validateShape } from './schemaValidator.ts';
 import { parseSpecText, type SourceDocument } from './SourceDocument.ts';
 import { SpecValidationError, type SpecProblem } from './SpecProblem.ts';
+import { toTemplate, type PopulationTemplate } from './PopulationTemplate.ts';
 import { isAddressPattern, parseUsernamePattern } from './usernamePattern.ts';
 
 export interface SpecSource {
@@ -18,6 +19,8 @@ export interface SpecLoadResult {
   state: DesiredState;
   /** Errors and warnings, in file order. The state is only usable when there is no error. */
   problems: SpecProblem[];
+  /** PopulationTemplate documents (defaults for populations created through the HTTP API). */
+  templates: PopulationTemplate[];
 }
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml']);
@@ -55,6 +58,8 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
   const references: { names: string[]; src: SourceDocument }[] = [];
   const targets: { spec: SyncTargetSpec; src: SourceDocument }[] = [];
   const names = new Map<string, SourceDocument>();
+  const templates: PopulationTemplate[] = [];
+  let config: { value: ReconcilerConfig; src: SourceDocument } | undefined;
 
   for (const source of sources) {
     const parsed = parseSpecText(source.file, source.text);
@@ -66,7 +71,16 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
         problems.push(...shape);
         continue;
       }
-      const doc = value as TestUserPopulation | SyncTarget;
+      const doc = value as TestUserPopulation | SyncTarget | ReconcilerConfigDoc | PopulationTemplateDoc;
+      if (doc.kind === 'ReconcilerConfig') {
+        if (config) {
+          const at = config.src.locate([]);
+          problems.push(src.problem(['kind'], 'a second ReconcilerConfig', `there can be only one; the first is at ${config.src.file}:${at.line}:${at.column}`));
+        } else {
+          config = { value: { ...DEFAULT_RECONCILER_CONFIG, ...doc.spec }, src };
+        }
+        continue;
+      }
       const name = doc.metadata.name;
       const first = names.get(name);
       if (first) {
@@ -75,6 +89,11 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
         continue;
       }
       names.set(name, src);
+      if (doc.kind === 'PopulationTemplate') {
+        const template = toTemplate(doc, src, problems);
+        if (template) templates.push(template);
+        continue;
+      }
       if (doc.kind === 'TestUserPopulation') {
         references.push({ names: doc.spec.syncTargets ?? [], src });
         const spec = toPopulation(doc, src, problems);
@@ -92,7 +111,11 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
   // Line order within a file reads like the file; files keep the order they were read in.
   const fileOrder = new Map(sources.map((s, i) => [s.file, i]));
   problems.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line || a.column - b.column);
-  return { state: { populations: populations.map((p) => p.spec), targets: targets.map((t) => t.spec) }, problems };
+  return {
+    state: { populations: populations.map((p) => p.spec), targets: targets.map((t) => t.spec), ...(config ? { config: config.value } : {}) },
+    problems,
+    templates,
+  };
 }
 
 /** Reads and validates a spec directory; throws SpecValidationError listing every error. */

@@ -5,13 +5,17 @@
  */
 export type BulkUsersSpecDocument = {
   apiVersion: "bulk-users/v1";
-  kind: "TestUserPopulation" | "SyncTarget";
+  kind: "TestUserPopulation" | "SyncTarget" | "ReconcilerConfig" | "PopulationTemplate";
   metadata: Metadata;
   spec: {
     [k: string]: unknown;
   };
   [k: string]: unknown;
 };
+/**
+ * Names of SyncTarget documents that must hold the same users.
+ */
+export type SyncTargets = string[];
 
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
@@ -61,12 +65,7 @@ export interface PopulationSpec {
    */
   emailDomain?: string;
   password: PasswordSource;
-  /**
-   * Free-form profile fields, stored as JSON.
-   */
-  attributes?: {
-    [k: string]: unknown;
-  };
+  attributes?: Attributes;
   /**
    * Rows per transaction.
    */
@@ -79,10 +78,7 @@ export interface PopulationSpec {
    * RFC 3339 instant after which the population expires.
    */
   expiresAt?: string;
-  /**
-   * Names of SyncTarget documents that must hold the same users.
-   */
-  syncTargets?: string[];
+  syncTargets?: SyncTargets;
   /**
    * What removing this spec does to its users.
    */
@@ -101,6 +97,12 @@ export interface PasswordSource {
    * The password itself (allowed, but warned: specs live in git).
    */
   value?: string;
+}
+/**
+ * Free-form profile fields, stored as JSON.
+ */
+export interface Attributes {
+  [k: string]: unknown;
 }
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
@@ -128,4 +130,91 @@ export interface SyncTargetSpec {
   };
   concurrency?: number;
   chunkSize?: number;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "ReconcilerConfig".
+ */
+export interface ReconcilerConfig {
+  apiVersion: "bulk-users/v1";
+  kind: "ReconcilerConfig";
+  metadata: Metadata;
+  spec: ReconcilerConfigSpec;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "ReconcilerConfigSpec".
+ */
+export interface ReconcilerConfigSpec {
+  /**
+   * Never delete a row that is not is_test_user = true and owned by a population the reconciler knows.
+   */
+  strictMode?: boolean;
+  /**
+   * Largest share of managed users one run may delete without --allow-mass-delete.
+   */
+  maxDeletePercent?: number;
+  /**
+   * When false, a cleanup deletes a population from the database only after every target confirmed deleting it.
+   */
+  allowPartialCleanup?: boolean;
+  /**
+   * An interactive run asks before deleting; a non-interactive one needs --yes.
+   */
+  confirmationRequired?: boolean;
+}
+/**
+ * Named defaults for TestUserPopulation specs created through the HTTP API (specs/templates/ holds the built-in ones). metadata.annotations.description describes it.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "PopulationTemplate".
+ */
+export interface PopulationTemplate {
+  apiVersion: "bulk-users/v1";
+  kind: "PopulationTemplate";
+  metadata: Metadata;
+  spec: PopulationTemplateSpec;
+}
+/**
+ * Any field of a PopulationSpec, all optional: the defaults a population created from this template starts from.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "PopulationTemplateSpec".
+ */
+export interface PopulationTemplateSpec {
+  /**
+   * How many users the population has.
+   */
+  count?: number;
+  /**
+   * Username of member n; exactly one {id} placeholder, replaced by idStart + n.
+   */
+  usernamePattern?: string;
+  /**
+   * Sequence number of the first member.
+   */
+  idStart?: number;
+  /**
+   * email = username when the username is an address, else username@emailDomain.
+   */
+  emailDomain?: string;
+  password?: PasswordSource;
+  attributes?: Attributes;
+  /**
+   * Rows per transaction.
+   */
+  batchSize?: number;
+  /**
+   * Lease length: 30m, 12h, 7d, 2w.
+   */
+  ttl?: string;
+  /**
+   * RFC 3339 instant after which the population expires.
+   */
+  expiresAt?: string;
+  syncTargets?: SyncTargets;
+  /**
+   * What removing this spec does to its users.
+   */
+  deletionPolicy?: "Delete" | "Retain";
 }

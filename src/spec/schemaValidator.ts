@@ -14,7 +14,7 @@ export const specSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as {
   definitions: Record<string, unknown>;
 };
 
-export const SPEC_KINDS = ['TestUserPopulation', 'SyncTarget'] as const;
+export const SPEC_KINDS = ['TestUserPopulation', 'SyncTarget', 'ReconcilerConfig', 'PopulationTemplate'] as const;
 export type SpecKind = (typeof SPEC_KINDS)[number];
 export const API_VERSION = 'bulk-users/v1';
 

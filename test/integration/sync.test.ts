@@ -272,3 +272,56 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('cleanup and targets', () => {
+  it('allowPartialCleanup: false deletes from the database only after every target did; true deletes anyway and targets catch up', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const target = ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 2, delaySeconds: 0.02 } });
+      const withOld = specs([{ name: 'live', count: 20, targets: ['lt'] }, { name: 'old', count: 30, targets: ['lt'] }], [target]);
+      withOld.populations.find((p) => p.name === 'old')!.deletionPolicy = 'Retain';
+      await run(withOld);
+      const without = specs([{ name: 'live', count: 20, targets: ['lt'] }], [target]);
+      await run(without);
+      expect(await ltCount('old')).toBe(30); // orphaned, retained everywhere
+
+      const { cleanup } = await import('../../src/reconcile/cleanup.ts');
+      const drivers = new Map([['lt', new LoadTesterTarget(without.targets[0]!)]]);
+      const base = { dryRun: false, logger: silentLogger, drivers, selection: { orphans: true }, planOptions: { maxDeletePercent: 100, allowMassDelete: false } };
+
+      proxy.fail('503');
+      const strict = await cleanup(db.database, { ...base, state: { ...without, config: { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true } } });
+      expect(strict.outcome).toBe('partial');
+      expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'old'`))[0].n).toBe(30);
+      expect(await ltCount('old')).toBe(30);
+
+      const partial = await cleanup(db.database, { ...base, state: { ...without, config: { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: true, confirmationRequired: true } } });
+      expect(partial.outcome).toBe('partial');
+      expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'old'`))[0].n).toBe(0);
+      expect(await ltCount('old')).toBe(30);
+
+      proxy.fail('none');
+      const caughtUp = await run(without);
+      expect(caughtUp.traffic.recordsDeleted).toBe(30);
+      expect(await ltCount('old')).toBe(0);
+      await expectTargetEqualsDatabase(['live']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('allowPartialCleanup: false with targets up removes the population from targets, then from the database', async () => {
+    const state = specs([{ name: 'keep', count: 10, targets: ['lt'] }, { name: 'gone', count: 12, targets: ['lt'] }], [ltTarget()]);
+    state.populations.find((p) => p.name === 'gone')!.deletionPolicy = 'Retain';
+    await run(state);
+    const without = specs([{ name: 'keep', count: 10, targets: ['lt'] }], [ltTarget()]);
+    await run(without);
+    const { cleanup } = await import('../../src/reconcile/cleanup.ts');
+    const res = await cleanup(db.database, { state: without, dryRun: false, logger: silentLogger, selection: { population: 'gone' }, planOptions: { maxDeletePercent: 100, allowMassDelete: false } });
+    expect(res.outcome).toBe('applied');
+    expect(res.deleted).toBe(12);
+    expect(res.sync[0]).toMatchObject({ target: 'lt', deleted: 12 });
+    await expectTargetEqualsDatabase(['keep']);
+    expect((await run(without)).result.outcome).toBe('no-changes');
+  });
+});

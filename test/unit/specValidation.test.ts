@@ -284,7 +284,7 @@ describe('apiVersion and kind', () => {
 
   it('an unrelated kind lists the kinds', () => {
     expect(printed(build(['a.yaml', validPop('a').replace('kind: TestUserPopulation', 'kind: Deployment')]))).toEqual([
-      'a.yaml:2:7: unknown kind "Deployment" (one of: TestUserPopulation, SyncTarget)',
+      'a.yaml:2:7: unknown kind "Deployment" (one of: TestUserPopulation, SyncTarget, ReconcilerConfig, PopulationTemplate)',
     ]);
   });
 

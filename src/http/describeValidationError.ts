@@ -1,5 +1,8 @@
 import type { FastifySchemaValidationError } from 'fastify';
 
+/** The pattern route schemas use to refuse NUL characters, which PostgreSQL text cannot hold. */
+export const NO_NUL = '^[^\\u0000]*$';
+
 /**
  * One readable sentence naming the offending field, e.g. `users[3].username must be a
  * string` or `query parameter "buckets" must be one of 1, 2, 4, …`: the sender must see
@@ -24,8 +27,19 @@ export function describeValidationError(context: string | undefined, e: FastifyS
     }
     case 'enum':
       return `${field} must be one of ${(params.allowedValues as unknown[]).map((v) => String(v)).join(', ')}`;
-    case 'pattern': // only used to refuse NUL (routeSchemas NO_NUL)
-      return `${field} must not contain NUL characters`;
+    case 'pattern':
+      return params.pattern === NO_NUL ? `${field} must not contain NUL characters` : `${field} must match the pattern ${String(params.pattern)}`;
+    case 'minLength':
+      return Number(params.limit) === 1 ? `${field} must not be empty` : `${field} must have at least ${String(params.limit)} characters`;
+    case 'maxLength':
+      return `${field} must have at most ${String(params.limit)} characters`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${field} must be ${String(params.comparison)} ${String(params.limit)}`;
+    case 'format':
+      return `${field} must be ${params.format === 'date-time' ? 'an RFC 3339 date-time such as 2026-12-31T00:00:00Z' : `a valid ${String(params.format)}`}`;
     case 'minItems':
       return `${field} must have at least ${String(params.limit)} item(s)`;
     case 'maxItems':

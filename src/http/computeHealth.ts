@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 
 export interface Health {
   status: 'ok' | 'error';
@@ -11,7 +10,7 @@ export interface Health {
 const PROBE_TIMEOUT_MS = 2000;
 
 /** Whether the service can do its job: it can, exactly when its database answers. */
-export async function computeHealth(db: Kysely<LoadTesterDatabase>, version: string): Promise<Health> {
+export async function computeHealth(db: Kysely<any>, version: string): Promise<Health> {
   const probe = sql`SELECT 1`.execute(db).then(
     () => true,
     () => false,

@@ -1,0 +1,110 @@
+import { sql } from 'kysely';
+import type { Db } from './openDatabase.ts';
+
+/** A population record as the API shows it (never its password_hash). */
+export interface PopulationRecordView {
+  name: string;
+  source: 'file' | 'api';
+  phase: string;
+  spec: unknown;
+  usernamePattern: string;
+  deletionPolicy: string;
+  generation: number;
+  observedGeneration: number;
+  status: Record<string, unknown>;
+  expiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export async function readPopulationRecords(db: Db, name?: string): Promise<PopulationRecordView[]> {
+  let q = db
+    .selectFrom('bulk_populations')
+    .select(['name', 'source', 'phase', 'spec', 'username_pattern', 'deletion_policy', 'generation', 'observed_generation', 'status', 'expires_at', 'created_at', 'updated_at'])
+    .orderBy('name');
+  if (name !== undefined) q = q.where('name', '=', name);
+  return (await q.execute()).map((r) => ({
+    name: r.name,
+    source: r.source,
+    phase: r.phase,
+    spec: r.spec,
+    usernamePattern: r.username_pattern,
+    deletionPolicy: r.deletion_policy,
+    generation: r.generation,
+    observedGeneration: r.observed_generation,
+    status: (r.status ?? {}) as Record<string, unknown>,
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** Managed rows per population: one aggregate pass, nothing per user crosses the wire. */
+export async function countMembers(db: Db, name?: string): Promise<Map<string, { total: number; lastUpdatedAt: Date | null }>> {
+  const { rows } = await sql<{ population: string; total: number; last_updated_at: Date | null }>`
+    SELECT population, count(*)::bigint AS total, max(updated_at) AS last_updated_at
+    FROM users WHERE is_test_user = true AND population IS NOT NULL ${name !== undefined ? sql`AND population = ${name}` : sql``}
+    GROUP BY population`.execute(db);
+  return new Map(rows.map((r) => [r.population, { total: r.total, lastUpdatedAt: r.last_updated_at }]));
+}
+
+/** What each sync target holds of one population, per the sync state. */
+export async function countSyncedMembers(db: Db, name: string): Promise<{ target: string; held: number }[]> {
+  const { rows } = await sql<{ target: string; held: number }>`
+    SELECT target, count(*)::bigint AS held FROM bulk_sync_state WHERE population = ${name} GROUP BY target ORDER BY target`.execute(db);
+  return rows;
+}
+
+export interface UserTotals {
+  total: number;
+  testUsers: number;
+  productionUsers: number;
+  managedTestUsers: number;
+  admins: number;
+}
+
+export async function countUsers(db: Db): Promise<UserTotals> {
+  const { rows } = await sql<{ total: number; test_users: number; production_users: number; managed: number; admins: number }>`
+    SELECT count(*)::bigint AS total,
+           count(*) FILTER (WHERE is_test_user)::bigint AS test_users,
+           count(*) FILTER (WHERE NOT is_test_user)::bigint AS production_users,
+           count(*) FILTER (WHERE is_test_user AND population IS NOT NULL)::bigint AS managed,
+           count(*) FILTER (WHERE is_admin)::bigint AS admins
+    FROM users`.execute(db);
+  const r = rows[0]!;
+  return { total: r.total, testUsers: r.test_users, productionUsers: r.production_users, managedTestUsers: r.managed, admins: r.admins };
+}
+
+export interface TargetStatusRow {
+  name: string;
+  type: string;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  status: Record<string, unknown>;
+}
+
+export async function readTargetRecords(db: Db): Promise<TargetStatusRow[]> {
+  return (await db.selectFrom('bulk_targets').selectAll().orderBy('name').execute()).map((r) => ({
+    name: r.name,
+    type: r.type,
+    lastRunAt: r.last_run_at,
+    lastSuccessAt: r.last_success_at,
+    lastError: r.last_error,
+    status: (r.status ?? {}) as Record<string, unknown>,
+  }));
+}
+
+/** Records per target and population in the sync state (what each target holds, as far as we know). */
+export async function countSyncState(db: Db, opts: { modifiedSince?: Date } = {}): Promise<{ target: string; population: string; held: number }[]> {
+  const { rows } = await sql<{ target: string; population: string; held: number }>`
+    SELECT target, population, count(*)::bigint AS held FROM bulk_sync_state
+    ${opts.modifiedSince ? sql`WHERE updated_at >= ${opts.modifiedSince}` : sql``}
+    GROUP BY target, population ORDER BY target, population`.execute(db);
+  return rows;
+}
+
+export async function lastRun(db: Db): Promise<{ id: number; trigger: string; outcome: string; startedAt: Date; finishedAt: Date | null; error: string | null } | undefined> {
+  const r = await db.selectFrom('bulk_reconcile_runs').select(['id', 'trigger', 'outcome', 'started_at', 'finished_at', 'error']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return r ? { id: Number(r.id), trigger: r.trigger, outcome: r.outcome, startedAt: r.started_at, finishedAt: r.finished_at, error: r.error } : undefined;
+}

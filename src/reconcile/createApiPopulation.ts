@@ -1,0 +1,103 @@
+import { sql } from 'kysely';
+import { encryptSecret } from '../crypto/secretBox.ts';
+import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
+import type { OpenDatabase } from '../db/openDatabase.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Conflict } from '../plan/Plan.ts';
+import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
+import type { SyncResult } from '../apply/applySync.ts';
+import { loadDesiredState } from './loadDesiredState.ts';
+import { checkApiConflicts, prepareApiPopulation, type ApiPopulationRequest } from './prepareApiPopulation.ts';
+import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.ts';
+
+export interface CreateApiPopulationOptions {
+  request: ApiPopulationRequest;
+  specsDir: string;
+  /** The server's key (BULK_USERS_SECRET_KEY or bulk-users.key): encrypts the stored password. */
+  secretKey: Buffer;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Stops the apply at the next batch boundary (graceful shutdown); the next reconcile finishes it. */
+  signal?: AbortSignal;
+  actor?: string;
+  lockTimeoutMs?: number;
+  now?: Date;
+  /** As ReconcileOptions: base of relative file-target paths, and drivers to use instead of building them. */
+  baseDir?: string;
+  drivers?: ReconcileOptions['drivers'];
+}
+
+export interface CreateApiPopulationResult {
+  batchId: string;
+  /** Members that exist after the run. */
+  created: number;
+  /** Members that could not be created (their username is taken). */
+  failed: number;
+  conflicts: number;
+  conflictSample: Conflict[];
+  outcome: ReconcileResult['outcome'];
+  sync: SyncResult[];
+  executionTime: number;
+}
+
+/**
+ * POST /api/bulk-users/create: validate (ApiSpecInvalidError), check against every other
+ * spec under a lock (ApiSpecConflictError), store the spec (password encrypted), then
+ * reconcile the whole desired state as `reconcile --yes` would. A run refused or failed
+ * before it wrote anything of the population removes the stored spec again, so a failed
+ * create leaves nothing behind; one that stopped mid-apply keeps it, and the next
+ * reconcile completes it.
+ */
+export async function createApiPopulation(database: OpenDatabase, opts: CreateApiPopulationOptions): Promise<CreateApiPopulationResult> {
+  const started = Date.now();
+  const { db } = database;
+  const prepared = await prepareApiPopulation(db, { request: opts.request, specsDir: opts.specsDir, ...(opts.now ? { now: opts.now } : {}) });
+  const name = prepared.name;
+  await withApiSpecLock(db, async (trx) => {
+    await checkApiConflicts(trx, prepared);
+    await insertApiPopulation(trx, {
+      name,
+      spec: prepared.storedSpec,
+      labels: prepared.labels,
+      passwordEnc: prepared.password?.value !== undefined ? encryptSecret(opts.secretKey, name, prepared.password.value) : null,
+      createdBy: opts.actor ?? null,
+    });
+  });
+
+  let result: ReconcileResult;
+  try {
+    const desired = await loadDesiredState({ db, specsDir: opts.specsDir, secretKey: opts.secretKey, ...(opts.env ? { env: opts.env } : {}) });
+    result = await reconcile(database, {
+      state: desired.state,
+      dryRun: false,
+      trigger: 'api',
+      planOptions: { ...DEFAULT_PLAN_OPTIONS, maxDeletePercent: desired.state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent },
+      ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.actor ? { actor: opts.actor } : {}),
+      ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
+      ...(opts.drivers ? { drivers: opts.drivers } : {}),
+    });
+  } catch (err) {
+    // The population record is written before any of its rows: without it, nothing was.
+    const record = await db.selectFrom('bulk_populations').select('name').where('name', '=', name).executeTakeFirst().catch(() => ({ name }));
+    if (!record) await deleteApiPopulation(db, name).catch(() => {});
+    throw err;
+  }
+
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE is_test_user = true AND population = ${name}`.execute(db);
+  const created = rows[0]?.n ?? 0;
+  const planned = result.plan.populations.find((p) => p.name === name);
+  return {
+    batchId: name,
+    created,
+    failed: Math.max(0, prepared.population.count - created),
+    conflicts: planned?.conflicts.count ?? 0,
+    conflictSample: planned?.conflicts.sample ?? [],
+    outcome: result.outcome,
+    sync: result.sync,
+    executionTime: (Date.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,25 @@
+import type { OpenDatabase } from '../db/openDatabase.ts';
+import type { Logger } from '../log/logger.ts';
+import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
+import type { OperationTracker } from './OperationTracker.ts';
+
+/** What every route group gets from buildApp. */
+export interface ServerContext {
+  database: OpenDatabase;
+  /** The server's key (BULK_USERS_SECRET_KEY or bulk-users.key): API population passwords. */
+  secretKey: Buffer;
+  specsDir: string;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  /** Base of relative file-target paths. */
+  baseDir: string;
+  sessionTtlMs: number;
+  lockTimeoutMs: number;
+  /** Login attempts allowed per client address and window. */
+  loginRateLimit: { max: number; timeWindowMs: number };
+  operations: OperationTracker;
+  /** The clock (tests move it to expire tokens). */
+  now: () => Date;
+  logger: Logger;
+  drivers?: ReadonlyMap<string, SyncTargetDriver>;
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import { insertSavedTemplate } from '../../db/savedTemplates.ts';
+import { HttpError } from '../../http/HttpError.ts';
+import { ApiSpecConflictError, ApiSpecInvalidError } from '../../reconcile/apiErrors.ts';
+import { loadTemplates } from '../../reconcile/loadTemplates.ts';
+import { checkApiConflicts, prepareApiPopulation, REQUEST_FILE } from '../../reconcile/prepareApiPopulation.ts';
+import { buildDesiredState } from '../../spec/loadSpecs.ts';
+import { API_VERSION } from '../../spec/schemaValidator.ts';
+import type { PopulationTemplateSpec } from '../../spec/schemaTypes.generated.ts';
+import type { SpecProblem } from '../../spec/SpecProblem.ts';
+import { validateSpecs } from '../../spec/validateSpecs.ts';
+import { createBodySchema, createRequestToSpec, type CreateBody } from '../createRequestToSpec.ts';
+import type { ServerContext } from '../ServerContext.ts';
+import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
+
+type ValidateBody = Partial<CreateBody> & { yaml?: string };
+
+const validateBody = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Either {yaml: "<spec documents>"} (checked exactly like `bulk-users validate`), or the body of POST /create (checked exactly like create would, clashes included).',
+  properties: { ...createBodySchema.properties, yaml: { type: 'string', maxLength: 1_000_000, description: 'One or more YAML spec documents.' } },
+} as const;
+
+interface TemplateBody {
+  name: string;
+  description?: string;
+  spec: Record<string, unknown>;
+}
+
+const templateBody = {
+  type: 'object',
+  required: ['name', 'spec'],
+  additionalProperties: false,
+  properties: {
+    name: { ...text, minLength: 1, description: 'A DNS label, unique among templates.' },
+    description: { ...text, maxLength: 1000 },
+    spec: { type: 'object', description: 'Any fields of a TestUserPopulation spec (camelCase, as in YAML); no password value.' },
+  },
+} as const;
+
+/**
+ * POST /api/bulk-users/config/validate: {is_valid, errors, warnings} from the same
+ * validator as the CLI. GET/POST /api/bulk-users/config/templates: built-in templates
+ * (PopulationTemplate documents under the spec directory, e.g. specs/templates/) and
+ * saved ones (database); create's `config.template` takes its defaults from one.
+ */
+export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Body: ValidateBody }>(
+    '/api/bulk-users/config/validate',
+    { schema: { tags: ['config'], summary: 'Validate spec YAML, or a create request', description: validateBody.description, security: adminSecurity, body: validateBody, querystring: noQuery } },
+    async (request) => {
+      const body = request.body;
+      const { yaml, ...rest } = body;
+      if (yaml !== undefined) {
+        if (Object.keys(rest).length > 0) throw new HttpError(400, 'invalid_request', `send either "yaml" or a create request ({count, config}), not both (got also ${Object.keys(rest).join(', ')})`);
+        const v = validateSpecs([{ file: 'request.yaml', text: yaml }]);
+        return { is_valid: v.valid, errors: v.errors, warnings: v.warnings };
+      }
+      if (body.count === undefined || body.config === undefined) {
+        throw new HttpError(400, 'invalid_request', 'send {yaml: "<spec documents>"} or a create request with count and config');
+      }
+      try {
+        const prepared = await prepareApiPopulation(ctx.database.db, { request: createRequestToSpec(body as CreateBody), specsDir: ctx.specsDir, now: ctx.now() });
+        await checkApiConflicts(ctx.database.db, prepared);
+        return { is_valid: true, errors: [] as SpecProblem[], warnings: prepared.warnings };
+      } catch (err) {
+        if (err instanceof ApiSpecInvalidError || err instanceof ApiSpecConflictError) {
+          return { is_valid: false, errors: err.problems.filter((p) => p.severity === 'error'), warnings: err.problems.filter((p) => p.severity === 'warning') };
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.get('/api/bulk-users/config/templates', { schema: { tags: ['config'], summary: 'Built-in and saved population templates', security: adminSecurity, querystring: noQuery } }, async () => {
+    const templates = await loadTemplates(ctx.database.db, ctx.specsDir);
+    return { templates: templates.map((t) => ({ name: t.name, kind: t.kind, description: t.description ?? null, spec: t.spec, ...(t.kind === 'builtin' ? { origin: t.origin.file } : {}) })) };
+  });
+
+  app.post<{ Body: TemplateBody }>(
+    '/api/bulk-users/config/templates',
+    { schema: { tags: ['config'], summary: 'Save a custom template', security: adminSecurity, body: templateBody, querystring: noQuery } },
+    async (request, reply) => {
+      const { name, description, spec } = request.body;
+      const doc = {
+        apiVersion: API_VERSION,
+        kind: 'PopulationTemplate',
+        metadata: { name, ...(description !== undefined ? { annotations: { description } } : {}) },
+        spec,
+      };
+      const built = buildDesiredState([{ file: REQUEST_FILE, text: `${JSON.stringify(doc, null, 2)}\n` }]);
+      const template = built.templates[0];
+      if (!template || built.problems.some((p) => p.severity === 'error')) throw new ApiSpecInvalidError(built.problems);
+      if (template.spec.password?.value !== undefined) {
+        throw new HttpError(400, 'invalid_config', 'a saved template cannot hold a password value (it would be stored in plain text); use password: { fromEnv: VARIABLE }, or give the password in each create request');
+      }
+      const existing = await loadTemplates(ctx.database.db, ctx.specsDir);
+      if (existing.some((t) => t.name === name)) throw new HttpError(409, 'conflict', `a template named "${name}" exists already`);
+      if (!(await insertSavedTemplate(ctx.database.db, { name, spec: template.spec as PopulationTemplateSpec, description: description ?? null }))) {
+        throw new HttpError(409, 'conflict', `a template named "${name}" exists already`);
+      }
+      return reply.code(201).send({ template: { name, kind: 'saved', description: description ?? null, spec: template.spec }, warnings: built.problems.filter((p) => p.severity === 'warning') });
+    },
+  );
+}

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import { computeHealth } from '../../http/computeHealth.ts';
+import type { ServerContext } from '../ServerContext.ts';
+import { noQuery } from './sharedSchemas.ts';
+
+/** GET /api/health: public; 200 when the database answers, 503 when it does not. */
+export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/health', { schema: { tags: ['service'], summary: 'Database reachable, version', querystring: noQuery } }, async (_request, reply) => {
+    const health = await computeHealth(ctx.database.db, ctx.version);
+    return reply.code(health.database === 'ok' ? 200 : 503).send(health);
+  });
+}

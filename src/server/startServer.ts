@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import { decryptSecret, SecretKeyError } from '../crypto/secretBox.ts';
+import { loadServerSecretKey, SERVER_KEY_SOURCE } from '../crypto/serverSecretKey.ts';
+import { openDatabase } from '../db/openDatabase.ts';
+import { packageVersion } from '../http/packageVersion.ts';
+import { buildApp } from './buildApp.ts';
+import { OperationTracker } from './OperationTracker.ts';
+
+export interface StartServerOptions {
+  /** Default BULK_USERS_PORT, else 5000; 0 picks a free port (tests). */
+  port?: number;
+  /** Default 127.0.0.1: the API is served to this machine unless asked otherwise. */
+  host?: string;
+  specsDir?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger | false;
+  /** How long a shutdown lets running operations finish before stopping them at a batch boundary (default 25 s). */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets running operations finish (bounded), closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 5000;
+export const DEFAULT_HOST = '127.0.0.1';
+/** Requests still open this long after the operations ended (a stalled export) are cut. */
+const CONNECTION_GRACE_MS = 10_000;
+
+/** Runs `bulk-users serve`: database (migrated), encryption key, app, listen. */
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const env = opts.env ?? process.env;
+  const port = opts.port ?? portFromEnv(env);
+  const host = opts.host ?? DEFAULT_HOST;
+  const secretKey = await loadServerSecretKey(env);
+  const database = await openDatabase({ env, poolSize: 10 });
+  try {
+    await assertKeyOpensStoredData(database.db, secretKey);
+    const operations = new OperationTracker();
+    const app = await buildApp({
+      database,
+      secretKey,
+      env,
+      operations,
+      version: await packageVersion(),
+      ...(opts.specsDir !== undefined ? { specsDir: opts.specsDir } : {}),
+      ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    });
+    try {
+      await app.listen({ port, host });
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+      port: actualPort,
+      close() {
+        closing ??= (async () => {
+          // Stop accepting first; requests in flight (and the operations they run) go on.
+          const closed = app.close();
+          await operations.shutdown(opts.shutdownGraceMs ?? 25_000);
+          const timer = setTimeout(() => app.server.closeAllConnections(), CONNECTION_GRACE_MS);
+          try {
+            await closed;
+          } finally {
+            clearTimeout(timer);
+            await database.close();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+function portFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.BULK_USERS_PORT;
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`BULK_USERS_PORT must be a port number from 0 to 65535 (got "${raw}")`);
+  return n;
+}
+
+/** A key that does not open the stored passwords is refused at start, not at the next create. */
+async function assertKeyOpensStoredData(db: Awaited<ReturnType<typeof openDatabase>>['db'], key: Buffer): Promise<void> {
+  const sample = await db.selectFrom('bulk_api_populations').select(['name', 'password_enc']).where('password_enc', 'is not', null).limit(1).executeTakeFirst();
+  if (!sample?.password_enc) return;
+  try {
+    decryptSecret(key, sample.name, sample.password_enc, SERVER_KEY_SOURCE, `the stored password of population "${sample.name}"`);
+  } catch (err) {
+    throw new SecretKeyError(`the encryption key does not open the passwords of API-created populations (${err instanceof Error ? err.message : String(err)}); start with the key they were stored with`);
+  }
+}

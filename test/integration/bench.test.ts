@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, inject } from 'vitest';
+
+/**
+ * Keeps the benchmark from rotting: `npm run bench -- --quick` must run to the end and
+ * produce every figure. Timings are never asserted (this machine is shared with the rest
+ * of the suite); only that each figure is a finite number.
+ */
+const outDir = mkdtempSync(path.join(tmpdir(), 'bu-bench-test-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const FIGURES = [
+  'n',
+  'create.rounds',
+  'create.reconcile.seconds',
+  'create.reconcile.worstSeconds',
+  'create.reconcile.rowsPerSecond',
+  'create.reconcile.observeAndPlanSeconds',
+  'create.reconcile.insertSeconds',
+  'create.copy.seconds',
+  'create.copy.rowsPerSecond',
+  'create.copy.worstSeconds',
+  'create.rowByRow.sampleRows',
+  'create.rowByRow.sampleSeconds',
+  'create.rowByRow.rowsPerSecond',
+  'create.rowByRow.projectedSecondsForN',
+  'create.ratio.reconcileToCopy',
+  'create.ratio.reconcileToRowByRow',
+  'create.ratio.copyToRowByRow',
+  'create.rssMB',
+  'fullSync.seconds',
+  'fullSync.recordsSent',
+  'fullSync.recordsPerSecond',
+  'fullSync.requests',
+  'fullSync.bytesSent',
+  'fullSync.rssMB',
+  'noop.seconds',
+  'noop.statements',
+  'noop.rowsReturned',
+  'noop.usersTuplesReadByServer',
+  'noop.syncStateTuplesReadByServer',
+  'noop.requests',
+  'noop.bytesSent',
+  'noop.bytesReceived',
+  'noop.loadTesterDigestMs',
+  'noop.rssMB',
+  'differential.recordsChanged',
+  'differential.recordsSent',
+  'differential.sentPerChanged',
+  'differential.seconds',
+  'differential.timeVsFullSync',
+  'differential.requests',
+  'differential.rowsReturned',
+  'differential.rssMB',
+  'drift.recordsLost',
+  'drift.recordsListed',
+  'drift.recordsSent',
+  'drift.listedPerN',
+  'drift.sentPerN',
+  'drift.sentPerLost',
+  'drift.recordsMissingAfter',
+  'drift.repaired',
+  'drift.requests',
+  'drift.seconds',
+  'drift.rssMB',
+  'scaleDown.usersDeleted',
+  'scaleDown.targetRecordsDeleted',
+  'scaleDown.seconds',
+  'scaleDown.rowsPerSecond',
+  'scaleDown.dbDeleteRowsPerSecond',
+  'scaleDown.rssMB',
+  'deleteAll.usersDeleted',
+  'deleteAll.targetRecordsDeleted',
+  'deleteAll.seconds',
+  'deleteAll.rowsPerSecond',
+  'deleteAll.dbDeleteRowsPerSecond',
+  'deleteAll.rssMB',
+  'memory.peakRssMB',
+  'memory.baselineRssMB',
+];
+
+const TARGETS = ['createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'memory'];
+
+function runBench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench -- --quick', () => {
+  it(
+    'runs every step and produces every figure',
+    async () => {
+      const out = path.join(outDir, 'quick.json');
+      // The same PostgreSQL server as the rest of the suite; the bench makes and drops a database of its own.
+      const { code, stdout, stderr } = await runBench(['--quick', '--out', out], { ...process.env, DATABASE_URL: inject('adminDatabaseUrl') });
+      expect(code, `bench exited ${code}\n${stderr}\n${stdout}`).toBe(0);
+
+      const results = JSON.parse(readFileSync(out, 'utf8')) as {
+        n: number;
+        machine: Record<string, unknown>;
+        postgres: { version: string };
+        figures: Record<string, unknown>;
+        targets: Record<string, { value: unknown; met: unknown; rule: unknown }>;
+      };
+      expect(results.n).toBe(20_000);
+      expect(results.postgres.version).toMatch(/PostgreSQL \d+/);
+      expect(results.machine).toMatchObject({ cpus: expect.any(Number), memoryMB: expect.any(Number), node: process.version });
+
+      const missing = FIGURES.filter((k) => typeof results.figures[k] !== 'number' || !Number.isFinite(results.figures[k]));
+      expect(missing, `figures missing or not finite: ${missing.map((k) => `${k}=${String(results.figures[k])}`).join(', ')}`).toEqual([]);
+      const notFinite = Object.entries(results.figures).filter(([, v]) => typeof v !== 'number' || !Number.isFinite(v));
+      expect(notFinite).toEqual([]);
+
+      expect(Object.keys(results.targets).sort()).toEqual([...TARGETS].sort());
+      for (const [name, t] of Object.entries(results.targets)) {
+        expect(Number.isFinite(t.value), `target ${name}`).toBe(true);
+        expect(typeof t.met, `target ${name}`).toBe('boolean');
+      }
+
+      // The table names every step and reports each target as met or missed.
+      for (const step of ['1 create', '2 full sync', '2 no-op', '3 differential', '4 drift repair', '5 scale down 50%', '5 delete 100%', '6 memory']) expect(stdout).toContain(step);
+      expect(stdout.match(/\b(met|MISSED)\b/g)?.length ?? 0).toBeGreaterThanOrEqual(TARGETS.length);
+    },
+    180_000,
+  );
+});
