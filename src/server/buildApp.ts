@@ -17,6 +17,7 @@ import { registerAuthRoutes } from './routes/registerAuthRoutes.ts';
 import { registerConfigRoutes } from './routes/registerConfigRoutes.ts';
 import { registerExportRoutes } from './routes/registerExportRoutes.ts';
 import { registerHealthRoutes } from './routes/registerHealthRoutes.ts';
+import { registerLifecycleRoutes } from './routes/registerLifecycleRoutes.ts';
 import { registerPopulationRoutes } from './routes/registerPopulationRoutes.ts';
 import { registerStatsRoutes } from './routes/registerStatsRoutes.ts';
 import { registerSyncRoutes } from './routes/registerSyncRoutes.ts';
@@ -119,6 +120,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     registerConfigRoutes(admin, ctx);
     registerSyncRoutes(admin, ctx);
     registerExportRoutes(admin, ctx);
+    registerLifecycleRoutes(admin, ctx);
   });
 
   await app.ready();

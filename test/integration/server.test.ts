@@ -106,6 +106,10 @@ beforeAll(async () => {
   cred.nonAdmin = { authorization: `Bearer ${userToken}` };
   cred.admin = { authorization: `Bearer ${adminToken}` };
   cred.apiKey = { 'x-api-key': ci.token };
+
+  // An API batch for the lifecycle routes of the auth matrix (cleanup dry runs).
+  const made = await app.inject({ method: 'POST', url: '/api/bulk-users/create', headers: cred.apiKey, payload: createBody({ batch_id: 'lc-dry' }) });
+  expect(made.statusCode, made.body).toBe(201);
 });
 
 afterAll(async () => {
@@ -223,6 +227,9 @@ const PROTECTED: { name: string; method: InjectOptions['method']; url: string; p
   { name: 'sync', method: 'POST', url: '/api/bulk-users/sync', payload: () => ({ target: 'csv-out' }), ok: 200 },
   { name: 'sync status', method: 'GET', url: '/api/bulk-users/sync/status', ok: 200 },
   { name: 'export', method: 'GET', url: '/api/bulk-users/export', ok: 200 },
+  { name: 'identify', method: 'POST', url: '/api/bulk-users/lifecycle/identify', payload: () => ({}), ok: 200 },
+  { name: 'cleanup candidates', method: 'GET', url: '/api/bulk-users/lifecycle/cleanup-candidates', ok: 200 },
+  { name: 'cleanup (dry run)', method: 'POST', url: '/api/bulk-users/lifecycle/cleanup', payload: () => ({ batch_id: 'lc-dry', dry_run: true }), ok: 200 },
 ];
 
 const MATRIX: { cred: string; expect: number | 'ok' }[] = [
@@ -623,6 +630,7 @@ describe('malformed input never gets a 5xx', () => {
     ['POST', '/api/bulk-users/config/validate'],
     ['POST', '/api/bulk-users/config/templates'],
     ['POST', '/api/bulk-users/sync'],
+    ['POST', '/api/bulk-users/lifecycle/cleanup'],
     ['POST', '/api/auth/login'],
   ];
   for (const [method, url] of ROUTES) {
@@ -653,6 +661,7 @@ describe('malformed input never gets a 5xx', () => {
       '/api/bulk-users/sync/status?x=1',
       '/api/bulk-users/config/templates?x=1',
       '/api/bulk-users/export?format=json&format=csv',
+      '/api/bulk-users/lifecycle/cleanup-candidates?x=1',
     ]) {
       const res = await app.inject({ method: 'GET', url, headers: cred.apiKey });
       expect(res.statusCode, `${url}: ${res.body}`).toBeGreaterThanOrEqual(400);
@@ -807,5 +816,44 @@ describe('over a real socket', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+});
+
+describe('lifecycle routes', () => {
+  it('identify classifies every row; cleanup-candidates lists what cleanup could remove', async () => {
+    const res = await call('POST', '/api/bulk-users/lifecycle/identify', { payload: {} });
+    expect(res.status).toBe(200);
+    const managed = (res.body.classes as { class: string; population: string | null; count: number }[]).filter((c) => c.class === 'managed');
+    expect(managed.find((c) => c.population === 'file-pop')?.count).toBe(3);
+    expect(managed.find((c) => c.population === 'lc-dry')?.count).toBe(4);
+    expect(res.body.totals.production).toBeGreaterThanOrEqual(1); // the admin user
+    expect((await call('POST', '/api/bulk-users/lifecycle/identify', { payload: { zzz: 1 } })).status).toBe(400);
+    const candidates = await call('GET', '/api/bulk-users/lifecycle/cleanup-candidates');
+    expect(candidates.status).toBe(200);
+    expect(candidates.body.counts_by_reason).toEqual({ expired: 0, orphaned: 0, 'unmanaged-test': 0 });
+  });
+
+  it('cleanup deletes an API batch everywhere, audited; a live file batch is refused; an unknown one is 404', async () => {
+    const made = await call('POST', '/api/bulk-users/create', { payload: createBody({ batch_id: 'lc-gone' }) });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const dry = await call('POST', '/api/bulk-users/lifecycle/cleanup', { payload: { batch_id: 'lc-gone', dry_run: true } });
+    expect(dry.body).toMatchObject({ batch_id: 'lc-gone', kind: 'api', dry_run: true, deleted: 4 });
+    expect((await tdb.query(`SELECT count(*)::int AS n FROM users WHERE population = 'lc-gone'`))[0].n).toBe(4);
+
+    const done = await call('POST', '/api/bulk-users/lifecycle/cleanup', { payload: { batch_id: 'lc-gone' } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ batch_id: 'lc-gone', kind: 'api', dry_run: false, deleted: 4, outcome: 'applied' });
+    expect((await tdb.query(`SELECT count(*)::int AS n FROM users WHERE population = 'lc-gone'`))[0].n).toBe(0);
+    expect(await tdb.query(`SELECT name FROM bulk_api_populations WHERE name = 'lc-gone'`)).toEqual([]);
+    expect(await tdb.query(`SELECT name FROM bulk_populations WHERE name = 'lc-gone'`)).toEqual([]);
+    const audit = await tdb.query(`SELECT trigger, rule, count::int FROM bulk_audit WHERE population = 'lc-gone'`);
+    expect(audit).toEqual([{ trigger: 'api', rule: 'spec-removed', count: 4 }]);
+    expect((await call('GET', '/api/bulk-users/batches/lc-gone')).status).toBe(404);
+
+    const live = await call('POST', '/api/bulk-users/lifecycle/cleanup', { payload: { batch_id: 'file-pop' } });
+    expect(live.status).toBe(409);
+    expect(live.body.message).toContain('population "file-pop" is not a cleanup candidate');
+    expect((await tdb.query(`SELECT count(*)::int AS n FROM users WHERE population = 'file-pop'`))[0].n).toBe(3);
+    expect((await call('POST', '/api/bulk-users/lifecycle/cleanup', { payload: { batch_id: 'no-such-batch' } })).status).toBe(404);
   });
 });
