@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { asyncCommit } from '../db/asyncCommit.ts';
 import { isMember } from '../db/memberSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
@@ -64,13 +65,13 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
     const where = p.desired ? sql<boolean>`NOT ${isMember(p.desired.spec)}` : sql<boolean>`true`;
     const n = await keysetLoop(batchSize, checkAbort, async (cursor) => {
       const started = Date.now();
-      const { rows } = await sql<{ seq: number }>`
+      const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
         DELETE FROM users
         WHERE is_test_user = true AND population = ${p.name} AND id IN (
           SELECT id FROM users
           WHERE is_test_user = true AND population = ${p.name} AND seq > ${cursor} AND ${where}
           ORDER BY seq LIMIT ${batchSize})
-        RETURNING seq`.execute(db);
+        RETURNING seq`.execute(trx));
       progress(p.name, 'delete', rows.length);
       logBatch(opts.logger, p, 'delete', rows.length, started);
       return rows;
@@ -93,7 +94,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
       const expires = p.desired!.lease?.expiresAt ?? null;
       const n = await keysetLoop(spec.batchSize, checkAbort, async (cursor) => {
         const started = Date.now();
-        const { rows } = await sql<{ seq: number }>`
+        const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
           UPDATE users SET
             email = ${emailExpr(spec, sql`username`)},
             attributes = ${JSON.stringify(spec.attributes)}::jsonb,
@@ -107,7 +108,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
               AND seq > ${cursor} AND seq >= ${spec.idStart} AND seq < ${spec.idStart + spec.count}
               AND (content_hash IS DISTINCT FROM ${hash} OR expires_at IS DISTINCT FROM ${expires}::timestamptz)
             ORDER BY seq LIMIT ${spec.batchSize})
-          RETURNING seq`.execute(db);
+          RETURNING seq`.execute(trx));
         progress(p.name, 'update', rows.length);
         logBatch(opts.logger, p, 'update', rows.length, started);
         return rows;
@@ -122,12 +123,12 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
           const b = Math.min(to, a + spec.batchSize - 1);
           const started = Date.now();
           const username = sql<string>`${spec.pattern.prefix} || s::text || ${spec.pattern.suffix}`;
-          const inserted = await sql`
+          const inserted = await asyncCommit(db, (trx) => sql`
             INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
             SELECT ${username}, ${emailExpr(spec, username)}, ${passwordHash}, true, false, ${p.name}, s, ${p.desired!.contentHash},
                    ${JSON.stringify(spec.attributes)}::jsonb, ${p.desired!.lease?.expiresAt ?? null}::timestamptz, now(), now()
             FROM generate_series(${a}::bigint, ${b}::bigint) AS s
-            ON CONFLICT DO NOTHING`.execute(db);
+            ON CONFLICT DO NOTHING`.execute(trx));
           const n = Number(inserted.numAffectedRows ?? 0n);
           result.created += n;
           result.lateConflicts += b - a + 1 - n;

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
-import { markSynced, markUnsynced, nextExtraChunk, nextRowsChunk, nextUnsyncedChunk, replaceSyncStateWithRows, type SyncCandidate } from '../db/syncQueries.ts';
+import { markSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type SyncCandidate } from '../db/syncQueries.ts';
+import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
 import { recordTargetRun } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
@@ -83,37 +84,61 @@ async function syncIncremental(
     while (inflight.size > concurrency * 2) await Promise.race(inflight);
   };
 
+  // Chunks of up to chunkSize records to send, gathered from bounded windows of the sync
+  // state / the population, so a sparse difference in a large set costs index probes.
+  const window = Math.max(chunkSize, 5000);
+  let pendingDeletes: string[] = [];
+  const flushDeletes = (): void => {
+    const usernames = pendingDeletes;
+    pendingDeletes = [];
+    if (usernames.length === 0) return;
+    submit(async () => {
+      await target.delete(usernames);
+      await asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames));
+      result.deleted += usernames.length;
+    });
+  };
   let cursor = '';
   for (;;) {
     if (failure || opts.signal?.aborted) break;
-    const usernames = await nextExtraChunk(db, job.spec.name, job.populations, job.frozen, cursor, chunkSize);
-    if (usernames.length === 0) break;
-    cursor = usernames[usernames.length - 1]!;
-    submit(async () => {
-      await target.delete(usernames);
-      await markUnsynced(db, job.spec.name, usernames);
-      result.deleted += usernames.length;
-    });
+    const w = await nextExtraWindow(db, job.spec.name, job.populations, job.frozen, cursor, window);
+    for (const u of w.usernames) {
+      pendingDeletes.push(u);
+      if (pendingDeletes.length >= chunkSize) flushDeletes();
+    }
     await backpressure();
+    if (w.done) break;
+    cursor = w.last;
   }
+  flushDeletes();
   await drain();
 
   for (const population of job.populations) {
     if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
     let seq = -1;
-    for (;;) {
-      if (failure || opts.signal?.aborted) break;
-      const rows = await nextUnsyncedChunk(db, job.spec.name, population, seq, chunkSize);
-      if (rows.length === 0) break;
-      seq = rows[rows.length - 1]!.seq;
-      const records = rows.map((r) => toRecord(r, opts.passwords));
+    let pending: TargetRecord[] = [];
+    const flushUpserts = (): void => {
+      const records = pending;
+      pending = [];
+      if (records.length === 0) return;
       submit(async () => {
         await target.upsert(records);
-        await markSynced(db, job.spec.name, records);
+        await asyncCommit(db, (trx) => markSynced(trx, job.spec.name, records));
         result.upserted += records.length;
       });
+    };
+    for (;;) {
+      if (failure || opts.signal?.aborted) break;
+      const w = await nextUnsyncedWindow(db, job.spec.name, population, seq, window);
+      for (const r of w.rows) {
+        pending.push(toRecord(r, opts.passwords));
+        if (pending.length >= chunkSize) flushUpserts();
+      }
       await backpressure();
+      if (w.done) break;
+      seq = w.last;
     }
+    flushUpserts();
   }
   await drain();
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');

@@ -93,16 +93,32 @@ export interface SyncCandidate {
   attributes: Record<string, unknown> | null;
 }
 
-/** Next chunk (in seq order after `cursor`) of a population's rows the target does not hold as they are. */
-export async function nextUnsyncedChunk(db: Db, target: string, population: string, cursor: number, limit: number): Promise<SyncCandidate[]> {
-  const { rows } = await sql<SyncCandidate>`
-    SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
-    WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor}
-      AND NOT EXISTS (
+/**
+ * A window of the next `window` rows of a population after `cursor` (seq order), and
+ * those of them the target does not hold as they are. Scanning a bounded window first
+ * keeps each query to index probes; an anti-join over the whole population per chunk
+ * would read every row each time. `last` is where the next window starts; `done` when
+ * the population is exhausted.
+ */
+export async function nextUnsyncedWindow(
+  db: Db,
+  target: string,
+  population: string,
+  cursor: number,
+  window: number,
+): Promise<{ rows: SyncCandidate[]; last: number; done: boolean }> {
+  const { rows } = await sql<SyncCandidate & { unsynced: boolean }>`
+    WITH w AS (
+      SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
+      WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor}
+      ORDER BY u.seq LIMIT ${window}
+    )
+    SELECT w.*, NOT EXISTS (
         SELECT 1 FROM bulk_sync_state s
-        WHERE s.target = ${target} AND s.username = u.username AND s.population = u.population AND s.content_hash = u.content_hash)
-    ORDER BY u.seq LIMIT ${limit}`.execute(db);
-  return rows;
+        WHERE s.target = ${target} AND s.username = w.username AND s.population = w.population AND s.content_hash = w.content_hash) AS unsynced
+    FROM w ORDER BY w.seq`.execute(db);
+  const last = rows.length ? rows[rows.length - 1]!.seq : cursor;
+  return { rows: rows.filter((r) => r.unsynced).map(({ unsynced: _u, ...r }) => r), last, done: rows.length < window };
 }
 
 /** Next chunk of every row of some populations, for rewriting a snapshot target whole. */
@@ -116,19 +132,31 @@ export async function nextRowsChunk(db: Db, populations: readonly string[], afte
 }
 
 /**
- * Next chunk (by username after `cursor`) of records a target holds that belong to none
- * of `populations` in the database: deleted users, users of populations that no longer
- * sync there. Records of `frozen` populations are left where they are.
+ * A window of the next `window` records a target holds (by username after `cursor`), and
+ * those of them that belong to none of `populations` in the database: deleted users,
+ * users of populations that no longer sync there. Records of `frozen` populations are
+ * left where they are. Bounded like nextUnsyncedWindow.
  */
-export async function nextExtraChunk(db: Db, target: string, populations: readonly string[], frozen: readonly string[], cursor: string, limit: number): Promise<string[]> {
-  const { rows } = await sql<{ username: string }>`
-    SELECT s.username FROM bulk_sync_state s
-    WHERE s.target = ${target} AND s.username > ${cursor} AND s.population <> ALL(${frozen as string[]}::text[])
-      AND NOT EXISTS (
+export async function nextExtraWindow(
+  db: Db,
+  target: string,
+  populations: readonly string[],
+  frozen: readonly string[],
+  cursor: string,
+  window: number,
+): Promise<{ usernames: string[]; last: string; done: boolean }> {
+  const { rows } = await sql<{ username: string; extra: boolean }>`
+    WITH w AS (
+      SELECT s.username, s.population FROM bulk_sync_state s
+      WHERE s.target = ${target} AND s.username > ${cursor}
+      ORDER BY s.username LIMIT ${window}
+    )
+    SELECT w.username, (w.population <> ALL(${frozen as string[]}::text[]) AND NOT EXISTS (
         SELECT 1 FROM users u
-        WHERE u.username = s.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))
-    ORDER BY s.username LIMIT ${limit}`.execute(db);
-  return rows.map((r) => r.username);
+        WHERE u.username = w.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))) AS extra
+    FROM w ORDER BY w.username`.execute(db);
+  const last = rows.length ? rows[rows.length - 1]!.username : cursor;
+  return { usernames: rows.filter((r) => r.extra).map((r) => r.username), last, done: rows.length < window };
 }
 
 /** Records what the target confirmed it now holds. */
