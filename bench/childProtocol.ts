@@ -52,4 +52,6 @@ export interface ChildResult {
   db: { statements: number; rowsReturned: number; rowsAffected: number; clientMs: number; top: StatementStats[] };
   target: TransferStats;
   maxRssMB: number;
+  /** Peaks sampled every 250 ms: V8 heap (total, used) and memory outside it (external, of which ArrayBuffers). */
+  memory: { heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number };
 }

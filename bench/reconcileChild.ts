@@ -96,6 +96,23 @@ const logSink = {
 const logger = pino({ level: 'info' }, logSink);
 
 // ---------------------------------------------------------------------------------------
+// Where the memory is: peaks of V8's heap and of buffers outside it, sampled every 250 ms.
+
+const memoryPeaks = { heapTotalMB: 0, heapUsedMB: 0, externalMB: 0, arrayBuffersMB: 0 };
+const sampleMemory = (): void => {
+  const m = process.memoryUsage();
+  memoryPeaks.heapTotalMB = Math.max(memoryPeaks.heapTotalMB, m.heapTotal / 2 ** 20);
+  memoryPeaks.heapUsedMB = Math.max(memoryPeaks.heapUsedMB, m.heapUsed / 2 ** 20);
+  memoryPeaks.externalMB = Math.max(memoryPeaks.externalMB, m.external / 2 ** 20);
+  memoryPeaks.arrayBuffersMB = Math.max(memoryPeaks.arrayBuffersMB, m.arrayBuffers / 2 ** 20);
+};
+setInterval(sampleMemory, 250).unref();
+const memory = () => {
+  sampleMemory();
+  return Object.fromEntries(Object.entries(memoryPeaks).map(([k, v]) => [k, round(v, 1)])) as typeof memoryPeaks;
+};
+
+// ---------------------------------------------------------------------------------------
 
 async function main(): Promise<ChildResult> {
   const built = buildDesiredState([{ file: 'bench.yaml', text: input.specText }]);
@@ -137,6 +154,7 @@ async function main(): Promise<ChildResult> {
         db: { statements: 0, rowsReturned: 0, rowsAffected: 0, clientMs: 0, top: [] },
         target: { requests: 0, bytesSent: 0, bytesReceived: 0, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 },
         maxRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+        memory: memory(),
       };
     }
     const result = await reconcile(database, {
@@ -182,6 +200,7 @@ async function main(): Promise<ChildResult> {
       db: { statements: totals.statements, rowsReturned: totals.rowsReturned, rowsAffected: totals.rowsAffected, clientMs: round(totals.ms), top: statements.slice(0, 8) },
       target,
       maxRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+      memory: memory(),
     };
   } finally {
     await database.close();

@@ -384,7 +384,13 @@ async function main(): Promise<void> {
     };
 
     const n = (v: number, d = 2) => formatNumber(v, d);
-    const rss = (r: ChildResult): TableRow => ({ step: '', figure: 'peak RSS', value: `${n(r.maxRssMB, 0)} MB`, raw: '', target: atMost('RSS', r.maxRssMB, 200, ' MB') });
+    const rss = (r: ChildResult): TableRow => ({
+      step: '',
+      figure: 'peak RSS',
+      value: `${n(r.maxRssMB, 0)} MB`,
+      raw: `V8 heap peak ${n(r.memory.heapUsedMB, 0)} MB used / ${n(r.memory.heapTotalMB, 0)} MB reserved; external ${n(r.memory.externalMB, 0)} MB`,
+      target: atMost('RSS', r.maxRssMB, 200, ' MB'),
+    });
     const rows: TableRow[] = [
       { step: '1 create', figure: 'reconcile', value: `${n(createRate)} rows/s`, raw: `${n(N)} rows in ${n(createSeconds)} s, best of ${REPEAT} (worst ${n(figures['create.reconcile.worstSeconds']!)} s; observe+plan ${n(create.timings.observeAndPlanMs / 1000)} s, INSERT batches ${n(create.timings.stepSeconds.create ?? NaN)} s)` },
       { step: '1 create', figure: 'COPY FROM STDIN', value: `${n(copyRate)} rows/s`, raw: `${n(N)} rows in ${n(copy.seconds)} s, best of ${REPEAT} (worst ${n(figures['create.copy.worstSeconds']!)} s)` },

@@ -19,6 +19,7 @@ import { registerLoadTesterCommand } from './loadTesterCommand.ts';
 import { registerServeCommand } from './serveCommand.ts';
 import { registerApiKeyCommand } from './apiKeyCommand.ts';
 import { registerAdminCommand } from './adminCommand.ts';
+import { registerStatusCommand } from './statusCommand.ts';
 import { createProgressReporter } from './progressBar.ts';
 import { colors, plain, planToJson, renderPlan } from './renderPlan.ts';
 
@@ -190,6 +191,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   registerServeCommand(program, { stdout: io.stdout, env: io.env, logger });
   registerApiKeyCommand(program, { stdout: io.stdout, stderr: io.stderr, env: io.env });
   registerAdminCommand(program, { stdout: io.stdout, env: io.env });
+  registerStatusCommand(program, { stdout: io.stdout, env: io.env, style });
 
   const dbCmd = program.command('db').description('the embedded PostgreSQL (used when DATABASE_URL is not set)');
   dbCmd

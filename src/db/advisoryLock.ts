@@ -22,7 +22,7 @@ export interface HeldLock {
  * the lock lives exactly as long as this holder: if the process dies, PostgreSQL drops
  * the connection and the lock with it.
  */
-export async function acquireAdvisoryLock(url: string, opts: { key?: number; timeoutMs: number; pollMs?: number }): Promise<HeldLock> {
+export async function acquireAdvisoryLock(url: string, opts: { key?: number; timeoutMs: number; pollMs?: number; /** Stops waiting (a shutdown). */ signal?: AbortSignal }): Promise<HeldLock> {
   const client = new pg.Client({ connectionString: url, application_name: 'bulk-users-lock' });
   client.on('error', () => {});
   await client.connect();
@@ -32,6 +32,7 @@ export async function acquireAdvisoryLock(url: string, opts: { key?: number; tim
     for (;;) {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
       if (rows[0]?.ok) break;
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('stopped waiting for the reconcile lock');
       const waited = Date.now() - started;
       if (waited >= opts.timeoutMs) throw new LockTimeoutError(waited);
       await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 200, opts.timeoutMs - waited)));

@@ -181,6 +181,34 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0005_continuous': {
+    async up(db: Kysely<any>) {
+      // Status per population, as a controller reports it (desired vs actual, per-target
+      // sync, generations, conditions, last error). A table of its own rather than
+      // bulk_populations.status: a population refused before its first apply (say, its
+      // password variable is missing) has no record there but does need a status, and
+      // apply rewrites that column on every run.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_population_status (
+          name text PRIMARY KEY,
+          phase text NOT NULL,
+          desired_count bigint,
+          declared_count bigint,
+          actual_count bigint NOT NULL DEFAULT 0,
+          conflicts bigint NOT NULL DEFAULT 0,
+          generation integer NOT NULL DEFAULT 0,
+          observed_generation integer NOT NULL DEFAULT 0,
+          targets jsonb NOT NULL DEFAULT '[]'::jsonb,
+          conditions jsonb NOT NULL DEFAULT '[]'::jsonb,
+          last_error jsonb,
+          last_run_id bigint,
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+      // Which process applied a run (replicas of `serve` share one database).
+      await sql`ALTER TABLE bulk_reconcile_runs ADD COLUMN IF NOT EXISTS actor text`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS bulk_reconcile_runs_started_idx ON bulk_reconcile_runs (started_at DESC)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -53,6 +53,8 @@ export interface ReconcileRunsTable {
   summary: ColumnType<unknown, string | null, string | null>;
   error: string | null;
   execution_ms: number | null;
+  /** Who applied (migration 0005; null for older runs). */
+  actor: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SyncStateTable {
@@ -95,6 +97,24 @@ export interface Database {
   bulk_api_keys: ApiKeysTable;
   bulk_sessions: SessionsTable;
   bulk_templates: TemplatesTable;
+  bulk_population_status: PopulationStatusTable;
+}
+
+/** A population's status as the last run saw it (migration 0005; src/reconcile/recordPopulationStatus.ts). */
+export interface PopulationStatusTable {
+  name: string;
+  phase: string;
+  desired_count: number | null;
+  declared_count: number | null;
+  actual_count: number;
+  conflicts: number;
+  generation: number;
+  observed_generation: number;
+  targets: ColumnType<unknown, string, string>;
+  conditions: ColumnType<unknown, string, string>;
+  last_error: ColumnType<unknown, string | null, string | null>;
+  last_run_id: number | null;
+  updated_at: Date;
 }
 
 /** A population created through the HTTP API: its document spec without the password. */

@@ -24,6 +24,8 @@ export interface LoadDesiredStateOptions {
   env?: NodeJS.ProcessEnv;
   /** The server's key, when the caller already holds it; else loaded (only when needed). */
   secretKey?: Buffer;
+  /** Spec files already read (the controller's last valid ones), instead of reading `specsDir`. */
+  files?: SpecSource[];
 }
 
 /**
@@ -36,7 +38,7 @@ export interface LoadDesiredStateOptions {
  * every sync target).
  */
 export async function loadDesiredState(opts: LoadDesiredStateOptions): Promise<LoadedDesiredState> {
-  const files = readSpecSources(opts.specsDir);
+  const files = opts.files ?? readSpecSources(opts.specsDir);
   const api = await apiPopulationSources(opts.db, opts);
   const built = buildDesiredState([...files, ...api.sources]);
   if (built.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(built.problems);

@@ -9,9 +9,11 @@ import { DEFAULT_PLAN_OPTIONS, planReconcile, type PlanOptions } from '../plan/p
 import type { DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
+import type { SpecProblem } from '../spec/SpecProblem.ts';
 import { ConfirmationRequiredError, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
 import { observeState } from './observeState.ts';
 import { observeSync } from './observeSync.ts';
+import { recordPopulationStatus } from './recordPopulationStatus.ts';
 import { resolveDesired } from './resolveDesired.ts';
 import { startRun, type RunTrigger } from './runs.ts';
 
@@ -47,6 +49,14 @@ export interface ReconcileOptions {
    * whole, so nothing is deleted for being left out; other targets are synced next run.
    */
   onlyTargets?: readonly string[];
+  /**
+   * Also bring the population status up to date when the plan has no changes (the
+   * controller of `serve` does, so a recovered target or fixed spec shows; the CLI does
+   * not, so its no-op runs stay read-only). Applying runs always record it.
+   */
+  refreshStatus?: boolean;
+  /** The spec files do not validate and `state` is the last valid one: the status says so (Degraded, SpecInvalid). */
+  specProblems?: readonly SpecProblem[];
 }
 
 export interface ReconcileResult {
@@ -75,7 +85,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
   const elapsed = (): number => (Date.now() - started) / 1000;
   const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
 
-  const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
+  const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
     const resolved = await resolveDesired(db, opts.state.populations, env, { ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
     const observed = await observeState(db, resolved.populations);
@@ -97,12 +107,24 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       logger.info({ summary: plan.summary, dry_run: true, execution_time: elapsed() }, 'reconcile planned');
       return { plan, outcome: 'planned', sync: [], executionTime: elapsed() };
     }
+    // Status is written under the lock, by the run that knows; a failure to write it never fails the run.
+    const recordStatus = (extra: { sync?: SyncResult[]; error?: unknown; runId?: string }): Promise<unknown> =>
+      recordPopulationStatus(db, {
+        plan,
+        sync: extra.sync ?? [],
+        ...(extra.error !== undefined ? { error: extra.error, aborted: opts.signal?.aborted === true } : {}),
+        ...(extra.runId ? { runId: extra.runId } : {}),
+        ...(opts.specProblems?.length ? { specProblems: opts.specProblems } : {}),
+        now: opts.now ?? new Date(),
+        logger,
+      }).catch((err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'population status not recorded'));
     if (!plan.hasChanges) {
+      if (opts.refreshStatus) await recordStatus({});
       logger.info({ summary: plan.summary, execution_time: elapsed() }, 'reconcile: no changes');
       return { plan, outcome: 'no-changes', sync: [], executionTime: elapsed() };
     }
 
-    const { id: runId, finish } = await startRun(db, opts.trigger ?? 'cli');
+    const { id: runId, finish } = await startRun(db, opts.trigger ?? 'cli', opts.actor ?? defaultActor());
     try {
       if (plan.guard.refused) throw new MassDeleteRefusedError(plan.guard.message!);
       if (resolved.unresolved.length > 0) throw new PasswordUnavailableError(resolved.unresolved);
@@ -122,11 +144,13 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       const failed = sync.filter((s) => s.error);
       const outcome = failed.length ? 'partial' : 'applied';
       await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, failed.map((f) => f.error).join('; ') || undefined);
+      await recordStatus({ sync, runId });
       logger.info({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied');
       return { plan, outcome, applied, sync, runId, executionTime: elapsed() };
     } catch (err) {
       const outcome = err instanceof MassDeleteRefusedError || err instanceof PasswordUnavailableError || err instanceof ConfirmationRequiredError ? 'refused' : 'failed';
       await finish(outcome, plan.summary, err instanceof Error ? err.message : String(err)).catch(() => {});
+      await recordStatus({ error: err, runId });
       logger.error({ err: err instanceof Error ? err.message : String(err), outcome, execution_time: elapsed() }, 'reconcile did not complete');
       throw err;
     }

@@ -4,13 +4,13 @@ import type { PlanSummary } from '../plan/Plan.ts';
 export type RunTrigger = 'cli' | 'api' | 'schedule' | 'watch';
 
 /** Opens an audit record of an applying run (under the reconcile lock); the returned function closes it. */
-export async function startRun(db: Db, trigger: RunTrigger): Promise<{ id: string; finish: (outcome: string, summary: PlanSummary | null, error?: string) => Promise<string> }> {
+export async function startRun(db: Db, trigger: RunTrigger, actor?: string): Promise<{ id: string; finish: (outcome: string, summary: PlanSummary | null, error?: string) => Promise<string> }> {
   const started = Date.now();
   // Callers hold the reconcile lock, so a run still marked running was killed.
   await db.updateTable('bulk_reconcile_runs').set({ outcome: 'interrupted', finished_at: new Date() }).where('outcome', '=', 'running').execute();
   const row = await db
     .insertInto('bulk_reconcile_runs')
-    .values({ trigger, dry_run: false, outcome: 'running', summary: null, error: null, finished_at: null, execution_ms: null })
+    .values({ trigger, dry_run: false, outcome: 'running', summary: null, error: null, finished_at: null, execution_ms: null, actor: actor ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   const finish = async (outcome: string, summary: PlanSummary | null, error?: string): Promise<string> => {

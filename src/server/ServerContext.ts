@@ -1,6 +1,7 @@
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
+import type { ControllerView } from '../reconcile/ReconcileController.ts';
 import type { OperationTracker } from './OperationTracker.ts';
 
 /** What every route group gets from buildApp. */
@@ -22,4 +23,6 @@ export interface ServerContext {
   now: () => Date;
   logger: Logger;
   drivers?: ReadonlyMap<string, SyncTargetDriver>;
+  /** This replica's continuous reconciliation (serve --schedule/--watch), for GET /api/bulk-users/runs. */
+  controller?: { view(): ControllerView };
 }

@@ -19,6 +19,7 @@ import { registerExportRoutes } from './routes/registerExportRoutes.ts';
 import { registerHealthRoutes } from './routes/registerHealthRoutes.ts';
 import { registerLifecycleRoutes } from './routes/registerLifecycleRoutes.ts';
 import { registerPopulationRoutes } from './routes/registerPopulationRoutes.ts';
+import { registerRunRoutes } from './routes/registerRunRoutes.ts';
 import { registerStatsRoutes } from './routes/registerStatsRoutes.ts';
 import { registerSyncRoutes } from './routes/registerSyncRoutes.ts';
 import type { ServerContext } from './ServerContext.ts';
@@ -47,6 +48,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Sync target drivers to use instead of building them from the specs (tests). */
   drivers?: ReadonlyMap<string, SyncTargetDriver>;
+  /** Continuous reconciliation of this replica (startServer with a schedule or --watch). */
+  controller?: ServerContext['controller'];
 }
 
 /** 1 MiB: a create request or a YAML document to validate is a few kilobytes. */
@@ -78,6 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     now: opts.now ?? (() => new Date()),
     logger: loggerInstance ?? silentLogger,
     ...(opts.drivers ? { drivers: opts.drivers } : {}),
+    ...(opts.controller ? { controller: opts.controller } : {}),
   };
 
   const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
@@ -120,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     registerConfigRoutes(admin, ctx);
     registerSyncRoutes(admin, ctx);
     registerExportRoutes(admin, ctx);
+    registerRunRoutes(admin, ctx);
     registerLifecycleRoutes(admin, ctx);
   });
 

@@ -1,4 +1,5 @@
 import { countMembers, readPopulationRecords } from '../db/batchQueries.ts';
+import { readPopulationStatuses } from '../db/populationStatusQueries.ts';
 import { loadDesiredState } from '../reconcile/loadDesiredState.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
 import { SpecValidationError, type SpecProblem } from '../spec/SpecProblem.ts';
@@ -24,6 +25,24 @@ export interface BatchView {
   updated_at: string | null;
   last_applied_at: string | null;
   expires_at: string | null;
+  /** Bumped on every spec change (null before the first apply). */
+  generation: number | null;
+  /** The generation the last complete apply brought about; behind `generation` while a change is unapplied. */
+  observed_generation: number | null;
+  /** Ready, Synced, Expired, Degraded as the last run saw them (empty before any run recorded a status). */
+  conditions: ConditionJson[];
+  /** Per sync target: InSync, Pending, Failed or Unreachable, with expected and held counts. */
+  sync_targets: { target: string; state: string; expected: number; held: number; error: string | null }[];
+  last_error: { reason: string; message: string; at: string; run_id: string | null } | null;
+  status_updated_at: string | null;
+}
+
+export interface ConditionJson {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  last_transition_time: string;
 }
 
 export interface BatchDetail extends BatchView {
@@ -45,7 +64,7 @@ export async function describeBatches(ctx: ServerContext, name?: string): Promis
     if (!(err instanceof SpecValidationError)) throw err;
     specErrors = err.problems.filter((p) => p.severity === 'error');
   }
-  const [records, counts] = await Promise.all([readPopulationRecords(db, name), countMembers(db, name)]);
+  const [records, counts, statuses] = await Promise.all([readPopulationRecords(db, name), countMembers(db, name), readPopulationStatuses(db, name === undefined ? undefined : [name])]);
   const byName = new Map(records.map((r) => [r.name, r]));
   const names = new Set<string>([...desired.map((d) => d.name), ...records.map((r) => r.name), ...counts.keys()]);
   const out: BatchDetail[] = [];
@@ -55,7 +74,9 @@ export async function describeBatches(ctx: ServerContext, name?: string): Promis
     const r = byName.get(n);
     const actual = counts.get(n)?.total ?? 0;
     const status = r?.status ?? {};
-    const desiredCount = d ? d.count : null;
+    const st = statuses.get(n);
+    // Spec files that do not validate: the last valid desired count (the one a controller keeps in force) stands.
+    const desiredCount = d ? d.count : specErrors && st ? st.declaredCount : null;
     out.push({
       batch_id: n,
       source: d?.source ?? r?.source ?? 'file',
@@ -71,6 +92,12 @@ export async function describeBatches(ctx: ServerContext, name?: string): Promis
       updated_at: (counts.get(n)?.lastUpdatedAt ?? r?.updatedAt)?.toISOString() ?? null,
       last_applied_at: typeof status.lastAppliedAt === 'string' ? status.lastAppliedAt : null,
       expires_at: r?.expiresAt?.toISOString() ?? null,
+      generation: st?.generation ?? r?.generation ?? null,
+      observed_generation: st?.observedGeneration ?? r?.observedGeneration ?? null,
+      conditions: (st?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, last_transition_time: c.lastTransitionTime })),
+      sync_targets: (st?.targets ?? []).map((t) => ({ target: t.target, state: t.state, expected: t.expected, held: t.held, error: t.error ?? null })),
+      last_error: st?.lastError ? { reason: st.lastError.reason, message: st.lastError.message, at: st.lastError.at, run_id: st.lastError.runId ?? null } : null,
+      status_updated_at: st?.updatedAt ?? null,
       spec: d ? storableSpec(d) : (r?.spec ?? null),
     });
   }

@@ -1,8 +1,11 @@
-import type { Logger } from 'pino';
+import os from 'node:os';
+import pino, { type Logger } from 'pino';
 import { decryptSecret, SecretKeyError } from '../crypto/secretBox.ts';
 import { loadServerSecretKey, SERVER_KEY_SOURCE } from '../crypto/serverSecretKey.ts';
 import { openDatabase } from '../db/openDatabase.ts';
 import { packageVersion } from '../http/packageVersion.ts';
+import { silentLogger } from '../log/logger.ts';
+import { ReconcileController, type ControllerOptions } from '../reconcile/ReconcileController.ts';
 import { buildApp } from './buildApp.ts';
 import { OperationTracker } from './OperationTracker.ts';
 
@@ -16,7 +19,14 @@ export interface StartServerOptions {
   logger?: Logger | false;
   /** How long a shutdown lets running operations finish before stopping them at a batch boundary (default 25 s). */
   shutdownGraceMs?: number;
+  /** Scheduled and spec-watching reconciliation with leader election (serve --schedule/--watch); none: the API only. */
+  continuous?: ContinuousOptions;
 }
+
+export type ContinuousOptions = Pick<ControllerOptions, 'schedule' | 'timezone' | 'jitterMs' | 'watch' | 'watchDebounceMs' | 'leaderRetryMs' | 'lockTimeoutMs' | 'backoff'> & {
+  /** Names this replica (default host:pid). */
+  identity?: string;
+};
 
 export interface RunningServer {
   url: string;
@@ -40,7 +50,20 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   try {
     await assertKeyOpensStoredData(database.db, secretKey);
     const operations = new OperationTracker();
+    const continuous = opts.continuous && (opts.continuous.schedule || opts.continuous.watch) ? opts.continuous : undefined;
+    const controller = continuous
+      ? new ReconcileController({
+          ...continuous,
+          identity: continuous.identity ?? `${os.hostname()}:${process.pid}`,
+          database,
+          specsDir: opts.specsDir ?? 'specs',
+          env,
+          secretKey,
+          logger: opts.logger === false ? silentLogger : (opts.logger ?? pino({ name: 'bulk-users-server' })).child({ component: 'controller' }),
+        })
+      : undefined;
     const app = await buildApp({
+      ...(controller ? { controller } : {}),
       database,
       secretKey,
       env,
@@ -55,6 +78,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       await app.close();
       throw err;
     }
+    try {
+      await controller?.start();
+    } catch (err) {
+      await controller?.stop();
+      await app.close();
+      throw err;
+    }
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     let closing: Promise<void> | undefined;
@@ -64,8 +94,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       close() {
         closing ??= (async () => {
           // Stop accepting first; requests in flight (and the operations they run) go on.
+          // The controller starts no new run, stops its current one at a batch boundary
+          // and gives up the leadership, so another replica takes over at once.
           const closed = app.close();
-          await operations.shutdown(opts.shutdownGraceMs ?? 25_000);
+          await Promise.all([controller?.stop(), operations.shutdown(opts.shutdownGraceMs ?? 25_000)]);
           const timer = setTimeout(() => app.server.closeAllConnections(), CONNECTION_GRACE_MS);
           try {
             await closed;

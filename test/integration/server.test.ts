@@ -227,6 +227,7 @@ const PROTECTED: { name: string; method: InjectOptions['method']; url: string; p
   { name: 'sync', method: 'POST', url: '/api/bulk-users/sync', payload: () => ({ target: 'csv-out' }), ok: 200 },
   { name: 'sync status', method: 'GET', url: '/api/bulk-users/sync/status', ok: 200 },
   { name: 'export', method: 'GET', url: '/api/bulk-users/export', ok: 200 },
+  { name: 'runs', method: 'GET', url: '/api/bulk-users/runs', ok: 200 },
   { name: 'identify', method: 'POST', url: '/api/bulk-users/lifecycle/identify', payload: () => ({}), ok: 200 },
   { name: 'cleanup candidates', method: 'GET', url: '/api/bulk-users/lifecycle/cleanup-candidates', ok: 200 },
   { name: 'cleanup (dry run)', method: 'POST', url: '/api/bulk-users/lifecycle/cleanup', payload: () => ({ batch_id: 'lc-dry', dry_run: true }), ok: 200 },
@@ -437,6 +438,36 @@ describe('batches and stats', () => {
     const [c] = await tdb.query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE is_test_user)::int AS test, count(*) FILTER (WHERE NOT is_test_user)::int AS prod FROM users`);
     expect(res.body).toMatchObject({ total_users: c.total, test_users: c.test, production_users: c.prod, active_operations: 0, admin_users: 1 });
     expect(res.body.batches.find((b: { batch_id: string }) => b.batch_id === 'file-pop')).toMatchObject({ actual_count: 3 });
+  });
+});
+
+describe('runs', () => {
+  it('lists recent applying runs of the CLI and the API, newest first, with summary, duration and outcome', async () => {
+    const res = await call('GET', '/api/bulk-users/runs');
+    expect(res.status).toBe(200);
+    const triggers = res.body.runs.map((r: { trigger: string }) => r.trigger);
+    expect(triggers).toContain('cli');
+    expect(triggers).toContain('api');
+    const ids = res.body.runs.map((r: { id: number }) => r.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const cliRun = res.body.runs.find((r: { trigger: string }) => r.trigger === 'cli');
+    expect(cliRun).toMatchObject({ outcome: 'succeeded', summary: { create: 3 }, error: null });
+    expect(typeof cliRun.duration_seconds).toBe('number');
+    expect(cliRun.started_at <= cliRun.finished_at).toBe(true);
+    // No controller in this app (serve without --schedule/--watch), and no replica leads.
+    expect(res.body).toMatchObject({ controller: null, leader: null });
+    const api = await call('GET', '/api/bulk-users/runs?trigger=api&limit=1');
+    expect(api.body.runs).toHaveLength(1);
+    expect(api.body.runs[0].trigger).toBe('api');
+    const older = await call('GET', `/api/bulk-users/runs?before_id=${ids[0]}`);
+    expect(older.body.runs.every((r: { id: number }) => r.id < ids[0])).toBe(true);
+  });
+
+  it('batches carry the status of each population: generations, conditions, sync targets, last error', async () => {
+    const res = await call('GET', '/api/bulk-users/batches/file-pop');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ generation: 1, observed_generation: 1, last_error: null, sync_targets: [{ target: 'csv-out', state: 'InSync', expected: 3, held: 3, error: null }] });
+    expect(res.body.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`)).toEqual(['Ready=True', 'Synced=True', 'Expired=False', 'Degraded=False']);
   });
 });
 
@@ -659,6 +690,9 @@ describe('malformed input never gets a 5xx', () => {
       '/api/bulk-users/batches/%00',
       '/api/bulk-users/batches/%E0%A4%A',
       '/api/bulk-users/sync/status?x=1',
+      '/api/bulk-users/runs?x=1',
+      '/api/bulk-users/runs?limit=0',
+      '/api/bulk-users/runs?trigger=cron',
       '/api/bulk-users/config/templates?x=1',
       '/api/bulk-users/export?format=json&format=csv',
       '/api/bulk-users/lifecycle/cleanup-candidates?x=1',
