@@ -37,6 +37,9 @@ export async function applySync(db: Db, job: SyncJob, opts: { passwords: Readonl
   try {
     if (job.driver.mode === 'incremental') await syncIncremental(db, job, job.driver, result, opts);
     else await syncSnapshot(db, job, job.driver, result, opts.passwords);
+    // What was sent went through, but a target that could not be observed was never
+    // checked for drift: it is not known to be in step, so this run did not finish it.
+    if (job.plan.unreachable) throw new Error(`${job.plan.unreachable}; it could not be checked for drift, the next run retries`);
     await recordTargetRun(db, job.spec, { status: { inSync: true } });
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);

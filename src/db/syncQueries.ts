@@ -107,18 +107,27 @@ export async function nextUnsyncedWindow(
   cursor: number,
   window: number,
 ): Promise<{ rows: SyncCandidate[]; last: number; done: boolean }> {
-  const { rows } = await sql<SyncCandidate & { unsynced: boolean }>`
+  // Only the rows to send cross the wire, plus one row saying how far the window reached.
+  const { rows } = await sql<SyncCandidate & { kind: 'row' | 'end'; scanned: number }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor}
       ORDER BY u.seq LIMIT ${window}
     )
-    SELECT w.*, NOT EXISTS (
-        SELECT 1 FROM bulk_sync_state s
-        WHERE s.target = ${target} AND s.username = w.username AND s.population = w.population AND s.content_hash = w.content_hash) AS unsynced
-    FROM w ORDER BY w.seq`.execute(db);
-  const last = rows.length ? rows[rows.length - 1]!.seq : cursor;
-  return { rows: rows.filter((r) => r.unsynced).map(({ unsynced: _u, ...r }) => r), last, done: rows.length < window };
+    SELECT 'row' AS kind, w.*, 0::bigint AS scanned FROM w
+    WHERE NOT EXISTS (
+      SELECT 1 FROM bulk_sync_state s
+      WHERE s.target = ${target} AND s.username = w.username AND s.population = w.population AND s.content_hash = w.content_hash)
+    UNION ALL
+    SELECT 'end', max(seq), NULL, NULL, NULL, NULL, NULL, count(*)::bigint FROM w
+    ORDER BY 1 DESC, 2`.execute(db);
+  const end = rows.find((r) => r.kind === 'end');
+  const scanned = end?.scanned ?? 0;
+  return {
+    rows: rows.filter((r) => r.kind === 'row').map(({ kind: _k, scanned: _s, ...r }) => r),
+    last: scanned > 0 ? end!.seq : cursor,
+    done: scanned < window,
+  };
 }
 
 /** Next chunk of every row of some populations, for rewriting a snapshot target whole. */
@@ -145,18 +154,25 @@ export async function nextExtraWindow(
   cursor: string,
   window: number,
 ): Promise<{ usernames: string[]; last: string; done: boolean }> {
-  const { rows } = await sql<{ username: string; extra: boolean }>`
+  const { rows } = await sql<{ kind: 'row' | 'end'; username: string | null; scanned: number }>`
     WITH w AS (
       SELECT s.username, s.population FROM bulk_sync_state s
       WHERE s.target = ${target} AND s.username > ${cursor}
       ORDER BY s.username LIMIT ${window}
     )
-    SELECT w.username, (w.population <> ALL(${frozen as string[]}::text[]) AND NOT EXISTS (
-        SELECT 1 FROM users u
-        WHERE u.username = w.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))) AS extra
-    FROM w ORDER BY w.username`.execute(db);
-  const last = rows.length ? rows[rows.length - 1]!.username : cursor;
-  return { usernames: rows.filter((r) => r.extra).map((r) => r.username), last, done: rows.length < window };
+    SELECT 'row' AS kind, w.username, 0::bigint AS scanned FROM w
+    WHERE w.population <> ALL(${frozen as string[]}::text[]) AND NOT EXISTS (
+      SELECT 1 FROM users u
+      WHERE u.username = w.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))
+    UNION ALL
+    SELECT 'end', max(w.username), count(*)::bigint FROM w`.execute(db);
+  const end = rows.find((r) => r.kind === 'end');
+  const scanned = end?.scanned ?? 0;
+  return {
+    usernames: rows.filter((r) => r.kind === 'row').map((r) => r.username!),
+    last: scanned > 0 ? end!.username! : cursor,
+    done: scanned < window,
+  };
 }
 
 /** Records what the target confirmed it now holds. */

@@ -25,6 +25,8 @@ export interface CredentialsTable {
   attributes: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** Set by the database on insert and on every real change (not on unchanged upserts). */
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Generated: the first 16 bits of md5(username), for bucket listings by index. */
+  bucket16: ColumnType<number, never, never>;
 }
 
 /** A credentials row as selected (jsonb and timestamptz already parsed by pg). */

@@ -36,6 +36,20 @@ const migrations: Record<string, Migration> = {
           ON loadtester.credentials (population COLLATE "C", username COLLATE "C")`.execute(db);
     },
   },
+  '0002_bucket_index': {
+    async up(db: Kysely<any>) {
+      // The first 16 bits of md5(username), stored: a bucket of 2^k is a range of it, so a
+      // repair listing reads its bucket through the index instead of hashing the whole
+      // population (5 s per bucket at 1M records under load, measured by npm run bench).
+      await sql`
+        ALTER TABLE loadtester.credentials
+          ADD COLUMN IF NOT EXISTS bucket16 integer
+          GENERATED ALWAYS AS ((('x' || substr(md5(username), 1, 4))::bit(16)::int)) STORED`.execute(db);
+      await sql`
+        CREATE INDEX IF NOT EXISTS credentials_population_bucket_idx
+          ON loadtester.credentials (population COLLATE "C", bucket16)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -71,7 +71,9 @@ export function planReconcile(desired: readonly DesiredPopulation[], observed: O
   const hasChanges =
     summary.create + summary.update + summary.delete + summary.syncUpsert + summary.syncDelete > 0 ||
     populations.some((p) => p.recordChanges) ||
-    targets.some((t) => t.drift > 0);
+    // A target that could not be checked is not known to be in step: the run must try it
+    // (and fail, naming it) rather than report that nothing needs doing.
+    targets.some((t) => t.drift > 0 || t.unreachable !== undefined);
   return {
     populations,
     targets,

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { bucketsFor } from '../db/digestSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggregates, syncBucketDigests } from '../db/syncQueries.ts';
@@ -33,7 +34,7 @@ export async function observeSync(
     let drift = 0;
     let unreachable: string | undefined;
     try {
-      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
+      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, spec.concurrency, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
     } catch (err) {
       unreachable = err instanceof Error ? err.message : String(err);
       logger.warn({ target: spec.name, err: unreachable }, 'target could not be observed');
@@ -67,7 +68,9 @@ export async function observeSync(
   return out;
 }
 
-async function repairIncremental(db: Db, target: IncrementalTarget, logger: Logger): Promise<number> {
+async function repairIncremental(db: Db, target: IncrementalTarget, concurrency: number, logger: Logger): Promise<number> {
+  // Listings go at the target's own concurrency: a burst of hundreds would exhaust it.
+  const limit = pLimit(concurrency);
   const theirs = await target.digests();
   const ours = await syncAggregates(db, target.name);
   let drift = 0;
@@ -80,7 +83,7 @@ async function repairIncremental(db: Db, target: IncrementalTarget, logger: Logg
       syncBucketDigests(db, target.name, population, buckets),
     ]);
     const differing = [...new Set([...theirBuckets.keys(), ...ourBuckets.keys()])].filter((b) => !sameSet(theirBuckets.get(b), ourBuckets.get(b)));
-    const listed = (await Promise.all(differing.filter((b) => theirBuckets.has(b)).map((b) => target.listBucket(population, buckets, b)))).flat();
+    const listed = (await Promise.all(differing.filter((b) => theirBuckets.has(b)).map((b) => limit(() => target.listBucket(population, buckets, b))))).flat();
     const n = await replaceSyncBuckets(db, target.name, population, buckets, differing, listed);
     drift += n;
     logger.warn({ target: target.name, population, buckets: differing.length, records: n }, 'target drifted from the sync state');

@@ -396,7 +396,7 @@ describe('robustness', () => {
     const handles = [0, 1, 2].map(() => new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: other.url, max: 1 }) }) }));
     try {
       await Promise.all(handles.map((h) => migrateLoadTester(h)));
-      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }]);
+      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }]);
     } finally {
       await Promise.all(handles.map((h) => h.destroy()));
       await other.drop();

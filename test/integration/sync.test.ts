@@ -230,6 +230,25 @@ describe('faults', () => {
   });
 });
 
+describe('an unreachable target is never "no changes"', () => {
+  it('with nothing else to do, a run against a target that is down fails naming it', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const state = specs([{ name: 'quiet', count: 30, targets: ['lt'] }], [ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 2, delaySeconds: 0.02 } })]);
+      await run(state);
+      proxy.fail('503');
+      const down = await run(state);
+      expect(down.result.plan.targets[0]!.unreachable).toMatch(/503/);
+      expect(down.result.plan.hasChanges).toBe(true);
+      expect(down.result.outcome).toBe('partial');
+      proxy.fail('none');
+      expect((await run(state)).result.outcome).toBe('no-changes');
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('file targets', () => {
   it('writes the formats load-test tools read, atomically, mode 0600, and rewrites only on change', async () => {
     const targets = ['artillery-csv', 'csv', 'k6-json'].map((format) => ({ name: format.replace('-', ''), spec: { type: 'file', path: `tools/users.${format}`, format } }));
