@@ -84,7 +84,7 @@ async function syncIncremental(
   };
   // Keep only a few chunks queued so memory stays flat however large the population.
   const backpressure = async (): Promise<void> => {
-    while (inflight.size > concurrency * 2) await Promise.race(inflight);
+    while (inflight.size > concurrency) await Promise.race(inflight);
   };
 
   // Chunks of up to chunkSize records to send, gathered from bounded windows of the sync

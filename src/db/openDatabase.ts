@@ -13,6 +13,8 @@ export type Db = Kysely<Database>;
 
 export interface OpenDatabase {
   db: Db;
+  /** The pool under `db`, for what Kysely does not speak (COPY). */
+  pool: pg.Pool;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -54,7 +56,7 @@ export async function openDatabase(
     await db.destroy();
     throw new DatabaseUnavailableError(resolved.url, err);
   }
-  return { db, url: resolved.url, embedded: resolved.embedded, close: () => db.destroy() };
+  return { db, pool, url: resolved.url, embedded: resolved.embedded, close: () => db.destroy() };
 }
 
 /** Opens the database for one piece of work and closes it whatever happens. */

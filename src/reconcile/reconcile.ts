@@ -135,6 +135,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       }
       const applied = await applyPlan(db, plan, {
         passwordHashes: resolved.passwordHashes,
+        copyPool: database.pool,
         logger,
         audit: { runId, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli' },
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

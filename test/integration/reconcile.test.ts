@@ -227,3 +227,25 @@ describe('reconcile against PostgreSQL', () => {
     expect(await managed('envpw')).toHaveLength(5);
   });
 });
+
+describe('a username taken between plan and apply', () => {
+  it('is skipped and counted, and the rest of the batch is created (COPY falls back to INSERT)', async () => {
+    const { buildDesiredState } = await import('../../src/spec/loadSpecs.ts');
+    const { resolveDesired } = await import('../../src/reconcile/resolveDesired.ts');
+    const { observeState } = await import('../../src/reconcile/observeState.ts');
+    const { planReconcile } = await import('../../src/plan/planReconcile.ts');
+    const { applyPlan } = await import('../../src/apply/applyPlan.ts');
+    const { silentLogger } = await import('../../src/log/logger.ts');
+    const built = buildDesiredState([{ file: 'late.yaml', text: populationYaml('late', { count: 10, password: { value: 'pw-late' } }) }]);
+    const resolved = await resolveDesired(db.database.db, built.state.populations, {});
+    const plan = planReconcile(resolved.populations, await observeState(db.database.db, resolved.populations));
+    expect(plan.summary.create).toBe(10);
+    // The application takes late_5 after the plan was made.
+    await seedProductionUsers(db, ['late_5']);
+    const snapshot = await productionSnapshot(db);
+    const applied = await applyPlan(db.database.db, plan, { passwordHashes: resolved.passwordHashes, logger: silentLogger, copyPool: db.database.pool });
+    expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
+    expect((await managed('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    expect(await productionSnapshot(db)).toBe(snapshot);
+  });
+});
