@@ -1,3 +1,4 @@
+import { reconcileForApi } from './reconcileForApi.ts';
 import { sql } from 'kysely';
 import { countMembers } from '../db/batchQueries.ts';
 import { deleteApiPopulation, insertApiPopulation, listApiPopulations, withApiSpecLock } from '../db/apiPopulations.ts';
@@ -9,7 +10,6 @@ import { NotFoundError } from './apiErrors.ts';
 import { cleanup } from './cleanup.ts';
 import { MassDeleteRefusedError } from './errors.ts';
 import { loadDesiredState } from './loadDesiredState.ts';
-import { reconcile } from './reconcile.ts';
 
 export interface CleanupBatchOptions {
   batchId: string;
@@ -60,20 +60,7 @@ export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOpt
     });
     const state = (await loadDesiredState({ db, specsDir: opts.specsDir, env: opts.env, secretKey: opts.secretKey })).state;
     try {
-      const result = await reconcile(database, {
-        state,
-        dryRun: false,
-        trigger: 'api',
-        actor: opts.actor,
-        planOptions,
-        env: opts.env,
-        logger: opts.logger,
-        ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
-        ...(opts.drivers ? { drivers: opts.drivers } : {}),
-        ...(opts.now ? { now: opts.now } : {}),
-      });
+      const result = await reconcileForApi(database, state, opts, { allowMassDelete: opts.allowMassDelete });
       return { ...base, kind: 'api', deleted: result.applied?.deleted ?? 0, outcome: result.outcome };
     } catch (err) {
       if (err instanceof MassDeleteRefusedError) {

@@ -1,14 +1,14 @@
+import { reconcileForApi } from './reconcileForApi.ts';
 import { sql } from 'kysely';
 import { encryptSecret } from '../crypto/secretBox.ts';
 import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Conflict } from '../plan/Plan.ts';
-import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import { loadDesiredState } from './loadDesiredState.ts';
 import { checkApiConflicts, prepareApiPopulation, type ApiPopulationRequest } from './prepareApiPopulation.ts';
-import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.ts';
+import type { ReconcileOptions, ReconcileResult } from './reconcile.ts';
 
 export interface CreateApiPopulationOptions {
   request: ApiPopulationRequest;
@@ -67,19 +67,7 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
   let result: ReconcileResult;
   try {
     const desired = await loadDesiredState({ db, specsDir: opts.specsDir, secretKey: opts.secretKey, ...(opts.env ? { env: opts.env } : {}) });
-    result = await reconcile(database, {
-      state: desired.state,
-      dryRun: false,
-      trigger: 'api',
-      planOptions: { ...DEFAULT_PLAN_OPTIONS, maxDeletePercent: desired.state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent },
-      ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
-      ...(opts.logger ? { logger: opts.logger } : {}),
-      ...(opts.env ? { env: opts.env } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.actor ? { actor: opts.actor } : {}),
-      ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
-      ...(opts.drivers ? { drivers: opts.drivers } : {}),
-    });
+    result = await reconcileForApi(database, desired.state, opts);
   } catch (err) {
     // The population record is written before any of its rows: without it, nothing was.
     const record = await db.selectFrom('bulk_populations').select('name').where('name', '=', name).executeTakeFirst().catch(() => ({ name }));

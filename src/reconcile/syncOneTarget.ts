@@ -1,12 +1,12 @@
+import { reconcileForApi } from './reconcileForApi.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
-import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
 import { didYouMean } from '../spec/didYouMean.ts';
 import { NotFoundError } from './apiErrors.ts';
 import { loadDesiredState } from './loadDesiredState.ts';
-import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.ts';
+import type { ReconcileOptions, ReconcileResult } from './reconcile.ts';
 
 export interface SyncOneTargetResult {
   target: string;
@@ -33,20 +33,7 @@ export async function syncOneTarget(
     const guess = didYouMean(opts.target, known);
     throw new NotFoundError(`no sync target "${opts.target}"` + (guess ? `; did you mean "${guess}"?` : known.length ? `; targets: ${known.join(', ')}` : '; no SyncTarget is defined'));
   }
-  const result = await reconcile(database, {
-    state: desired.state,
-    dryRun: false,
-    trigger: 'api',
-    onlyTargets: [opts.target],
-    planOptions: { ...DEFAULT_PLAN_OPTIONS, maxDeletePercent: desired.state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent },
-    ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
-    ...(opts.logger ? { logger: opts.logger } : {}),
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.actor ? { actor: opts.actor } : {}),
-    ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
-    ...(opts.drivers ? { drivers: opts.drivers } : {}),
-  });
+  const result = await reconcileForApi(database, desired.state, opts, { onlyTargets: [opts.target] });
   const planned = result.plan.targets.find((t) => t.name === opts.target);
   const synced = result.sync.find((s) => s.target === opts.target);
   return { target: opts.target, outcome: result.outcome, ...(planned ? { planned } : {}), ...(synced ? { synced } : {}), executionTime: result.executionTime };
