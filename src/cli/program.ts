@@ -107,10 +107,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
    * populations created through the API, as the server sees them. Warnings go to stderr.
    */
   const withState = async <T>(specs: string, fn: (database: OpenDatabase, state: DesiredState) => Promise<T>): Promise<T> => {
-    const files = buildDesiredState(readSpecSources(specs));
-    if (files.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(files.problems);
+    const files = readSpecSources(specs);
+    const checked = buildDesiredState(files);
+    if (checked.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(checked.problems);
     return withDatabase(io.env, async (database) => {
-      const loaded = await loadDesiredState({ db: database.db, specsDir: specs, env: io.env });
+      const loaded = await loadDesiredState({ db: database.db, specsDir: specs, files, env: io.env });
       for (const w of loaded.warnings) io.stderr(formatProblem(w) + '\n');
       return fn(database, loaded.state);
     });

@@ -13,25 +13,28 @@ export interface ObservationTarget {
 }
 
 interface AggregateRow {
-  name: string;
+  name: string | null;
   total: number;
   in_range: number;
   stale: number;
   min_seq: number | null;
   max_seq: number | null;
   digest: string;
+  production: number;
 }
 
 export interface PopulationAggregates {
   populations: Map<string, ObservedPopulation>;
   /** Where the present members sit, to narrow the search for missing ones. */
   present: Map<string, { min: number; max: number } | undefined>;
+  /** Rows with is_test_user = false. */
+  productionUsers: number;
 }
 
 /**
  * One aggregate row per population: totals, members in the desired range with the
- * username the pattern gives, and stale ones. Cost is one pass over managed rows; nothing
- * per user crosses the wire.
+ * username the pattern gives, and stale ones; plus the count of production users. Cost is
+ * one pass over the table; nothing per user crosses the wire.
  */
 export async function observeAggregates(db: Db, targets: readonly ObservationTarget[]): Promise<PopulationAggregates> {
   const names = targets.map((t) => t.spec.name);
@@ -48,12 +51,15 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
       SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[], ${synced}::boolean[], ${expiries}::timestamptz[])
         AS d(name, lo, hi, prefix, suffix, hash, synced, expires)
     ), m AS (
-      SELECT u.population, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
+      SELECT CASE WHEN u.is_test_user AND u.population IS NOT NULL THEN u.population END AS population,
+             u.is_test_user, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
              (u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix) AS member
-      FROM users u LEFT JOIN d ON d.name = u.population
-      WHERE u.is_test_user = true AND u.population IS NOT NULL
+      FROM users u LEFT JOIN d ON d.name = u.population AND u.is_test_user
     )
+    -- One pass over the table: managed rows grouped by population, and in the group of
+    -- everything else, the production users the plan reports as untouched.
     SELECT population AS name,
+           count(*) FILTER (WHERE NOT is_test_user)::bigint AS production,
            count(*)::bigint AS total,
            count(*) FILTER (WHERE member)::bigint AS in_range,
            count(*) FILTER (WHERE member AND (content_hash IS DISTINCT FROM hash OR lease_stale))::bigint AS stale,
@@ -83,18 +89,19 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
       memberDigest: '0',
     });
   }
+  let productionUsers = 0;
   for (const row of rows) {
+    if (row.name === null) {
+      productionUsers = row.production;
+      continue;
+    }
     const base = populations.get(row.name) ?? { name: row.name, known: false };
     populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale, memberDigest: row.digest });
     present.set(row.name, row.min_seq === null || row.max_seq === null ? undefined : { min: row.min_seq, max: row.max_seq });
   }
-  return { populations, present };
+  return { populations, present, productionUsers };
 }
 
-export async function countProductionUsers(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE is_test_user = false`.execute(db);
-  return rows[0]?.n ?? 0;
-}
 
 /**
  * Seq ranges worth searching for missing members. When the present members form one

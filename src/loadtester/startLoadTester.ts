@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { redactUrl, resolveDatabaseUrl } from '../db/openDatabase.ts';
 import { packageVersion } from '../http/packageVersion.ts';
+import { listen, portFromEnv, type Listening } from '../http/listen.ts';
 import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { migrateLoadTester } from './migrateLoadTester.ts';
@@ -17,12 +18,8 @@ export interface StartLoadTesterOptions {
   logger?: Logger | false;
 }
 
-export interface RunningLoadTester {
-  url: string;
-  port: number;
-  /** Stops accepting requests, lets running ones finish (bounded), then closes the database pool. Idempotent. */
-  close(): Promise<void>;
-}
+/** close(): stops accepting requests, lets running ones finish (bounded), then closes the database pool. */
+export type RunningLoadTester = Listening;
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -36,7 +33,7 @@ const CLOSE_GRACE_MS = 10_000;
  */
 export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promise<RunningLoadTester> {
   const env = opts.env ?? process.env;
-  const port = opts.port ?? portFromEnv(env);
+  const port = opts.port ?? portFromEnv(env, 'LOADTESTER_PORT', DEFAULT_PORT);
   const host = opts.host ?? DEFAULT_HOST;
 
   const url = env.LOADTESTER_DATABASE_URL || (await resolveDatabaseUrl(env)).url;
@@ -58,43 +55,11 @@ export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promis
     }
     await assertKeyOpensStoredData(db, secretKey);
     const app = await buildLoadTesterApp({ db, secretKey, version: await packageVersion(), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
-    try {
-      await app.listen({ port, host });
-    } catch (err) {
-      await app.close();
-      throw err;
-    }
-    const address = app.server.address();
-    const actualPort = typeof address === 'object' && address ? address.port : port;
-    let closing: Promise<void> | undefined;
-    return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
-      port: actualPort,
-      close() {
-        closing ??= (async () => {
-          const timer = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
-          try {
-            await app.close();
-          } finally {
-            clearTimeout(timer);
-            await db.destroy();
-          }
-        })();
-        return closing;
-      },
-    };
+    return await listen(app, { port, host }, { graceMs: CLOSE_GRACE_MS, release: () => db.destroy() });
   } catch (err) {
     await db.destroy();
     throw err;
   }
-}
-
-function portFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.LOADTESTER_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_PORT;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`LOADTESTER_PORT must be a port number from 0 to 65535 (got "${raw}")`);
-  return n;
 }
 
 /**

@@ -2,7 +2,7 @@ import { applyPlan, type ApplyProgress } from '../apply/applyPlan.ts';
 import { deleteUnmanagedTestUsers } from '../apply/deleteUnmanagedTestUsers.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
-import { countProductionUsers, observeAggregates } from '../db/observe.ts';
+import { observeAggregates } from '../db/observe.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
@@ -53,8 +53,8 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
     const report = await identify(db, opts.state, opts.now);
-    const { populations } = await observeAggregates(db, []);
-    const planned = planCleanup(report.classes, populations, await countProductionUsers(db), opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
+    const { populations, productionUsers } = await observeAggregates(db, []);
+    const planned = planCleanup(report.classes, populations, productionUsers, opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
     const { plan } = planned;
     const base = { plan, candidates: planned.candidates, deleted: 0, sync: [] as SyncResult[] };
     if (opts.dryRun) return { ...base, outcome: 'planned' };

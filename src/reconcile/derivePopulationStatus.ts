@@ -1,18 +1,10 @@
-import type { ConditionStatus, ConditionType, LastError, PopulationStatus, StatusCondition, TargetSyncStatus } from '../db/PopulationStatus.ts';
+import type { ConditionStatus, ConditionType, LastError, PopulationStatus, StatusCondition } from '../db/PopulationStatus.ts';
 
 /** What a run learnt about one population: everything the status is derived from. */
-export interface PopulationFacts {
-  name: string;
-  phase: string;
-  desiredCount: number | null;
-  declaredCount: number | null;
-  actualCount: number;
-  conflicts: number;
-  generation: number;
-  observedGeneration: number;
+export interface PopulationFacts
+  extends Pick<PopulationStatus, 'name' | 'phase' | 'desiredCount' | 'declaredCount' | 'actualCount' | 'conflicts' | 'generation' | 'observedGeneration' | 'targets'> {
   /** Absent: the population never expires. */
   lease?: { expiresAt: string; expired: boolean };
-  targets: TargetSyncStatus[];
   /** The run failed or was refused before this population's changes were written. */
   runError?: { reason: string; message: string };
   /** The spec files do not validate: the last valid ones stay in force. */

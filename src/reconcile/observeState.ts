@@ -1,4 +1,4 @@
-import { candidateRanges, countProductionUsers, observeAggregates, observeGaps } from '../db/observe.ts';
+import { candidateRanges, observeAggregates, observeGaps } from '../db/observe.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { CreateGaps, DesiredPopulation, Observed } from '../plan/Plan.ts';
 import { releasedPopulations } from '../plan/planReconcile.ts';
@@ -8,7 +8,7 @@ import { releasedPopulations } from '../plan/planReconcile.ts';
  * are missing, the exact gaps and conflicts. A no-op run never reaches the second step.
  */
 export async function observeState(db: Db, desired: readonly DesiredPopulation[]): Promise<Observed> {
-  const { populations, present } = await observeAggregates(db, desired);
+  const { populations, present, productionUsers } = await observeAggregates(db, desired);
   const released = releasedPopulations(desired, populations);
   const gaps = new Map<string, CreateGaps>();
   for (const d of desired) {
@@ -18,5 +18,5 @@ export async function observeState(db: Db, desired: readonly DesiredPopulation[]
     const search = candidateRanges(d.spec.idStart, d.spec.idStart + d.spec.count, inRange, present.get(d.spec.name));
     gaps.set(d.spec.name, await observeGaps(db, d, search, released, desired));
   }
-  return { populations, gaps, productionUsers: await countProductionUsers(db) };
+  return { populations, gaps, productionUsers };
 }

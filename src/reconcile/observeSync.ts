@@ -33,14 +33,16 @@ export async function observeSync(
     const driver = drivers.get(spec.name)!;
     let drift = 0;
     let unreachable: string | undefined;
+    let held = await syncAggregates(db, spec.name);
     try {
-      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, spec.concurrency, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
+      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, held, spec.concurrency, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
     } catch (err) {
       unreachable = err instanceof Error ? err.message : String(err);
       logger.warn({ target: spec.name, err: unreachable }, 'target could not be observed');
     }
 
-    const held = await syncAggregates(db, spec.name);
+    // Read again only if the repair changed the sync state.
+    if (drift > 0) held = await syncAggregates(db, spec.name);
     const rows: ObservedTargetPopulation[] = [];
     const members = desired.filter((d) => d.spec.syncTargets.includes(spec.name));
     for (const d of members) {
@@ -68,11 +70,10 @@ export async function observeSync(
   return out;
 }
 
-async function repairIncremental(db: Db, target: IncrementalTarget, concurrency: number, logger: Logger): Promise<number> {
+async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, concurrency: number, logger: Logger): Promise<number> {
   // Listings go at the target's own concurrency: a burst of hundreds would exhaust it.
   const limit = pLimit(concurrency);
   const theirs = await target.digests();
-  const ours = await syncAggregates(db, target.name);
   let drift = 0;
   for (const population of new Set([...theirs.keys(), ...ours.keys()])) {
     const t = theirs.get(population);

@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import { decryptSecret, SecretKeyError } from '../crypto/secretBox.ts';
 import { loadServerSecretKey, SERVER_KEY_SOURCE } from '../crypto/serverSecretKey.ts';
 import { openDatabase } from '../db/openDatabase.ts';
+import { listen, portFromEnv, type Listening } from '../http/listen.ts';
 import { packageVersion } from '../http/packageVersion.ts';
 import { silentLogger } from '../log/logger.ts';
 import { ReconcileController, type ControllerOptions } from '../reconcile/ReconcileController.ts';
@@ -28,12 +29,8 @@ export type ContinuousOptions = Pick<ControllerOptions, 'schedule' | 'timezone' 
   identity?: string;
 };
 
-export interface RunningServer {
-  url: string;
-  port: number;
-  /** Stops accepting, lets running operations finish (bounded), closes the database. Idempotent. */
-  close(): Promise<void>;
-}
+/** close(): stops accepting, lets running operations finish (bounded), closes the database. */
+export type RunningServer = Listening;
 
 export const DEFAULT_PORT = 5000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -43,7 +40,7 @@ const CONNECTION_GRACE_MS = 10_000;
 /** Runs `bulk-users serve`: database (migrated), encryption key, app, listen. */
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
-  const port = opts.port ?? portFromEnv(env);
+  const port = opts.port ?? portFromEnv(env, 'BULK_USERS_PORT', DEFAULT_PORT);
   const host = opts.host ?? DEFAULT_HOST;
   const secretKey = await loadServerSecretKey(env);
   const database = await openDatabase({ env, poolSize: 10 });
@@ -72,55 +69,25 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       ...(opts.specsDir !== undefined ? { specsDir: opts.specsDir } : {}),
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
     });
-    try {
-      await app.listen({ port, host });
-    } catch (err) {
-      await app.close();
-      throw err;
-    }
+    const server = await listen(app, { port, host }, {
+      graceMs: CONNECTION_GRACE_MS,
+      // Requests in flight (and the operations they run) go on. The controller starts no
+      // new run, stops its current one at a batch boundary and gives up the leadership,
+      // so another replica takes over at once.
+      drain: () => Promise.all([controller?.stop(), operations.shutdown(opts.shutdownGraceMs ?? 25_000)]),
+      release: () => database.close(),
+    });
     try {
       await controller?.start();
     } catch (err) {
-      await controller?.stop();
-      await app.close();
+      await server.close();
       throw err;
     }
-    const address = app.server.address();
-    const actualPort = typeof address === 'object' && address ? address.port : port;
-    let closing: Promise<void> | undefined;
-    return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
-      port: actualPort,
-      close() {
-        closing ??= (async () => {
-          // Stop accepting first; requests in flight (and the operations they run) go on.
-          // The controller starts no new run, stops its current one at a batch boundary
-          // and gives up the leadership, so another replica takes over at once.
-          const closed = app.close();
-          await Promise.all([controller?.stop(), operations.shutdown(opts.shutdownGraceMs ?? 25_000)]);
-          const timer = setTimeout(() => app.server.closeAllConnections(), CONNECTION_GRACE_MS);
-          try {
-            await closed;
-          } finally {
-            clearTimeout(timer);
-            await database.close();
-          }
-        })();
-        return closing;
-      },
-    };
+    return server;
   } catch (err) {
     await database.close();
     throw err;
   }
-}
-
-function portFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.BULK_USERS_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_PORT;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`BULK_USERS_PORT must be a port number from 0 to 65535 (got "${raw}")`);
-  return n;
 }
 
 /** A key that does not open the stored passwords is refused at start, not at the next create. */

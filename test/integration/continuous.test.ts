@@ -23,6 +23,7 @@ import { buildDesiredState, readSpecSources } from '../../src/spec/loadSpecs.ts'
 import type { SnapshotTarget, SyncTargetDriver } from '../../src/targets/SyncTargetDriver.ts';
 import { FileTarget } from '../../src/targets/file/FileTarget.ts';
 import { cli, populationYaml, specDir } from '../support/cli.ts';
+import { sleep, until } from '../support/until.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
 const PASSWORD = 'pw-for-tests';
@@ -39,17 +40,6 @@ beforeEach(async () => {
   await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets, bulk_population_status RESTART IDENTITY');
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const members = async (population: string): Promise<number> =>
   (await db.query(`SELECT count(*)::int AS n FROM users WHERE is_test_user AND population = $1`, [population]))[0].n;

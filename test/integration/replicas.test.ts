@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentLeader } from '../../src/db/leaderLock.ts';
 import { populationYaml, specDir } from '../support/cli.ts';
+import { sleep, until } from '../support/until.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,17 +63,8 @@ function start(args: string[]): Proc {
   return p;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Real processes start slower than in-process servers. */
+const untilProcess = <T,>(what: string, probe: () => Promise<T | undefined | false>, ms = 20_000) => until(what, probe, ms);
 
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -84,7 +76,7 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function listening(p: Proc): Promise<void> {
-  await until(`serve to listen (${p.err()})`, async () => p.out().includes('listening on') || (p.child.exitCode !== null ? Promise.reject(new Error(`serve exited: ${p.err()}`)) : undefined), 30_000);
+  await untilProcess(`serve to listen (${p.err()})`, async () => p.out().includes('listening on') || (p.child.exitCode !== null ? Promise.reject(new Error(`serve exited: ${p.err()}`)) : undefined), 30_000);
 }
 
 interface RunRow {
@@ -117,7 +109,7 @@ describe('two serve replicas on one database', () => {
       // Every tick has work: the application keeps deleting a member.
       const drift = setInterval(() => void db.query(`DELETE FROM users WHERE population = 'rep' AND seq = 3`).catch(() => {}), 250);
       try {
-        await until('five scheduled runs', async () => (await runs()).filter((r) => r.trigger === 'schedule' && r.outcome === 'succeeded').length >= 5 || undefined, 30_000);
+        await untilProcess('five scheduled runs', async () => (await runs()).filter((r) => r.trigger === 'schedule' && r.outcome === 'succeeded').length >= 5 || undefined, 30_000);
         const leader = await currentLeader(db.database.db);
         expect(leader).toBeDefined();
         const leaderPid = Number(leader!.identity.split(':').pop());
@@ -131,14 +123,14 @@ describe('two serve replicas on one database', () => {
         dead.child.kill('SIGKILL');
         const killedAt = Date.now();
         await dead.exited;
-        const survivorActor = `serve ${(await until('the survivor to lead', async () => {
+        const survivorActor = `serve ${(await untilProcess('the survivor to lead', async () => {
           const l = await currentLeader(db.database.db);
           return l && Number(l.identity.split(':').pop()) === survivor.child.pid ? l : undefined;
         }, 10_000)).identity}`;
-        const first = await until('a scheduled run by the survivor', async () => (await runs()).find((r) => r.trigger === 'schedule' && r.actor === survivorActor && r.finished_at), 10_000);
+        const first = await untilProcess('a scheduled run by the survivor', async () => (await runs()).find((r) => r.trigger === 'schedule' && r.actor === survivorActor && r.finished_at), 10_000);
         const handover = first.started_at.getTime() - killedAt;
         expect(handover).toBeLessThan(5_000);
-        await until('two more runs by the survivor', async () => (await runs()).filter((r) => r.actor === survivorActor && r.outcome === 'succeeded').length >= 2 || undefined, 10_000);
+        await untilProcess('two more runs by the survivor', async () => (await runs()).filter((r) => r.actor === survivorActor && r.outcome === 'succeeded').length >= 2 || undefined, 10_000);
         const all = (await runs()).filter((r) => r.trigger === 'schedule');
         expect(new Set(all.map((r) => r.actor))).toEqual(new Set([`serve ${leader!.identity}`, survivorActor]));
         // The dead leader's runs all precede the survivor's: never both.
@@ -169,7 +161,7 @@ describe('while a server applies', () => {
       specs.write('a.yaml', populationYaml('big', { count: BIG, batchSize: 100 }));
       const server = start(['serve', '--port', '0', '--specs', specs.dir, '--watch', '--leader-retry', '0.3']);
       await listening(server);
-      await until('the server to be applying', async () => (await runs()).some((r) => r.outcome === 'running' && r.trigger === 'watch') && (await members('big')).n > 0 || undefined, 30_000);
+      await untilProcess('the server to be applying', async () => (await runs()).some((r) => r.outcome === 'running' && r.trigger === 'watch') && (await members('big')).n > 0 || undefined, 30_000);
       const impatient = start(['reconcile', '--specs', specs.dir, '--yes', '--lock-timeout', '0.5']);
       const patient = start(['reconcile', '--specs', specs.dir, '--yes', '--lock-timeout', '120', '--output', 'json']);
       const quick = await within(impatient.exited, 30_000, 'the impatient CLI');
@@ -198,7 +190,7 @@ describe('while a server applies', () => {
       specs.write('a.yaml', populationYaml('cut', { count: BIG, batchSize: 100 }));
       const server = start(['serve', '--port', '0', '--specs', specs.dir, '--watch', '--leader-retry', '0.3']);
       await listening(server);
-      await until('the apply to be under way', async () => (await members('cut')).n > 2000 || undefined, 30_000);
+      await untilProcess('the apply to be under way', async () => (await members('cut')).n > 2000 || undefined, 30_000);
       server.child.kill('SIGTERM');
       const exit = await within(server.exited, 20_000, 'shutdown');
       expect(exit, server.err()).toEqual({ code: 0, signal: null });
