@@ -29,6 +29,8 @@ export interface PopulationAggregates {
   present: Map<string, { min: number; max: number } | undefined>;
   /** Rows with is_test_user = false. */
   productionUsers: number;
+  /** Every row of the table, which decides how missing members are searched for. */
+  tableRows: number;
 }
 
 /**
@@ -90,7 +92,9 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
     });
   }
   let productionUsers = 0;
+  let tableRows = 0;
   for (const row of rows) {
+    tableRows += row.total;
     if (row.name === null) {
       productionUsers = row.production;
       continue;
@@ -99,7 +103,7 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
     populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale, memberDigest: row.digest });
     present.set(row.name, row.min_seq === null || row.max_seq === null ? undefined : { min: row.min_seq, max: row.max_seq });
   }
-  return { populations, present, productionUsers };
+  return { populations, present, productionUsers, tableRows };
 }
 
 
@@ -121,11 +125,24 @@ export function candidateRanges(lo: number, hi: number, inRange: number, present
 const CONFLICT_SAMPLE = 100;
 
 /**
+ * Looking a generated username up in the unique index costs several times what reading
+ * one row of a sequential scan does; below this many table rows per searched seq,
+ * scanning the table for usernames of the pattern is the cheaper way to find holders.
+ */
+const SCAN_ROWS_PER_SEQ = 4;
+
+/**
  * Missing members of one population as ranges of seqs, minus usernames already held by
  * someone else (a production user, another population, an unmanaged test row). A row the
  * same plan deletes does not block: one of a `released` population (spec removed), or one
  * that is not a member of its own population's desired state (scaled away, old pattern),
  * since apply runs every delete before any create.
+ *
+ * Only the holders of usernames in the searched ranges are classified, and the ranges to
+ * create are the gaps between those that block, so the work after finding the holders is
+ * proportional to them, not to the size of the search. Holders are found by probing the
+ * username index with every generated username, or, when the table is small next to the
+ * search (a first create, say), by one pass over the table for usernames of the pattern.
  */
 export async function observeGaps(
   db: Db,
@@ -133,31 +150,51 @@ export async function observeGaps(
   search: readonly SeqRange[],
   released: readonly string[],
   desired: readonly ObservationTarget[],
+  tableRows = Infinity,
 ): Promise<CreateGaps> {
   if (search.length === 0) return { ranges: [], count: 0, conflicts: [], conflictCount: 0 };
   const { name, pattern } = target.spec;
+  const searched = search.reduce((n, [a, b]) => n + (b - a + 1), 0);
+  const holders =
+    tableRows <= searched * SCAN_ROWS_PER_SEQ
+      ? // The seq is read back from the username; only the canonical decimal form that
+        // seq::text gives can be one a create would generate.
+        sql`SELECT x.seq, u.username, u.population, u.is_test_user, u.seq AS seq_own FROM users u
+              CROSS JOIN LATERAL (SELECT substr(u.username, ${pattern.prefix.length + 1}, length(u.username) - ${pattern.prefix.length + pattern.suffix.length}) AS digits) m
+              CROSS JOIN LATERAL (SELECT CASE WHEN m.digits ~ '^(0|[1-9][0-9]{0,17})$' THEN m.digits::bigint END AS seq) x
+              JOIN r ON x.seq BETWEEN r.lo AND r.hi
+            WHERE left(u.username, ${pattern.prefix.length}) = ${pattern.prefix}
+              AND right(u.username, ${pattern.suffix.length}) = ${pattern.suffix}
+              AND length(u.username) > ${pattern.prefix.length + pattern.suffix.length}`
+      : sql`SELECT s AS seq, u.username, u.population, u.is_test_user, u.seq AS seq_own FROM r
+              CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
+              JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}`;
   const { rows } = await sql<{ kind: string; a: number | null; b: number | null; holder_pop: string | null; holder_test: boolean | null; n: number }>`
     WITH d AS (
       SELECT * FROM unnest(${desired.map((t) => t.spec.name)}::text[], ${desired.map((t) => t.spec.idStart)}::bigint[],
                            ${desired.map((t) => t.spec.idStart + t.spec.count)}::bigint[], ${desired.map((t) => t.spec.pattern.prefix)}::text[],
                            ${desired.map((t) => t.spec.pattern.suffix)}::text[]) AS d(name, lo, hi, prefix, suffix)
-    ), g AS (
-      SELECT s AS seq, u.id AS holder_id, u.population AS holder_pop, u.seq AS holder_seq, u.is_test_user AS holder_test,
-             (d.name IS NOT NULL AND NOT coalesce(u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix, false)) AS holder_leaving
-      FROM unnest(${search.map((r) => r[0])}::bigint[], ${search.map((r) => r[1])}::bigint[]) AS r(lo, hi)
-      CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
-      LEFT JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}
-      LEFT JOIN d ON d.name = u.population AND u.is_test_user
+    ), r AS (
+      SELECT * FROM unnest(${search.map((x) => x[0])}::bigint[], ${search.map((x) => x[1])}::bigint[]) AS r(lo, hi)
+    ), h AS (${holders}
     ), k AS (
-      SELECT seq, holder_pop, holder_test, CASE
-        WHEN holder_id IS NULL THEN 'create'
-        WHEN holder_test AND holder_pop = ${name} AND holder_seq = seq THEN 'present'
-        WHEN holder_test AND (holder_pop = ${name} OR holder_pop = ANY(${released as string[]}::text[]) OR holder_leaving) THEN 'create'
+      SELECT h.seq, h.population AS holder_pop, h.is_test_user AS holder_test, CASE
+        WHEN h.is_test_user AND h.population = ${name} AND h.seq IS NOT DISTINCT FROM h.seq_own THEN 'present'
+        WHEN h.is_test_user AND (h.population = ${name} OR h.population = ANY(${released as string[]}::text[])
+             OR (d.name IS NOT NULL AND NOT coalesce(h.seq_own >= d.lo AND h.seq_own < d.hi AND h.username = d.prefix || h.seq_own::text || d.suffix, false))) THEN 'leaving'
         ELSE 'conflict' END AS kind
-      FROM g
+      FROM h
+      LEFT JOIN d ON d.name = h.population AND h.is_test_user
+    ), e AS (
+      -- Blocked seqs plus a sentinel at each end of every searched range; the ranges to
+      -- create are the gaps between consecutive ones.
+      SELECT r.lo, k.seq FROM k JOIN r ON k.seq BETWEEN r.lo AND r.hi WHERE k.kind <> 'leaving'
+      UNION ALL SELECT lo, lo - 1 FROM r
+      UNION ALL SELECT lo, hi + 1 FROM r
+    ), g AS (
+      SELECT seq + 1 AS a, lead(seq) OVER (PARTITION BY lo ORDER BY seq) - 1 AS b FROM e
     )
-    SELECT 'range' AS kind, min(seq) AS a, max(seq) AS b, NULL::text AS holder_pop, NULL::boolean AS holder_test, count(*)::bigint AS n
-      FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp FROM k WHERE kind = 'create') x GROUP BY grp
+    SELECT 'range' AS kind, a, b, NULL::text AS holder_pop, NULL::boolean AS holder_test, (b - a + 1)::bigint AS n FROM g WHERE b >= a
     UNION ALL
     (SELECT 'conflict', seq, seq, holder_pop, holder_test, 1 FROM k WHERE kind = 'conflict' ORDER BY seq LIMIT ${CONFLICT_SAMPLE})
     UNION ALL

@@ -8,7 +8,7 @@ import { releasedPopulations } from '../plan/planReconcile.ts';
  * are missing, the exact gaps and conflicts. A no-op run never reaches the second step.
  */
 export async function observeState(db: Db, desired: readonly DesiredPopulation[]): Promise<Observed> {
-  const { populations, present, productionUsers } = await observeAggregates(db, desired);
+  const { populations, present, productionUsers, tableRows } = await observeAggregates(db, desired);
   const released = releasedPopulations(desired, populations);
   const gaps = new Map<string, CreateGaps>();
   for (const d of desired) {
@@ -16,7 +16,7 @@ export async function observeState(db: Db, desired: readonly DesiredPopulation[]
     const inRange = o?.inRange ?? 0;
     if (inRange >= d.spec.count) continue;
     const search = candidateRanges(d.spec.idStart, d.spec.idStart + d.spec.count, inRange, present.get(d.spec.name));
-    gaps.set(d.spec.name, await observeGaps(db, d, search, released, desired));
+    gaps.set(d.spec.name, await observeGaps(db, d, search, released, desired, tableRows));
   }
   return { populations, gaps, productionUsers };
 }
