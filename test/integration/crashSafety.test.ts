@@ -45,7 +45,9 @@ function apply(t: TestDatabase, dir: string): Promise<ReconcileResult> {
 
 /**
  * Applies the specs of `dir` and aborts the apply once `afterBatches` batches have been
- * written; the call must reject. Returns the progress events seen.
+ * written; the call must reject. Returns the progress events seen. Creates write two
+ * batches at once, so the one in flight when the abort comes is still finished (and
+ * counted); no batch starts after it.
  */
 async function applyAndAbort(t: TestDatabase, dir: string, afterBatches: number): Promise<ApplyProgress[]> {
   const controller = new AbortController();
@@ -63,7 +65,8 @@ async function applyAndAbort(t: TestDatabase, dir: string, afterBatches: number)
       },
     }),
   ).rejects.toThrow('test abort');
-  expect(seen.length).toBe(afterBatches);
+  expect(seen.length).toBeGreaterThanOrEqual(afterBatches);
+  expect(seen.length).toBeLessThanOrEqual(afterBatches + 1);
   return seen;
 }
 
@@ -144,7 +147,7 @@ describe('an apply aborted between batches, then run again (in-process)', () => 
     const partial = await count(interrupted);
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(5000);
-    expect(partial).toBe(500);
+    expect(partial).toBe(seen.length * 100);
     await expectNoDuplicates(interrupted);
     expect((await interrupted.query('SELECT outcome FROM bulk_reconcile_runs')).map((r) => r.outcome)).toEqual(['failed']);
 
