@@ -3,7 +3,8 @@
  * reconciler wrote (same columns, same values) into a fresh table with the same columns,
  * defaults and indexes as `users` (CREATE TABLE … (LIKE users INCLUDING ALL)):
  *
- * - COPY FROM STDIN (text format), the practical ceiling;
+ * - COPY FROM STDIN (text format), the practical ceiling of one stream; and two streams at
+ *   once, as the reconciler writes;
  * - row-by-row INSERTs, 100 per transaction, as the scripts the reconciler replaces did.
  *   Each INSERT is a named prepared statement, which favours the baseline.
  */
@@ -35,14 +36,12 @@ export function rowValues(t: RowTemplate, seq: number): [string, string, string,
   return [username, t.emailDomain ? `${username}@${t.emailDomain}` : username, t.passwordHash, true, false, t.population, seq, t.contentHash, t.attributesText];
 }
 
-/** Every row of the templates, in population then seq order. */
-export function* allRows(templates: readonly RowTemplate[], limit = Infinity): Generator<ReturnType<typeof rowValues>> {
-  let n = 0;
+/** Rows `from` (inclusive) to `to` (exclusive) of the templates, in population then seq order. */
+export function* allRows(templates: readonly RowTemplate[], to = Infinity, from = 0): Generator<ReturnType<typeof rowValues>> {
+  let n = 0; // index of the template's first row
   for (const t of templates) {
-    for (let seq = t.idStart; seq < t.idStart + t.count; seq++) {
-      if (n++ >= limit) return;
-      yield rowValues(t, seq);
-    }
+    for (let i = Math.max(from, n); i < Math.min(to, n + t.count); i++) yield rowValues(t, t.idStart + i - n);
+    n += t.count;
   }
 }
 
@@ -53,12 +52,25 @@ export async function createLikeUsers(client: pg.Client, table: string): Promise
 
 const escapeCopy = (v: string): string => v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 
-/** COPY of every row into `table`; returns seconds from the first byte to the server's confirmation. */
-export async function copyBaseline(client: pg.Client, table: string, templates: readonly RowTemplate[]): Promise<{ rows: number; seconds: number }> {
+/**
+ * COPY of every row into `table`, one stream per client, each stream a contiguous share of
+ * the rows in a transaction of its own; returns seconds from the first byte to the last
+ * server confirmation.
+ */
+export async function copyBaseline(clients: readonly pg.Client[], table: string, templates: readonly RowTemplate[]): Promise<{ rows: number; seconds: number }> {
+  const total = templates.reduce((n, t) => n + t.count, 0);
+  const share = Math.ceil(total / clients.length);
+  const started = performance.now();
+  const rows = await Promise.all(clients.map((c, i) => copyStream(c, table, templates, i * share, Math.min(total, (i + 1) * share))));
+  const seconds = (performance.now() - started) / 1000;
+  return { rows: rows.reduce((a, b) => a + b, 0), seconds };
+}
+
+async function copyStream(client: pg.Client, table: string, templates: readonly RowTemplate[], from: number, to: number): Promise<number> {
   const ROWS_PER_CHUNK = 2000;
   function* chunks(): Generator<string> {
     let buf: string[] = [];
-    for (const r of allRows(templates)) {
+    for (const r of allRows(templates, to, from)) {
       buf.push(r.map((v) => (typeof v === 'boolean' ? (v ? 't' : 'f') : escapeCopy(String(v)))).join('\t'));
       if (buf.length === ROWS_PER_CHUNK) {
         yield `${buf.join('\n')}\n`;
@@ -67,11 +79,9 @@ export async function copyBaseline(client: pg.Client, table: string, templates: 
     }
     if (buf.length) yield `${buf.join('\n')}\n`;
   }
-  const started = performance.now();
   const stream = client.query(copyFrom(`COPY ${table} (${COLUMNS.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(chunks()), stream);
-  const seconds = (performance.now() - started) / 1000;
-  return { rows: Number(stream.rowCount), seconds };
+  return Number(stream.rowCount);
 }
 
 /** Row-by-row INSERTs of the first `sample` rows, `perTransaction` per transaction. */

@@ -1,6 +1,7 @@
 /**
  * One measured reconcile, in a process of its own so that its peak RSS is the reconcile's
- * and not the benchmark's. Run as `node --import tsx bench/reconcileChild.ts INPUT.json`;
+ * and not the benchmark's. Compiled with the sources (`npm run build`) and run as
+ * `node dist/bench/reconcileChild.js INPUT.json`;
  * prints one line `RESULT <json>` (a ChildResult) on stdout.
  *
  * Every SQL statement the reconciler sends is counted by wrapping pg.Client#query (Kysely's

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { DEFAULT_HOST, startLoadTester } from '../loadtester/startLoadTester.ts';
+import { DEFAULT_HOST } from '../http/listen.ts';
 import { parsePort } from './parsePort.ts';
 import { stopRequested } from './stopRequested.ts';
 
@@ -29,6 +29,7 @@ export function registerLoadTesterCommand(program: Command, io: LoadTesterComman
       const logger =
         io.logger ??
         createLogger({ stderr: true, name: 'bulk-users-loadtester', file: path.resolve(io.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log') });
+      const { startLoadTester } = await import('../loadtester/startLoadTester.ts');
       const server = await startLoadTester({ env: io.env, host: flags.host, logger, ...(flags.port !== undefined ? { port: flags.port } : {}) });
       io.stdout(`Load Tester listening on ${server.url}\n`);
       await stopRequested(io.stopSignal);

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { OperatorError } from '../reconcile/errors.ts';
 import { assertValidSchedule } from '../reconcile/startCronSchedule.ts';
-import { DEFAULT_HOST, startServer, type ContinuousOptions } from '../server/startServer.ts';
+import { DEFAULT_HOST } from '../http/listen.ts';
+import type { ContinuousOptions } from '../server/startServer.ts';
 import { parsePort } from './parsePort.ts';
 import { stopRequested } from './stopRequested.ts';
 
@@ -79,6 +80,8 @@ export function registerServeCommand(program: Command, io: ServeCommandIO): void
             }
           : undefined;
       const logger = io.logger ?? createLogger({ stderr: true, name: 'bulk-users-server', file: path.resolve(io.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log') });
+      // Loaded only here: the HTTP stack is not the CLI's other commands' to carry.
+      const { startServer } = await import('../server/startServer.ts');
       const server = await startServer({
         env: io.env,
         host: flags.host,

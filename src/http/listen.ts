@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
+/** Loopback unless the operator asks for more: a new service is not exposed by default. */
+export const DEFAULT_HOST = '127.0.0.1';
+
 export interface Listening {
   url: string;
   port: number;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { redactUrl, resolveDatabaseUrl } from '../db/openDatabase.ts';
 import { packageVersion } from '../http/packageVersion.ts';
-import { listen, portFromEnv, type Listening } from '../http/listen.ts';
+import { DEFAULT_HOST, listen, portFromEnv, type Listening } from '../http/listen.ts';
 import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { migrateLoadTester } from './migrateLoadTester.ts';
@@ -22,7 +22,6 @@ export interface StartLoadTesterOptions {
 export type RunningLoadTester = Listening;
 
 export const DEFAULT_PORT = 8080;
-export const DEFAULT_HOST = '127.0.0.1';
 /** Long exports to a stalled client must not hold a shutdown forever. */
 const CLOSE_GRACE_MS = 10_000;
 

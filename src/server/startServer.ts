@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import { decryptSecret, SecretKeyError } from '../crypto/secretBox.ts';
 import { loadServerSecretKey, SERVER_KEY_SOURCE } from '../crypto/serverSecretKey.ts';
 import { openDatabase } from '../db/openDatabase.ts';
-import { listen, portFromEnv, type Listening } from '../http/listen.ts';
+import { DEFAULT_HOST, listen, portFromEnv, type Listening } from '../http/listen.ts';
 import { packageVersion } from '../http/packageVersion.ts';
 import { silentLogger } from '../log/logger.ts';
 import { ReconcileController, type ControllerOptions } from '../reconcile/ReconcileController.ts';
@@ -33,7 +33,6 @@ export type ContinuousOptions = Pick<ControllerOptions, 'schedule' | 'timezone' 
 export type RunningServer = Listening;
 
 export const DEFAULT_PORT = 5000;
-export const DEFAULT_HOST = '127.0.0.1';
 /** Requests still open this long after the operations ended (a stalled export) are cut. */
 const CONNECTION_GRACE_MS = 10_000;
 

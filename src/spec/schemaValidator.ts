@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { packageFile } from '../packageFile.ts';
 import { didYouMean } from './didYouMean.ts';
 import type { JsonPath, SourceDocument } from './SourceDocument.ts';
 import type { SpecProblem } from './SpecProblem.ts';
@@ -8,7 +9,7 @@ import type { SpecProblem } from './SpecProblem.ts';
 // ajv-formats ships CommonJS whose default export TypeScript sees one level deep.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-const schemaUrl = new URL('../../schemas/bulk-users.schema.json', import.meta.url);
+const schemaUrl = packageFile('schemas/bulk-users.schema.json');
 export const specSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as {
   $id: string;
   definitions: Record<string, unknown>;
