@@ -6,7 +6,7 @@ import { isMember } from '../db/memberSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Plan, PopulationPlan, SeqRange } from '../plan/Plan.ts';
-import type { PopulationSpec } from '../spec/DesiredState.ts';
+import { DEFAULT_RECONCILER_CONFIG, type PopulationSpec } from '../spec/DesiredState.ts';
 import { isAddressPattern } from '../spec/usernamePattern.ts';
 import { writePopulationRecord, finishPopulationRecord } from './populationRecords.ts';
 
@@ -29,17 +29,15 @@ export interface ApplyOptions {
   audit?: { runId: string; actor: string; trigger: string };
   /** When given, creates go through COPY on a connection of this pool (INSERT otherwise). */
   copyPool?: pg.Pool;
-  /** Create batches written at once, each on its own connection of `copyPool`. */
+  /**
+   * Create batches written at once, each on its own connection of `copyPool` (the
+   * ReconcilerConfig's writeStreams). Two streams wrote 1,000,000 users in 0.65 of the time
+   * one stream took: PostgreSQL ingests one stream per core. Batches are independent and
+   * idempotent, so the order they land in does not matter; a run killed in between leaves
+   * gaps that the next run's search finds.
+   */
   writeStreams?: number;
 }
-
-/**
- * Two COPY streams at once wrote 1,000,000 users in 0.65 of the time one stream took
- * (bench: PostgreSQL parses and indexes one stream on one core while the other core
- * builds the next rows). Batches are independent and idempotent, so the order they land
- * in does not matter; a run killed in between leaves gaps the next run's search finds.
- */
-const WRITE_STREAMS = 2;
 
 export interface ApplyResult {
   created: number;
@@ -145,7 +143,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
         attributesJson: JSON.stringify(spec.attributes),
         expiresAt: p.desired!.lease?.expiresAt ?? null,
       };
-      await inParallel(batches, opts.copyPool ? (opts.writeStreams ?? WRITE_STREAMS) : 1, checkAbort, async ([a, b]) => {
+      await inParallel(batches, opts.copyPool ? (opts.writeStreams ?? DEFAULT_RECONCILER_CONFIG.writeStreams) : 1, checkAbort, async ([a, b]) => {
         const started = Date.now();
         const username = sql<string>`${spec.pattern.prefix} || s::text || ${spec.pattern.suffix}`;
         const copied = opts.copyPool ? await copyUsers(opts.copyPool, { ...copy, from: a, to: b }) : null;

@@ -6,7 +6,7 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, type PlanOptions } from '../plan/planReconcile.ts';
-import type { DesiredState } from '../spec/DesiredState.ts';
+import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { SpecProblem } from '../spec/SpecProblem.ts';
@@ -136,6 +136,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       const applied = await applyPlan(db, plan, {
         passwordHashes: resolved.passwordHashes,
         copyPool: database.pool,
+        writeStreams: (opts.state.config ?? DEFAULT_RECONCILER_CONFIG).writeStreams,
         logger,
         audit: { runId, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli' },
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

@@ -45,9 +45,10 @@ export interface ReconcilerConfig {
   maxDeletePercent: number;
   allowPartialCleanup: boolean;
   confirmationRequired: boolean;
+  writeStreams: number;
 }
 
-export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true };
+export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2 };
 
 /** Everything the specs ask for, once every document has validated. */
 export interface DesiredState {

@@ -162,6 +162,10 @@ export interface ReconcilerConfigSpec {
    * An interactive run asks before deleting; a non-interactive one needs --yes.
    */
   confirmationRequired?: boolean;
+  /**
+   * Create batches written at once, each a COPY on its own pooled connection (the pool holds 4). One stream keeps about one PostgreSQL core busy.
+   */
+  writeStreams?: number;
 }
 /**
  * Named defaults for TestUserPopulation specs created through the HTTP API (specs/templates/ holds the built-in ones). metadata.annotations.description describes it.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
+import { DEFAULT_RECONCILER_CONFIG } from '../../src/spec/DesiredState.ts';
 import { createTestDatabase, productionSnapshot, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
 
 let db: TestDatabase;
@@ -179,7 +180,7 @@ describe('identify and cleanup', () => {
     expect(await record('old')).toBeUndefined();
 
     const loose = state({ name: 'keep', count: 6 }, { name: 'short', count: 4, ttl: '1h' });
-    loose.config = { strictMode: false, maxDeletePercent: 100, allowPartialCleanup: false, confirmationRequired: true };
+    loose.config = { ...DEFAULT_RECONCILER_CONFIG, strictMode: false, maxDeletePercent: 100 };
     const unmanaged = await cleanup(db.database, { ...base, state: loose, selection: { unmanaged: true } });
     expect(unmanaged.deleted).toBe(2);
     expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE is_test_user AND population IS NULL`))[0].n).toBe(0);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, populationYaml, specDir } from '../support/cli.ts';
 import { createTestDatabase, productionSnapshot, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
+import { reconcile } from '../../src/reconcile/reconcile.ts';
+import { loadSpecs } from '../../src/spec/loadSpecs.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -247,5 +249,53 @@ describe('a username taken between plan and apply', () => {
     expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
     expect((await managed('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
     expect(await productionSnapshot(db)).toBe(snapshot);
+  });
+});
+
+describe('write streams (ReconcilerConfig writeStreams)', () => {
+  /** Creates 3,000 users in batches of 100 and returns the most pool connections held at once. */
+  async function peakConnections(writeStreams: number | undefined): Promise<number> {
+    await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs RESTART IDENTITY');
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('streams', { count: 3000, batchSize: 100 }));
+    if (writeStreams !== undefined) specs.write('c.yaml', `apiVersion: bulk-users/v1\nkind: ReconcilerConfig\nmetadata: { name: c }\nspec: { writeStreams: ${writeStreams} }\n`);
+    const pool = db.database.pool;
+    const connect = pool.connect.bind(pool);
+    let held = 0;
+    let peak = 0;
+    // Counts checkouts of the real pool; every statement still runs on PostgreSQL.
+    (pool as { connect: unknown }).connect = async () => {
+      const client = await connect();
+      peak = Math.max(peak, ++held);
+      const release = client.release.bind(client);
+      client.release = (err?: Error | boolean) => {
+        held--;
+        client.release = release;
+        return release(err);
+      };
+      return client;
+    };
+    try {
+      const result = await reconcile(db.database, { state: loadSpecs(specs.dir).state, dryRun: false, env: { BU_TEST_PASSWORD: 'pw' }, planOptions: { maxDeletePercent: 50, allowMassDelete: false } });
+      expect(result.applied?.created).toBe(3000);
+    } finally {
+      (pool as { connect: unknown }).connect = connect;
+    }
+    expect(await db.query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS seqs, min(seq)::int AS lo, max(seq)::int AS hi FROM users')).toEqual([{ n: 3000, seqs: 3000, lo: 1, hi: 3000 }]);
+    return peak;
+  }
+
+  it('writes one batch at a time with writeStreams 1, two by default, three with 3', async () => {
+    expect(await peakConnections(1)).toBe(1);
+    expect(await peakConnections(undefined)).toBe(2);
+    expect(await peakConnections(3)).toBe(3);
+  });
+
+  it('rejects a writeStreams out of range, naming the file and the field', async () => {
+    const specs = specDir();
+    specs.write('c.yaml', 'apiVersion: bulk-users/v1\nkind: ReconcilerConfig\nmetadata: { name: c }\nspec: { writeStreams: 0 }\n');
+    const r = await run(['validate', '--specs', specs.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/c\.yaml:4:\d+: .*writeStreams/);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
-import type { SyncTargetSpec } from '../../src/spec/DesiredState.ts';
+import { DEFAULT_RECONCILER_CONFIG, type SyncTargetSpec } from '../../src/spec/DesiredState.ts';
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { startFaultProxy } from '../support/faultProxy.ts';
@@ -309,12 +309,12 @@ describe('cleanup and targets', () => {
       const base = { dryRun: false, logger: silentLogger, drivers, selection: { orphans: true }, planOptions: { maxDeletePercent: 100, allowMassDelete: false } };
 
       proxy.fail('503');
-      const strict = await cleanup(db.database, { ...base, state: { ...without, config: { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true } } });
+      const strict = await cleanup(db.database, { ...base, state: { ...without, config: { ...DEFAULT_RECONCILER_CONFIG, allowPartialCleanup: false } } });
       expect(strict.outcome).toBe('partial');
       expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'old'`))[0].n).toBe(30);
       expect(await ltCount('old')).toBe(30);
 
-      const partial = await cleanup(db.database, { ...base, state: { ...without, config: { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: true, confirmationRequired: true } } });
+      const partial = await cleanup(db.database, { ...base, state: { ...without, config: { ...DEFAULT_RECONCILER_CONFIG, allowPartialCleanup: true } } });
       expect(partial.outcome).toBe('partial');
       expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'old'`))[0].n).toBe(0);
       expect(await ltCount('old')).toBe(30);
