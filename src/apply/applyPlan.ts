@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import pLimit from 'p-limit';
 import type pg from 'pg';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import { copyUsers, type CopyBatch } from '../db/copyUsers.ts';
@@ -179,20 +180,21 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
  * releases the reconcile lock. After a failure or an abort no new item starts.
  */
 async function inParallel<T>(items: readonly T[], streams: number, checkAbort: () => void, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+  const limit = pLimit(Math.max(1, streams));
   let failure: { err: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (!failure && next < items.length) {
-      const item = items[next++]!;
-      try {
-        checkAbort();
-        await work(item);
-      } catch (err) {
-        failure ??= { err };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(streams, items.length)) }, worker));
+  await Promise.all(
+    items.map((item) =>
+      limit(async () => {
+        if (failure) return;
+        try {
+          checkAbort();
+          await work(item);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }),
+    ),
+  );
   if (failure) throw failure.err;
 }
 
