@@ -12,6 +12,8 @@ export interface BenchPopulation {
   count: number;
   /** Changing it changes the content of every member (the differential step). */
   tier: number;
+  /** The lease's end; one in the past makes the reconcile delete every member (the expiry step). */
+  expiresAt?: string;
 }
 
 export function populationSizes(n: number): { bulk: number; delta: number } {
@@ -40,6 +42,7 @@ export function benchSpecText(opts: { populations: BenchPopulation[]; batchSize:
         attributes: attributesOf(p),
         batchSize: opts.batchSize,
         syncTargets: opts.sync ? [TARGET] : [],
+        ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
       },
     }),
   );
