@@ -159,14 +159,18 @@ export async function observeGaps(
   const holders =
     tableRows <= searched * SCAN_ROWS_PER_SEQ
       ? // The seq is read back from the username; only the canonical decimal form that
-        // seq::text gives can be one a create would generate.
-        sql`SELECT x.seq, u.username, u.population, u.is_test_user, u.seq AS seq_own FROM users u
-              CROSS JOIN LATERAL (SELECT substr(u.username, ${pattern.prefix.length + 1}, length(u.username) - ${pattern.prefix.length + pattern.suffix.length}) AS digits) m
+        // seq::text gives can be one a create would generate. Lengths are counted by
+        // PostgreSQL, in characters (JavaScript's would be UTF-16 units).
+        sql`SELECT x.seq, u.username, u.population, u.is_test_user, u.seq AS seq_own
+            FROM users u
+              CROSS JOIN (SELECT ${pattern.prefix}::text AS prefix, ${pattern.suffix}::text AS suffix) p
+              CROSS JOIN LATERAL (SELECT substr(u.username, char_length(p.prefix) + 1,
+                                                greatest(0, char_length(u.username) - char_length(p.prefix) - char_length(p.suffix))) AS digits) m
               CROSS JOIN LATERAL (SELECT CASE WHEN m.digits ~ '^(0|[1-9][0-9]{0,17})$' THEN m.digits::bigint END AS seq) x
               JOIN r ON x.seq BETWEEN r.lo AND r.hi
-            WHERE left(u.username, ${pattern.prefix.length}) = ${pattern.prefix}
-              AND right(u.username, ${pattern.suffix.length}) = ${pattern.suffix}
-              AND length(u.username) > ${pattern.prefix.length + pattern.suffix.length}`
+            WHERE starts_with(u.username, p.prefix)
+              AND right(u.username, char_length(p.suffix)) = p.suffix
+              AND char_length(u.username) > char_length(p.prefix) + char_length(p.suffix)`
       : sql`SELECT s AS seq, u.username, u.population, u.is_test_user, u.seq AS seq_own FROM r
               CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
               JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}`;

@@ -16,6 +16,8 @@ const target = (name: string, prefix: string, count: number): ObservationTarget 
 });
 const G = target('g', 'g_', 30);
 const OTHER = target('other', 'other_', 30);
+/** Characters outside the Basic Multilingual Plane: two UTF-16 units each, one character to PostgreSQL. */
+const EMOJI: ObservationTarget = { ...target('emoji', '😀', 5), spec: { ...target('emoji', '😀', 5).spec, pattern: { prefix: '😀', suffix: '🎉' } as ObservationTarget['spec']['pattern'] } };
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -33,6 +35,8 @@ beforeAll(async () => {
     ['g_-3', false, null, null],
     ['g_31', false, null, null], // outside the range
     ['gg_9', false, null, null],
+    ['😀3🎉', false, null, null], // production: conflict for emoji
+    ['😀04🎉', false, null, null], // not canonical
   ];
   for (const [username, test, population, seq] of rows) {
     await db.query('INSERT INTO users (username, is_test_user, population, seq) VALUES ($1, $2, $3, $4)', [username, test, population, seq]);
@@ -65,6 +69,12 @@ describe.each([
     expect(g.ranges).toEqual([[21, 30]]);
     expect(g.count).toBe(10);
     expect(g.conflicts.map((c) => c.seq)).toEqual([20]);
+  });
+
+  it('counts pattern lengths in characters, not UTF-16 units', async () => {
+    const g = await observeGaps(db.database.db, EMOJI, [[1, 5]], [], [EMOJI], tableRows);
+    expect(g.ranges).toEqual([[1, 2], [4, 5]]);
+    expect(g.conflicts).toEqual([{ population: 'emoji', seq: 3, username: '😀3🎉', heldBy: 'production' }]);
   });
 
   it('returns a range whole when nothing holds its usernames', async () => {
