@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely';
-import pLimit from 'p-limit';
 import type pg from 'pg';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import { copyUsers, type CopyBatch } from '../db/copyUsers.ts';
@@ -130,9 +129,11 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
     }
     if (p.create.count > 0) {
       if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
-      const batches: SeqRange[] = [];
-      for (const [from, to] of p.create.ranges) {
-        for (let a = from; a <= to; a += spec.batchSize) batches.push([a, Math.min(to, a + spec.batchSize - 1)]);
+      // Generated as the streams take them: a list of every batch would grow with the count.
+      function* batches(): Generator<SeqRange> {
+        for (const [from, to] of p.create.ranges) {
+          for (let a = from; a <= to; a += spec.batchSize) yield [a, Math.min(to, a + spec.batchSize - 1)];
+        }
       }
       const copy: Omit<CopyBatch, 'from' | 'to'> = {
         population: p.name,
@@ -144,7 +145,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
         attributesJson: JSON.stringify(spec.attributes),
         expiresAt: p.desired!.lease?.expiresAt ?? null,
       };
-      await inParallel(batches, opts.copyPool ? (opts.writeStreams ?? DEFAULT_RECONCILER_CONFIG.writeStreams) : 1, checkAbort, async ([a, b]) => {
+      await inParallel(batches(), opts.copyPool ? (opts.writeStreams ?? DEFAULT_RECONCILER_CONFIG.writeStreams) : 1, checkAbort, async ([a, b]) => {
         const started = Date.now();
         const username = sql<string>`${spec.pattern.prefix} || s::text || ${spec.pattern.suffix}`;
         const copied = opts.copyPool ? await copyUsers(opts.copyPool, { ...copy, from: a, to: b }) : null;
@@ -175,26 +176,24 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
 }
 
 /**
- * Runs `work` over every item, at most `streams` at a time, and settles every one it
- * started before returning or throwing: nothing may still be writing once the caller
- * releases the reconcile lock. After a failure or an abort no new item starts.
+ * Runs `work` over every item, at most `streams` at a time, each stream taking the next
+ * item when it is done with one, and settles every one it started before returning or
+ * throwing: nothing may still be writing once the caller releases the reconcile lock.
+ * After a failure or an abort no new item starts; the first error is thrown.
  */
-async function inParallel<T>(items: readonly T[], streams: number, checkAbort: () => void, work: (item: T) => Promise<void>): Promise<void> {
-  const limit = pLimit(Math.max(1, streams));
+async function inParallel<T>(items: Iterator<T>, streams: number, checkAbort: () => void, work: (item: T) => Promise<void>): Promise<void> {
   let failure: { err: unknown } | undefined;
-  await Promise.all(
-    items.map((item) =>
-      limit(async () => {
-        if (failure) return;
-        try {
-          checkAbort();
-          await work(item);
-        } catch (err) {
-          failure ??= { err };
-        }
-      }),
-    ),
-  );
+  const stream = async (): Promise<void> => {
+    for (let next = items.next(); !failure && !next.done; next = items.next()) {
+      try {
+        checkAbort();
+        await work(next.value);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, streams) }, stream));
   if (failure) throw failure.err;
 }
 
