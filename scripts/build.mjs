@@ -1,16 +1,50 @@
 // Compiles src/ (and the benchmark's measuring child) to dist/, then stamps the build so
 // bin/bulk-users.js knows the compiled code is as new as the sources. `npm run build`;
-// `npm ci` runs it through the prepare script. `--if-stale` does nothing when dist/ is fresh
-// (the benchmark uses it, so CLI processes of a concurrent test run never see dist/ vanish).
+// `npm ci` runs it through the prepare script. `--if-stale` does nothing when dist/ is fresh.
+//
+// The stamp carries the time the build started, so a source saved while tsc ran is newer
+// than it. The build goes to a directory of its own and is swapped in whole, so neither a
+// CLI process nor a concurrent build (two test files running the benchmark's build) ever
+// sees a half-written dist/.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildStamp, compiledIsFresh } from './compiled.mjs';
+import { compiledIsFresh } from './compiled.mjs';
 
 if (process.argv.includes('--if-stale') && compiledIsFresh()) process.exit(0);
 const root = new URL('../', import.meta.url);
-rmSync(new URL('dist/', root), { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const { status } = spawnSync(process.execPath, [tsc, '-p', new URL('tsconfig.build.json', root).pathname], { stdio: 'inherit' });
-if (status !== 0) process.exit(status ?? 1);
-writeFileSync(buildStamp, `${new Date().toISOString()}\n`);
+
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  // A production install (npm ci --omit=dev) has no TypeScript: the CLI runs the sources through tsx.
+  console.log('bulk-users: typescript is not installed; the CLI will run from src/ through tsx');
+  process.exit(0);
+}
+
+const started = new Date();
+const out = new URL(`dist.tmp-${process.pid}/`, root);
+const old = new URL(`dist.old-${process.pid}/`, root);
+const dist = new URL('dist/', root);
+try {
+  const { status } = spawnSync(process.execPath, [tsc, '-p', new URL('tsconfig.build.json', root).pathname, '--outDir', out.pathname], { stdio: 'inherit' });
+  if (status !== 0) process.exit(status ?? 1);
+  const stamp = new URL('.built', out);
+  writeFileSync(stamp, `${started.toISOString()}\n`);
+  utimesSync(stamp, started, started);
+  try {
+    renameSync(dist, old);
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  try {
+    renameSync(out, dist);
+  } catch (err) {
+    // Another build put its dist/ in place between our two renames; it is as new as ours.
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+}
