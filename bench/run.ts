@@ -7,11 +7,13 @@
  *   --repeat N       rounds of reconcile-create and COPY; the best of each is compared (default 2)
  *   --capture-sql F  append the slowest call of every statement (SQL + parameters) to F, for EXPLAIN
  *
- * Measures the reconciler side by side with PostgreSQL COPY and with row-by-row INSERTs,
- * then a full sync, a no-op, a 1% change, drift repair, a 50% scale-down and the removal
- * of everything, against one Load Tester, on a database of its own (bench_<random>, on
- * DATABASE_URL's server or the embedded one; dropped at the end). Every measured reconcile
- * runs in a child process (bench/reconcileChild.ts) so its peak RSS is its own.
+ * Measures the reconciler side by side with PostgreSQL COPY (one stream, and two at once as
+ * the reconciler writes) and with row-by-row INSERTs, then a full sync, a no-op, a 1%
+ * change, drift repair, a 50% scale-down and the expiry of everything, against one Load
+ * Tester, on a database of its own (bench_<random>, on DATABASE_URL's server or the
+ * embedded one; dropped at the end). Every measured reconcile runs in a child process
+ * (bench/reconcileChild.ts, compiled first by `npm run build` when dist/ is stale) so its
+ * peak RSS is its own and that of the CLI as `npm ci` installs it.
  * Prints a table and writes every figure to bench/results/latest.json (or --out).
  * Targets are reported as met or MISSED; a miss does not fail the run.
  */
