@@ -51,7 +51,7 @@ export async function countMembers(db: Db, name?: string): Promise<Map<string, {
 /** What each sync target holds of one population, per the sync state. */
 export async function countSyncedMembers(db: Db, name: string): Promise<{ target: string; held: number }[]> {
   const { rows } = await sql<{ target: string; held: number }>`
-    SELECT target, count(*)::bigint AS held FROM bulk_sync_state WHERE population = ${name} GROUP BY target ORDER BY target`.execute(db);
+    SELECT target, count AS held FROM bulk_sync_summary WHERE population = ${name} AND count > 0 ORDER BY target`.execute(db);
   return rows;
 }
 
@@ -98,9 +98,11 @@ export async function readTargetRecords(db: Db): Promise<TargetStatusRow[]> {
 /** Records per target and population in the sync state (what each target holds, as far as we know). */
 export async function countSyncState(db: Db, opts: { modifiedSince?: Date } = {}): Promise<{ target: string; population: string; held: number }[]> {
   const { rows } = await sql<{ target: string; population: string; held: number }>`
-    SELECT target, population, count(*)::bigint AS held FROM bulk_sync_state
-    ${opts.modifiedSince ? sql`WHERE updated_at >= ${opts.modifiedSince}` : sql``}
-    GROUP BY target, population ORDER BY target, population`.execute(db);
+    ${
+      opts.modifiedSince
+        ? sql`SELECT target, population, count(*)::bigint AS held FROM bulk_sync_state WHERE updated_at >= ${opts.modifiedSince} GROUP BY target, population`
+        : sql`SELECT target, population, count AS held FROM bulk_sync_summary WHERE count > 0`
+    } ORDER BY target, population`.execute(db);
   return rows;
 }
 

@@ -209,14 +209,73 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX IF NOT EXISTS bulk_reconcile_runs_started_idx ON bulk_reconcile_runs (started_at DESC)`.execute(db);
     },
   },
+  '0006_sync_summary': {
+    async up(db: Kysely<any>) {
+      // Count and digest of bulk_sync_state per (target, population), kept by statement-level
+      // triggers from the rows each statement changed, so that comparing a target's sync
+      // state with the users reads one row per population instead of the whole state. The
+      // digest is the protocol's (docs/load-tester-protocol.md), written out here because a
+      // shipped migration must not change with the code: the sum mod 2^64 of the first 64
+      // bits of md5(username:content_hash), as a signed number.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_sync_summary (
+          target text NOT NULL,
+          population text NOT NULL,
+          count bigint NOT NULL,
+          digest numeric NOT NULL,
+          PRIMARY KEY (target, population)
+        )`.execute(db);
+      const item = (t: string): string => `('x' || substr(md5(${t}.username || ':' || ${t}.content_hash), 1, 16))::bit(64)::bigint::numeric`;
+      const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
+      const apply = (deltas: string): string => `
+        INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
+        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${deltas}) x
+        GROUP BY target, population ORDER BY target, population
+        ON CONFLICT (target, population) DO UPDATE
+          SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
+      const added = `SELECT target, population, 1 AS n, ${item('a')} AS d FROM added a`;
+      const removed = `SELECT target, population, -1 AS n, -${item('r')} AS d FROM removed r`;
+      // One function per event: a transition table exists only for the events that have it.
+      const functions = { insert: apply(added), delete: apply(removed), update: apply(`${added} UNION ALL ${removed}`) };
+      for (const [event, body] of Object.entries(functions)) {
+        await sql
+          .raw(`CREATE OR REPLACE FUNCTION bulk_sync_summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body}; RETURN NULL; END $$`)
+          .execute(db);
+      }
+      await sql`CREATE OR REPLACE FUNCTION bulk_sync_summarize_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM bulk_sync_summary; RETURN NULL; END $$`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_insert ON bulk_sync_state`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_delete ON bulk_sync_state`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_update ON bulk_sync_state`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_truncate ON bulk_sync_state`.execute(db);
+      // The state as it is, then the triggers, under a lock that keeps writers out in between.
+      await sql`LOCK TABLE bulk_sync_state IN SHARE ROW EXCLUSIVE MODE`.execute(db);
+      await sql`DELETE FROM bulk_sync_summary`.execute(db);
+      await sql.raw(apply(`SELECT target, population, 1 AS n, ${item('a')} AS d FROM bulk_sync_state a`)).execute(db);
+      await sql`
+        CREATE TRIGGER bulk_sync_summarize_insert AFTER INSERT ON bulk_sync_state
+        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_insert()`.execute(db);
+      await sql`
+        CREATE TRIGGER bulk_sync_summarize_delete AFTER DELETE ON bulk_sync_state
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_delete()`.execute(db);
+      await sql`
+        CREATE TRIGGER bulk_sync_summarize_update AFTER UPDATE ON bulk_sync_state
+        REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_update()`.execute(db);
+      await sql`
+        CREATE TRIGGER bulk_sync_summarize_truncate AFTER TRUNCATE ON bulk_sync_state
+        FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_truncate()`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; safe to call from every command and from parallel processes. */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+/**
+ * Brings the schema up to date; safe to call from every command and from parallel processes.
+ * `upTo` stops after that migration (tests of an upgrade from an older schema).
+ */
+export async function migrateToLatest(db: Kysely<any>, upTo?: string): Promise<void> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'bulk_migrations', migrationLockTableName: 'bulk_migrations_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);

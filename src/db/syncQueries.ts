@@ -4,11 +4,14 @@ import { bucketOf, digestItem, digestSum } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
 
-/** Count and digest per population of what the sync state says a target holds. */
+/**
+ * Count and digest per population of what the sync state says a target holds: one row per
+ * population of bulk_sync_summary, which triggers keep in step with every statement that
+ * changes the sync state (migration 0006), not a pass over the state.
+ */
 export async function syncAggregates(db: Db, target: string): Promise<Map<string, SetDigest>> {
   const { rows } = await sql<{ population: string; count: number; digest: string }>`
-    SELECT population, count(*)::bigint AS count, ${digestSum(digestItem(sql`username`, sql`content_hash`))} AS digest
-    FROM bulk_sync_state WHERE target = ${target} GROUP BY population`.execute(db);
+    SELECT population, count, digest::text AS digest FROM bulk_sync_summary WHERE target = ${target} AND count > 0`.execute(db);
   return new Map(rows.map((r) => [r.population, { count: r.count, digest: r.digest }]));
 }
 

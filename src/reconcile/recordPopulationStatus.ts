@@ -148,9 +148,9 @@ async function countMembers(db: Db, names: readonly string[]): Promise<Map<strin
 
 async function countHeld(db: Db, pairs: readonly { target: string; population: string }[]): Promise<Map<string, number>> {
   const { rows } = await sql<{ target: string; population: string; n: number }>`
-    SELECT target, population, count(*)::bigint AS n FROM bulk_sync_state
+    SELECT target, population, count AS n FROM bulk_sync_summary
     WHERE target = ANY(${[...new Set(pairs.map((p) => p.target))]}::text[]) AND population = ANY(${[...new Set(pairs.map((p) => p.population))]}::text[])
-    GROUP BY target, population`.execute(db);
+      AND count > 0`.execute(db);
   return new Map(rows.map((r) => [`${r.target}\u0000${r.population}`, Number(r.n)]));
 }
 

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/log/logger.ts';
 import { cleanup } from '../../src/reconcile/cleanup.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
-import { createTestDatabase, productionSnapshot, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
+import { createTestDatabase, productionSnapshot, seedProductionUsers, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const NAMES = ['la', 'lb', 'lc'] as const;
 type Name = (typeof NAMES)[number];
@@ -113,6 +113,9 @@ describe('lifecycle under random interleavings', () => {
           const inDb = await db.query('SELECT username, content_hash FROM users WHERE is_test_user AND population IS NOT NULL ORDER BY username');
           const inLt = await ltDb.query('SELECT username, content_hash FROM loadtester.credentials ORDER BY username');
           expect(inLt).toEqual(inDb);
+          // The per-population summary the triggers keep equals a fresh pass over the sync state.
+          const { summary, truth } = await syncSummaryAndTruth(db);
+          expect(summary).toEqual(truth);
           mostRecords = Math.max(mostRecords, inLt.length);
           expiries += result.plan.populations.filter((p) => p.action === 'expire').length;
           // Expired populations hold nobody.

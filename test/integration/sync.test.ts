@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
@@ -11,7 +11,7 @@ import { DEFAULT_RECONCILER_CONFIG, type SyncTargetSpec } from '../../src/spec/D
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { startFaultProxy } from '../support/faultProxy.ts';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+import { createTestDatabase, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const PASSWORD = 'Sync-Plain-Pass-7';
 let db: TestDatabase;
@@ -31,6 +31,12 @@ afterAll(async () => {
   await lt?.close();
   await db?.drop();
   await ltDb?.drop();
+});
+// Whatever a test did to the sync state (syncs, drift repair, deletes, cleanup, snapshot
+// rewrites), the summary kept by triggers equals a fresh pass over it.
+afterEach(async () => {
+  const { summary, truth } = await syncSummaryAndTruth(db);
+  expect(summary).toEqual(truth);
 });
 beforeEach(async () => {
   await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets RESTART IDENTITY');

@@ -60,3 +60,17 @@ export async function productionSnapshot(db: TestDatabase): Promise<string> {
   const rows = await db.query(`SELECT to_jsonb(u) AS row FROM users u WHERE is_test_user = false ORDER BY id`);
   return JSON.stringify(rows);
 }
+
+/**
+ * bulk_sync_summary as it stands, and as a fresh pass over bulk_sync_state computes it: the
+ * triggers that keep the summary must make the two equal after every statement.
+ */
+export async function syncSummaryAndTruth(db: Pick<TestDatabase, 'query'>): Promise<{ summary: unknown[]; truth: unknown[] }> {
+  const summary = await db.query(`SELECT target, population, count::int AS count, digest::text AS digest FROM bulk_sync_summary WHERE count <> 0 ORDER BY 1, 2`);
+  const truth = await db.query(
+    `SELECT target, population, count(*)::int AS count,
+            ((sum(('x' || substr(md5(username || ':' || content_hash), 1, 16))::bit(64)::bigint::numeric) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)::text AS digest
+     FROM bulk_sync_state GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return { summary, truth };
+}
