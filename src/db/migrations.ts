@@ -236,13 +236,26 @@ const migrations: Record<string, Migration> = {
       const added = `SELECT target, population, 1 AS n, ${item('a')} AS d FROM added a`;
       const removed = `SELECT target, population, -1 AS n, -${item('r')} AS d FROM removed r`;
       // One function per event: a transition table exists only for the events that have it.
-      const functions = { insert: apply(added), delete: apply(removed), update: apply(`${added} UNION ALL ${removed}`) };
+      // A dry run's observation repairs drift in a transaction it rolls back, and sets
+      // bulk_users.sync_summary = off for it: its writes must not hold summary rows (which
+      // every chunk of a concurrent sync of that population updates) while it talks to
+      // targets. syncAggregates reads the state itself in such a transaction.
+      const functions = {
+        insert: apply(added),
+        delete: apply(removed),
+        update: apply(`${added} UNION ALL ${removed}`),
+        truncate: 'DELETE FROM bulk_sync_summary',
+      };
       for (const [event, body] of Object.entries(functions)) {
         await sql
-          .raw(`CREATE OR REPLACE FUNCTION bulk_sync_summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body}; RETURN NULL; END $$`)
+          .raw(
+            `CREATE OR REPLACE FUNCTION bulk_sync_summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+               IF coalesce(current_setting('bulk_users.sync_summary', true), '') <> 'off' THEN ${body}; END IF;
+               RETURN NULL;
+             END $$`,
+          )
           .execute(db);
       }
-      await sql`CREATE OR REPLACE FUNCTION bulk_sync_summarize_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM bulk_sync_summary; RETURN NULL; END $$`.execute(db);
       await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_insert ON bulk_sync_state`.execute(db);
       await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_delete ON bulk_sync_state`.execute(db);
       await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_update ON bulk_sync_state`.execute(db);

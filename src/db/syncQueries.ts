@@ -5,13 +5,29 @@ import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
 
 /**
+ * For the rest of a transaction that will be rolled back, writes to the sync state leave
+ * bulk_sync_summary alone (and take none of its row locks); syncAggregates then reads the
+ * state itself. Only for a transaction that never commits: committed writes would leave
+ * the summary behind the state.
+ */
+export async function suspendSyncSummary(trx: Db): Promise<void> {
+  await sql`SET LOCAL bulk_users.sync_summary = off`.execute(trx);
+}
+
+/**
  * Count and digest per population of what the sync state says a target holds: one row per
  * population of bulk_sync_summary, which triggers keep in step with every statement that
- * changes the sync state (migration 0006), not a pass over the state.
+ * changes the sync state (migration 0006), not a pass over the state. In a transaction that
+ * turned the summary off (a dry run's drift repair), the summary would not show its own
+ * writes, so the state is aggregated instead; the branch not taken is never executed.
  */
 export async function syncAggregates(db: Db, target: string): Promise<Map<string, SetDigest>> {
+  const off = sql<boolean>`coalesce(current_setting('bulk_users.sync_summary', true), '') = 'off'`;
   const { rows } = await sql<{ population: string; count: number; digest: string }>`
-    SELECT population, count, digest::text AS digest FROM bulk_sync_summary WHERE target = ${target} AND count > 0`.execute(db);
+    SELECT population, count, digest::text AS digest FROM bulk_sync_summary WHERE target = ${target} AND count > 0 AND NOT ${off}
+    UNION ALL
+    SELECT population, count(*)::bigint, ${digestSum(digestItem(sql`username`, sql`content_hash`))}
+    FROM bulk_sync_state WHERE target = ${target} AND ${off} GROUP BY population`.execute(db);
   return new Map(rows.map((r) => [r.population, { count: r.count, digest: r.digest }]));
 }
 

@@ -3,6 +3,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyP
 import { applySync, type SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
+import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, type PlanOptions } from '../plan/planReconcile.ts';
@@ -93,6 +94,8 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
     if (opts.state.targets.length > 0) {
       try {
         await db.transaction().execute(async (trx) => {
+          // Rolled back below: its repairs must not lock the summary rows a concurrent sync updates.
+          if (opts.dryRun) await suspendSyncSummary(trx);
           targets = await observeSync(trx, opts.state.targets, drivers, resolved.populations, observed.populations, logger);
           if (opts.dryRun) throw new RollBack();
         });

@@ -4,10 +4,11 @@
  * a summary equal to that state, and keep it equal through every kind of statement.
  */
 import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrations.ts';
+import { suspendSyncSummary, syncAggregates } from '../../src/db/syncQueries.ts';
 import { syncSummaryAndTruth } from '../support/testDatabase.ts';
 
 const admin = inject('adminDatabaseUrl');
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await c.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;
-  pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+  pool = new pg.Pool({ connectionString: u.toString(), max: 2, statement_timeout: 5000 });
   pool.on('error', () => {});
   db = new Kysely({ dialect: new PostgresDialect({ pool }) });
 });
@@ -65,4 +66,21 @@ it('is built from the sync state on upgrade, then follows inserts, upserts, move
   expect(Number((await query(`SELECT count FROM bulk_sync_summary WHERE target = 'c'`))[0].count)).toBe(1000);
   await query('TRUNCATE bulk_sync_state');
   expect(await check()).toBe(0);
+});
+
+it("a transaction that suspends it (a dry run's drift repair) takes none of its locks, sees its own writes, and leaves it intact", async () => {
+  await migrateToLatest(db);
+  await query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) SELECT 'd', 'd' || i, 'p', 'h' FROM generate_series(1, 100) i`);
+  await db.transaction().execute(async (trx) => {
+    await suspendSyncSummary(trx as never);
+    await sql`DELETE FROM bulk_sync_state WHERE target = 'd' AND username IN ('d1', 'd2', 'd3')`.execute(trx);
+    // What syncAggregates reads inside that transaction: the state as the transaction sees it.
+    expect((await syncAggregates(trx as never, 'd')).get('p')?.count).toBe(97);
+    // A sync chunk of the same population, meanwhile, is not kept waiting on the summary row.
+    await query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) SELECT 'd', 'e' || i, 'p', 'h' FROM generate_series(1, 10) i`);
+    await sql`ROLLBACK AND CHAIN`.execute(trx); // undo, as a dry run does; the chained transaction commits nothing
+  });
+  const { summary, truth } = await syncSummaryAndTruth({ query });
+  expect(summary).toEqual(truth);
+  expect(truth).toContainEqual(expect.objectContaining({ target: 'd', population: 'p', count: 110 }));
 });
