@@ -5,7 +5,9 @@ import { sql, type RawBuilder } from 'kysely';
  * and the Load Tester compute it the same way without listing records.
  */
 export function digestItem(username: RawBuilder<unknown>, contentHash: RawBuilder<unknown>): RawBuilder<string> {
-  return sql<string>`('x' || substr(md5(${username} || ':' || ${contentHash}), 1, 16))::bit(64)::bigint::numeric`;
+  // A bigint, not numeric: sum(bigint) accumulates in 128-bit integers, several times faster
+  // than numeric addition, and still returns the exact numeric sum.
+  return sql<string>`('x' || substr(md5(${username} || ':' || ${contentHash}), 1, 16))::bit(64)::bigint`;
 }
 
 /** Sum of items reduced into [0, 2^64), as text; "0" for the empty set. */
