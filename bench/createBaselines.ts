@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { copyField } from '../src/db/copyUsers.ts';
 
 /** What every member of one population carries, read back from what the reconciler wrote. */
 export interface RowTemplate {
@@ -50,7 +51,6 @@ export async function createLikeUsers(client: pg.Client, table: string): Promise
   await client.query(`CREATE TABLE ${table} (LIKE users INCLUDING ALL)`);
 }
 
-const escapeCopy = (v: string): string => v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 
 /**
  * COPY of every row into `table`, one stream per client, each stream a contiguous share of
@@ -71,7 +71,7 @@ async function copyStream(client: pg.Client, table: string, templates: readonly 
   function* chunks(): Generator<string> {
     let buf: string[] = [];
     for (const r of allRows(templates, to, from)) {
-      buf.push(r.map((v) => (typeof v === 'boolean' ? (v ? 't' : 'f') : escapeCopy(String(v)))).join('\t'));
+      buf.push(r.map((v) => (typeof v === 'boolean' ? (v ? 't' : 'f') : copyField(String(v)))).join('\t'));
       if (buf.length === ROWS_PER_CHUNK) {
         yield `${buf.join('\n')}\n`;
         buf = [];

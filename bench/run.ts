@@ -321,6 +321,14 @@ async function main(): Promise<void> {
     // Figures ----------------------------------------------------------------------------
     const s = (r: ChildResult): number => r.timings.reconcileMs / 1000;
     const dbDeleteSeconds = (r: ChildResult): number => r.timings.stepSeconds.delete ?? NaN;
+    const deletionFigures = (step: string, r: ChildResult): Record<string, number> => ({
+      [`${step}.usersDeleted`]: r.applied.deleted,
+      [`${step}.targetRecordsDeleted`]: r.target.recordsDeleted,
+      [`${step}.seconds`]: s(r),
+      [`${step}.rowsPerSecond`]: r.applied.deleted / s(r),
+      [`${step}.dbDeleteRowsPerSecond`]: r.applied.deleted / dbDeleteSeconds(r),
+      [`${step}.rssMB`]: r.maxRssMB,
+    });
     const steps = { create, fullSync, noop, diff, drift, down, gone };
     const figures: Record<string, number> = {
       n: N,
@@ -379,18 +387,8 @@ async function main(): Promise<void> {
       'drift.requests': drift.target.requests,
       'drift.seconds': s(drift),
       'drift.rssMB': drift.maxRssMB,
-      'scaleDown.usersDeleted': down.applied.deleted,
-      'scaleDown.targetRecordsDeleted': down.target.recordsDeleted,
-      'scaleDown.seconds': s(down),
-      'scaleDown.rowsPerSecond': down.applied.deleted / s(down),
-      'scaleDown.dbDeleteRowsPerSecond': down.applied.deleted / dbDeleteSeconds(down),
-      'scaleDown.rssMB': down.maxRssMB,
-      'expiry.usersDeleted': gone.applied.deleted,
-      'expiry.targetRecordsDeleted': gone.target.recordsDeleted,
-      'expiry.seconds': s(gone),
-      'expiry.rowsPerSecond': gone.applied.deleted / s(gone),
-      'expiry.dbDeleteRowsPerSecond': gone.applied.deleted / dbDeleteSeconds(gone),
-      'expiry.rssMB': gone.maxRssMB,
+      ...deletionFigures('scaleDown', down),
+      ...deletionFigures('expiry', gone),
       'memory.peakRssMB': Math.max(...Object.values(steps).map((r) => r.maxRssMB)),
       'memory.baselineRssMB': baseline.maxRssMB,
     };
@@ -414,6 +412,15 @@ async function main(): Promise<void> {
       raw: `V8 heap peak ${n(r.memory.heapUsedMB, 0)} MB used / ${n(r.memory.heapTotalMB, 0)} MB reserved; external ${n(r.memory.externalMB, 0)} MB`,
       target: atMost('RSS', r.maxRssMB, 200, ' MB'),
     });
+    const deletionRows = (step: string, key: string, r: ChildResult): TableRow[] => [
+      {
+        step,
+        figure: 'users deleted',
+        value: `${n(figures[`${key}.rowsPerSecond`]!)} rows/s`,
+        raw: `${n(r.applied.deleted)} users + ${n(r.target.recordsDeleted)} target records in ${n(s(r))} s (DB deletes alone ${n(figures[`${key}.dbDeleteRowsPerSecond`]!)} rows/s)`,
+      },
+      { ...rss(r), step },
+    ];
     const rows: TableRow[] = [
       { step: '1 create', figure: 'reconcile', value: `${n(createRate)} rows/s`, raw: `${n(N)} rows in ${n(createSeconds)} s, best of ${REPEAT} (worst ${n(figures['create.reconcile.worstSeconds']!)} s; observe+plan ${n(create.timings.observeAndPlanMs / 1000)} s, write batches ${n(create.timings.stepSeconds.create ?? NaN)} s summed over both streams)` },
       { step: '1 create', figure: 'COPY FROM STDIN', value: `${n(copyRate)} rows/s`, raw: `${n(N)} rows in ${n(copy.seconds)} s, best of ${REPEAT} (worst ${n(figures['create.copy.worstSeconds']!)} s)` },
@@ -433,10 +440,8 @@ async function main(): Promise<void> {
       { ...rss(diff), step: '3 differential' },
       { step: '4 drift repair', figure: 'sent / lost', value: `${n(figures['drift.sentPerLost']!)}×`, raw: `${n(lost)} lost, ${n(drift.target.recordsUpserted)} sent, ${n(drift.target.recordsListed)} listed (${n(figures['drift.listedPerN']! * 100, 3)}% of N), ${drift.target.requests} requests, ${n(s(drift))} s${missingAfterDrift ? `; NOT REPAIRED: ${n(missingAfterDrift)} still missing${drift.unreachable.length ? ' (target unreachable during observation)' : ''}` : ''}`, target: targets.drift },
       { ...rss(drift), step: '4 drift repair' },
-      { step: '5 scale down 50%', figure: 'users deleted', value: `${n(figures['scaleDown.rowsPerSecond']!)} rows/s`, raw: `${n(down.applied.deleted)} users + ${n(down.target.recordsDeleted)} target records in ${n(s(down))} s (DB deletes alone ${n(figures['scaleDown.dbDeleteRowsPerSecond']!)} rows/s)` },
-      { ...rss(down), step: '5 scale down 50%' },
-      { step: '5 expiry 100%', figure: 'users deleted', value: `${n(figures['expiry.rowsPerSecond']!)} rows/s`, raw: `${n(gone.applied.deleted)} users + ${n(gone.target.recordsDeleted)} target records in ${n(s(gone))} s (DB deletes alone ${n(figures['expiry.dbDeleteRowsPerSecond']!)} rows/s)` },
-      { ...rss(gone), step: '5 expiry 100%' },
+      ...deletionRows('5 scale down 50%', 'scaleDown', down),
+      ...deletionRows('5 expiry 100%', 'expiry', gone),
       { step: '6 memory', figure: 'peak RSS, all steps', value: `${n(figures['memory.peakRssMB']!, 0)} MB`, raw: `of which ${n(baseline.maxRssMB, 0)} MB before any work (node + modules + one scrypt)`, target: targets.memory },
     ];
 

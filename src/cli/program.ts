@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LockTimeoutError } from '../db/advisoryLock.ts';
 import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
 import { DatabaseUnavailableError, openDatabase, redactUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
-import { createLogger, type Logger } from '../log/logger.ts';
+import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
 import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
 import { reconcile } from '../reconcile/reconcile.ts';
@@ -74,7 +74,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   // Readable warnings on a terminal; without one the log file has them and stderr keeps
   // only the CLI's own messages.
-  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: path.resolve(io.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log') });
+  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: defaultLogFile(io.env) });
   const style = io.interactive && !io.env.NO_COLOR ? colors : plain;
 
   const program = new Command('bulk-users')

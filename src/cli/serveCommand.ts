@@ -1,20 +1,8 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { createLogger, type Logger } from '../log/logger.ts';
 import { OperatorError } from '../reconcile/errors.ts';
 import { assertValidSchedule } from '../reconcile/startCronSchedule.ts';
-import { DEFAULT_HOST } from '../http/listen.ts';
 import type { ContinuousOptions } from '../server/startServer.ts';
-import { parsePort } from './parsePort.ts';
-import { stopRequested } from './stopRequested.ts';
-
-export interface ServeCommandIO {
-  stdout(t: string): void;
-  env: NodeJS.ProcessEnv;
-  logger?: Logger | false;
-  /** Optional, for tests: stops the server like SIGTERM does. */
-  stopSignal?: AbortSignal;
-}
+import { serveUntilStopped, serviceLogger, withListenOptions, type ServiceCommandIO } from './serviceCommand.ts';
 
 interface ServeFlags {
   port?: number;
@@ -47,12 +35,11 @@ function seconds(flag: string, min = 0) {
  * run stops at its next batch boundary), the leadership is released, then the command
  * returns and the process exits 0.
  */
-export function registerServeCommand(program: Command, io: ServeCommandIO): void {
-  program
-    .command('serve')
-    .description('serve the HTTP API (OpenAPI and UI at /docs), optionally reconciling on a schedule and on spec changes')
-    .option('--port <port>', 'port to listen on (default BULK_USERS_PORT, else 5000)', parsePort)
-    .option('--host <host>', 'address to listen on; 0.0.0.0 serves other machines', DEFAULT_HOST)
+export function registerServeCommand(program: Command, io: ServiceCommandIO): void {
+  withListenOptions(
+    program.command('serve').description('serve the HTTP API (OpenAPI and UI at /docs), optionally reconciling on a schedule and on spec changes'),
+    'port to listen on (default BULK_USERS_PORT, else 5000)',
+  )
     .option('--specs <dir>', 'spec directory or file', 'specs')
     .option('--schedule <cron>', 'reconcile on this cron schedule, e.g. "*/5 * * * *" (six fields: seconds first); default BULK_USERS_SCHEDULE')
     .option('--timezone <tz>', 'time zone of the schedule (IANA name; default BULK_USERS_TIMEZONE, else the local one)')
@@ -79,7 +66,7 @@ export function registerServeCommand(program: Command, io: ServeCommandIO): void
               ...(flags.retryBackoff !== undefined ? { backoff: { baseMs: flags.retryBackoff * 1000, maxMs: 300_000 } } : {}),
             }
           : undefined;
-      const logger = io.logger ?? createLogger({ stderr: true, name: 'bulk-users-server', file: path.resolve(io.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log') });
+      const logger = serviceLogger(io, 'bulk-users-server');
       // Loaded only here: the HTTP stack is not the CLI's other commands' to carry.
       const { startServer } = await import('../server/startServer.ts');
       const server = await startServer({
@@ -95,9 +82,6 @@ export function registerServeCommand(program: Command, io: ServeCommandIO): void
         const what = [schedule ? `on schedule "${schedule}"${timezone ? ` (${timezone})` : ''}` : '', flags.watch ? `when ${flags.specs} changes` : ''].filter(Boolean).join(' and ');
         io.stdout(`bulk-users reconciling ${what}, while this replica is the leader\n`);
       }
-      await stopRequested(io.stopSignal);
-      io.stdout('bulk-users API stopping\n');
-      await server.close();
-      io.stdout('bulk-users API stopped\n');
+      await serveUntilStopped(server, 'bulk-users API', io);
     });
 }

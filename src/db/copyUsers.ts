@@ -17,8 +17,8 @@ export interface CopyBatch {
   to: number;
 }
 
-/** COPY text format: backslash, tab, newline and carriage return are escaped. */
-function field(v: string | null): string {
+/** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
+export function copyField(v: string | null): string {
   return v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
@@ -34,11 +34,11 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
   try {
     await client.query('BEGIN');
     await client.query('SET LOCAL synchronous_commit = off');
-    const fixed = `\t${field(b.passwordHash)}\tt\tf\t${field(b.population)}`;
-    const tail = `\t${field(b.contentHash)}\t${field(b.attributesJson)}\t${field(b.expiresAt)}\n`;
-    const prefix = field(b.prefix);
-    const suffix = field(b.suffix);
-    const domain = b.emailDomain === null ? null : field(`@${b.emailDomain}`);
+    const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
+    const tail = `\t${copyField(b.contentHash)}\t${copyField(b.attributesJson)}\t${copyField(b.expiresAt)}\n`;
+    const prefix = copyField(b.prefix);
+    const suffix = copyField(b.suffix);
+    const domain = b.emailDomain === null ? null : copyField(`@${b.emailDomain}`);
     function* lines(): Generator<string> {
       let chunk = '';
       for (let s = b.from; s <= b.to; s++) {

@@ -227,26 +227,26 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
       const item = (t: string): string => `('x' || substr(md5(${t}.username || ':' || ${t}.content_hash), 1, 16))::bit(64)::bigint::numeric`;
       const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
-      const apply = (deltas: string): string => `
+      const apply = (rows: string): string => `
         INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
-        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${deltas}) x
+        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${rows}) x
         GROUP BY target, population ORDER BY target, population
         ON CONFLICT (target, population) DO UPDATE
           SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
-      const added = `SELECT target, population, 1 AS n, ${item('a')} AS d FROM added a`;
-      const removed = `SELECT target, population, -1 AS n, -${item('r')} AS d FROM removed r`;
-      // One function per event: a transition table exists only for the events that have it.
-      // A dry run's observation repairs drift in a transaction it rolls back, and sets
-      // bulk_users.sync_summary = off for it: its writes must not hold summary rows (which
-      // every chunk of a concurrent sync of that population updates) while it talks to
-      // targets. syncAggregates reads the state itself in such a transaction.
-      const functions = {
-        insert: apply(added),
-        delete: apply(removed),
-        update: apply(`${added} UNION ALL ${removed}`),
-        truncate: 'DELETE FROM bulk_sync_summary',
-      };
-      for (const [event, body] of Object.entries(functions)) {
+      // Rows of `from` as deltas: +1 and +item for rows added, -1 and -item for rows removed.
+      const deltas = (from: string, sign: '+' | '-'): string => `SELECT target, population, ${sign}1 AS n, ${sign}${item('r')} AS d FROM ${from} r`;
+      // One function and trigger per event: a transition table exists only for the events
+      // that have it. A dry run's observation repairs drift in a transaction it rolls back,
+      // and sets bulk_users.sync_summary = off for it: its writes must not hold summary rows
+      // (which every chunk of a concurrent sync of that population updates) while it talks
+      // to targets. syncAggregates reads the state itself in such a transaction.
+      const events = [
+        { event: 'insert', referencing: 'REFERENCING NEW TABLE AS added', body: apply(deltas('added', '+')) },
+        { event: 'delete', referencing: 'REFERENCING OLD TABLE AS removed', body: apply(deltas('removed', '-')) },
+        { event: 'update', referencing: 'REFERENCING OLD TABLE AS removed NEW TABLE AS added', body: apply(`${deltas('added', '+')} UNION ALL ${deltas('removed', '-')}`) },
+        { event: 'truncate', referencing: '', body: 'DELETE FROM bulk_sync_summary' },
+      ];
+      for (const { event, body } of events) {
         await sql
           .raw(
             `CREATE OR REPLACE FUNCTION bulk_sync_summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
@@ -255,27 +255,20 @@ const migrations: Record<string, Migration> = {
              END $$`,
           )
           .execute(db);
+        await sql.raw(`DROP TRIGGER IF EXISTS bulk_sync_summarize_${event} ON bulk_sync_state`).execute(db);
       }
-      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_insert ON bulk_sync_state`.execute(db);
-      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_delete ON bulk_sync_state`.execute(db);
-      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_update ON bulk_sync_state`.execute(db);
-      await sql`DROP TRIGGER IF EXISTS bulk_sync_summarize_truncate ON bulk_sync_state`.execute(db);
       // The state as it is, then the triggers, under a lock that keeps writers out in between.
       await sql`LOCK TABLE bulk_sync_state IN SHARE ROW EXCLUSIVE MODE`.execute(db);
       await sql`DELETE FROM bulk_sync_summary`.execute(db);
-      await sql.raw(apply(`SELECT target, population, 1 AS n, ${item('a')} AS d FROM bulk_sync_state a`)).execute(db);
-      await sql`
-        CREATE TRIGGER bulk_sync_summarize_insert AFTER INSERT ON bulk_sync_state
-        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_insert()`.execute(db);
-      await sql`
-        CREATE TRIGGER bulk_sync_summarize_delete AFTER DELETE ON bulk_sync_state
-        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_delete()`.execute(db);
-      await sql`
-        CREATE TRIGGER bulk_sync_summarize_update AFTER UPDATE ON bulk_sync_state
-        REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_update()`.execute(db);
-      await sql`
-        CREATE TRIGGER bulk_sync_summarize_truncate AFTER TRUNCATE ON bulk_sync_state
-        FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_truncate()`.execute(db);
+      await sql.raw(apply(deltas('bulk_sync_state', '+'))).execute(db);
+      for (const { event, referencing } of events) {
+        await sql
+          .raw(
+            `CREATE TRIGGER bulk_sync_summarize_${event} AFTER ${event.toUpperCase()} ON bulk_sync_state
+             ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_${event}()`,
+          )
+          .execute(db);
+      }
     },
   },
 };

@@ -29,8 +29,9 @@ export const REDACT_PATHS = [
   'req.headers["x-api-key"]',
 ];
 
-export function defaultLogFile(): string {
-  return path.resolve(process.env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log');
+/** The JSON log file: bulk_user_management.log under BULK_USERS_LOG_DIR, else ./logs. */
+export function defaultLogFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.BULK_USERS_LOG_DIR ?? 'logs', 'bulk_user_management.log');
 }
 
 /**

@@ -2,17 +2,15 @@
  * DESIGN §4.7: two reconcilers against one database never both apply. The advisory lock
  * makes the second wait (then find nothing to do) or give up after --lock-timeout.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireAdvisoryLock, type HeldLock } from '../../src/db/advisoryLock.ts';
-import { cli, populationYaml, specDir } from '../support/cli.ts';
+import { cli, populationYaml, spawnCli, specDir } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'pw-for-tests';
 
 let db: TestDatabase;
@@ -41,23 +39,11 @@ interface Child {
   exited: Promise<ChildResult>;
 }
 
-function spawnCli(args: string[]): Child {
+function startCli(args: string[]): Child {
   const logDir = mkdtempSync(path.join(tmpdir(), 'bu-logs-'));
   tempDirs.push(logDir);
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/bulk-users.js'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, BU_TEST_PASSWORD: PASSWORD, BULK_USERS_LOG_DIR: logDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<ChildResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, logDir }));
-  });
-  return { child, exited };
+  const { child, exited } = spawnCli(args, { env: { DATABASE_URL: db.url, BU_TEST_PASSWORD: PASSWORD, BULK_USERS_LOG_DIR: logDir } });
+  return { child, exited: exited.then((r) => ({ ...r, logDir })) };
 }
 
 function killQuietly(children: Child[]): void {
@@ -124,7 +110,7 @@ describe('two reconcilers at once', () => {
       const N = 20_000;
       const specs = specDir();
       specs.write('a.yaml', populationYaml('race', { count: N, batchSize: 500 }));
-      const children = [0, 1].map(() => spawnCli(['reconcile', '--specs', specs.dir, '--yes', '--output', 'json']));
+      const children = [0, 1].map(() => startCli(['reconcile', '--specs', specs.dir, '--yes', '--output', 'json']));
       try {
         const results = await within(children, 60_000);
         await expectExactlyOneAppliedRun(results, N);
@@ -142,7 +128,7 @@ describe('two reconcilers at once', () => {
       const specs = specDir();
       specs.write('a.yaml', populationYaml('gate', { count: N, batchSize: 500 }));
       let gate: HeldLock | undefined = await acquireAdvisoryLock(db.url, { timeoutMs: 1000 });
-      const children = [0, 1].map(() => spawnCli(['reconcile', '--specs', specs.dir, '--yes', '--output', 'json']));
+      const children = [0, 1].map(() => startCli(['reconcile', '--specs', specs.dir, '--yes', '--output', 'json']));
       try {
         // Both children are connected and polling for the lock that this test holds.
         const deadline = Date.now() + 30_000;

@@ -3,21 +3,18 @@
  * batches in-process, a real SIGKILL of the CLI) and then run again ends in exactly the
  * state an uninterrupted run gives.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApplyProgress } from '../../src/apply/applyPlan.ts';
 import { memberContentHash } from '../../src/plan/contentHash.ts';
 import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
 import type { DesiredState } from '../../src/spec/DesiredState.ts';
 import { loadSpecs } from '../../src/spec/loadSpecs.ts';
-import { cli, populationYaml, specDir } from '../support/cli.ts';
+import { cli, populationYaml, spawnCli, specDir, type SpawnedCli } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
 const PLAN_OPTIONS = { maxDeletePercent: 50, allowMassDelete: true };
 
@@ -285,29 +282,7 @@ describe('an apply aborted between batches, then run again (in-process)', () => 
   });
 });
 
-interface Child {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-function spawnCli(args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/bulk-users.js'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, exited };
-}
-
-function killQuietly(c: Child | undefined): void {
+function killQuietly(c: SpawnedCli | undefined): void {
   if (c && c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
 }
 
@@ -319,12 +294,10 @@ describe('a real SIGKILL of the CLI in the middle of an apply', () => {
       const specs = specDir();
       specs.write('a.yaml', populationYaml('killed', { count: N, batchSize: 500 }));
       const logDir = mkdtempSync(path.join(tmpdir(), 'bu-logs-'));
-      let victim: Child | undefined;
+      let victim: SpawnedCli | undefined;
       try {
         victim = spawnCli(['reconcile', '--specs', specs.dir, '--yes'], {
-          DATABASE_URL: interrupted.url,
-          BU_TEST_PASSWORD: ENV.BU_TEST_PASSWORD,
-          BULK_USERS_LOG_DIR: logDir,
+          env: { DATABASE_URL: interrupted.url, BU_TEST_PASSWORD: ENV.BU_TEST_PASSWORD, BULK_USERS_LOG_DIR: logDir },
         });
         const exitedEarly = victim.exited.then(() => true);
         let rows = 0;

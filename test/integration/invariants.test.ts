@@ -3,20 +3,17 @@
  * users are never touched; a collision is a conflict), §4.3 (one run converges) and §4.5
  * (no plaintext password in the database or the log).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../src/db/openDatabase.ts';
 import type { PlanSummary } from '../../src/plan/Plan.ts';
 import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
 import { loadSpecs } from '../../src/spec/loadSpecs.ts';
-import { populationYaml, specDir } from '../support/cli.ts';
+import { populationYaml, spawnCli, specDir } from '../support/cli.ts';
 import { createTestDatabase, productionSnapshot, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENV = { BU_TEST_PASSWORD: 'pw-for-tests', INV_ROTATED: 'rotated-pw' };
 
 let db: TestDatabase;
@@ -249,23 +246,9 @@ describe('§4.5 no plaintext password in the database or the log', () => {
   const FROM_ENV = 'Env-Plain-Secret-42';
 
   function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/bulk-users.js'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    const { child, exited } = spawnCli(args, { env });
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    return exited.then(({ code, stdout, stderr }) => ({ code, stdout, stderr })).finally(() => clearTimeout(timer));
   }
 
   async function dumpEveryTable(): Promise<string[]> {

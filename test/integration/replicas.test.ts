@@ -5,19 +5,17 @@
  * up after --lock-timeout); SIGTERM in the middle of an apply exits 0, releases the
  * leadership, and the next run converges from what it left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentLeader } from '../../src/db/leaderLock.ts';
-import { populationYaml, specDir } from '../support/cli.ts';
+import { populationYaml, spawnCli, specDir } from '../support/cli.ts';
 import { sleep, until } from '../support/until.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'pw-for-tests';
 const secretKey = randomBytes(32).toString('base64');
 
@@ -48,17 +46,8 @@ interface Proc {
 function start(args: string[]): Proc {
   const logDir = mkdtempSync(path.join(tmpdir(), 'bu-replica-logs-'));
   tempDirs.push(logDir);
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/bulk-users.js'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, BU_TEST_PASSWORD: PASSWORD, BULK_USERS_LOG_DIR: logDir, BULK_USERS_SECRET_KEY: secretKey, NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const p = { child, out: () => out, err: () => err, exited };
+  const c = spawnCli(args, { env: { DATABASE_URL: db.url, BU_TEST_PASSWORD: PASSWORD, BULK_USERS_LOG_DIR: logDir, BULK_USERS_SECRET_KEY: secretKey, NODE_ENV: 'test' } });
+  const p = { child: c.child, out: c.stdout, err: c.stderr, exited: c.exited.then(({ code, signal }) => ({ code, signal })) };
   children.push(p);
   return p;
 }

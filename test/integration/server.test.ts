@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +16,9 @@ import { createAdminUser } from '../../src/server/auth/createAdminUser.ts';
 import { createApiKey } from '../../src/server/auth/createApiKey.ts';
 import { generateCredential } from '../../src/server/auth/credentialToken.ts';
 import { startServer } from '../../src/server/startServer.ts';
-import { cli } from '../support/cli.ts';
+import { cli, spawnCli } from '../support/cli.ts';
 import { createTestDatabase, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const FILE_PW = 'file-population-pw-1';
 const API_PW = 'Api-Created-Secret-9';
 const ADMIN_PW = 'correct horse battery staple';
@@ -813,23 +811,18 @@ describe('over a real socket', () => {
   });
 
   it('`bulk-users serve` exits 0 on SIGTERM, after letting a running create finish', async () => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/bulk-users.js'), 'serve', '--port', '0', '--specs', specsDir], {
+    const { child, stdout: out, stderr: err, exited: closed } = spawnCli(['serve', '--port', '0', '--specs', specsDir], {
       cwd: outDir,
-      env: { ...process.env, ...env, DATABASE_URL: tdb.url, BULK_USERS_SECRET_KEY: secretKey.toString('base64'), BULK_USERS_LOG_DIR: outDir, NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, DATABASE_URL: tdb.url, BULK_USERS_SECRET_KEY: secretKey.toString('base64'), BULK_USERS_LOG_DIR: outDir, NODE_ENV: 'test' },
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    child.stderr.on('data', (d) => (err += String(d)));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = closed.then(({ code, signal }) => ({ code, signal }));
     try {
       const deadline = Date.now() + 30_000;
-      while (!/listening on (http:\/\/\S+) /.test(out)) {
-        if (Date.now() > deadline) throw new Error(`serve did not start: ${out} ${err}`);
+      while (!/listening on (http:\/\/\S+) /.test(out())) {
+        if (Date.now() > deadline) throw new Error(`serve did not start: ${out()} ${err()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const url = /listening on (http:\/\/\S+) /.exec(out)![1]!;
+      const url = /listening on (http:\/\/\S+) /.exec(out())![1]!;
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
       const pending = fetch(`${url}/api/bulk-users/create`, {
         method: 'POST',
@@ -843,9 +836,9 @@ describe('over a real socket', () => {
       expect(res.status).toBe(201);
       expect(((await res.json()) as { created: number }).created).toBe(20000);
       const code = await exited;
-      expect(code, err).toEqual({ code: 0, signal: null });
-      expect(out).toContain('bulk-users API stopped');
-      expect(err).not.toContain(API_PW);
+      expect(code, err()).toEqual({ code: 0, signal: null });
+      expect(out()).toContain('bulk-users API stopped');
+      expect(err()).not.toContain(API_PW);
       expect(readFileSync(path.join(outDir, 'bulk_user_management.log'), 'utf8')).not.toContain(API_PW);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
