@@ -1,7 +1,8 @@
+import { LOCK_KEYS } from './lockKeys.ts';
 import pg from 'pg';
 
 /** Key of the lock every applying reconciler takes (DESIGN §4.7). */
-export const RECONCILE_LOCK_KEY = 0x62756c6b02; // "bulk" + 2
+export const RECONCILE_LOCK_KEY = LOCK_KEYS.reconcile;
 
 export class LockTimeoutError extends Error {
   constructor(readonly waitedMs: number) {

@@ -1,3 +1,4 @@
+import { LOCK_KEYS } from './lockKeys.ts';
 import { sql } from 'kysely';
 import type { PopulationSpec as PopulationSpecDoc } from '../spec/schemaTypes.generated.ts';
 import type { Db } from './openDatabase.ts';
@@ -14,7 +15,7 @@ export interface ApiPopulationRow {
 }
 
 /** Serializes the check-then-insert of API populations across processes (transaction-scoped). */
-const API_SPEC_LOCK = 0x62756c6b04; // "bulk" + 4
+const API_SPEC_LOCK = LOCK_KEYS.apiSpecs;
 
 export async function listApiPopulations(db: Db): Promise<ApiPopulationRow[]> {
   const rows = await db.selectFrom('bulk_api_populations').selectAll().orderBy('created_at').orderBy('name').execute();

@@ -1,3 +1,4 @@
+import { LOCK_KEYS } from './lockKeys.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../log/logger.ts';
@@ -8,7 +9,7 @@ import type { Db } from './openDatabase.ts';
  * (advisoryLock.ts), because the leader holds it for its whole life while each applying
  * run, the leader's included, takes the reconcile lock for the run only.
  */
-export const LEADER_LOCK_KEY = 0x62756c6b03; // "bulk" + 3
+export const LEADER_LOCK_KEY = LOCK_KEYS.leader;
 
 /** application_name prefix of the leader lock's connection: how `status` finds the leader. */
 export const LEADER_APPLICATION_NAME = 'bulk-users-leader';

@@ -1,3 +1,4 @@
+import { LOCK_KEYS } from './lockKeys.ts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import path from 'node:path';
@@ -27,7 +28,7 @@ export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): 
   return { url: server.url, embedded: true };
 }
 
-const MIGRATION_LOCK = 0x62756c6b01; // arbitrary, fixed: "bulk" + 1
+const MIGRATION_LOCK = LOCK_KEYS.migration;
 
 /** Connects, migrates the schema (serialized across processes) and returns a Kysely handle. */
 export async function openDatabase(

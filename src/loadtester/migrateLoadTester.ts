@@ -1,14 +1,15 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { LOCK_KEYS } from '../db/lockKeys.ts';
 
 /** Schema holding every Load Tester table, including Kysely's migration bookkeeping. */
 export const LOADTESTER_SCHEMA = 'loadtester';
 
 /**
  * Serializes Load Tester migrations across processes (two instances starting together on
- * one database). Distinct from the reconciler's keys ("bulk" + 1 / + 2) so a Load Tester
- * never waits for a reconcile and vice versa.
+ * one database). A key of its own (lockKeys.ts): it once shared the `serve` leader's, so a
+ * Load Tester started beside a leading replica waited for that replica to stop.
  */
-const MIGRATION_LOCK = 0x62756c6b03; // "bulk" + 3
+const MIGRATION_LOCK = LOCK_KEYS.loadTesterMigration;
 
 /**
  * In code rather than a folder scanned at run time, like src/db/migrations.ts, so the

@@ -11,6 +11,8 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerLoadTesterCommand } from '../../src/cli/loadTesterCommand.ts';
+import { LEADER_LOCK_KEY } from '../../src/db/leaderLock.ts';
+import { LOCK_KEYS } from '../../src/db/lockKeys.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { buildLoadTesterApp } from '../../src/loadtester/buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from '../../src/loadtester/loadTesterSchema.ts';
@@ -399,6 +401,23 @@ describe('robustness', () => {
       expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }]);
     } finally {
       await Promise.all(handles.map((h) => h.destroy()));
+      await other.drop();
+    }
+  });
+
+  it('migrates while a `serve` leader holds its lock on the same database (every advisory-lock key is distinct)', async () => {
+    expect(new Set(Object.values(LOCK_KEYS)).size).toBe(Object.keys(LOCK_KEYS).length);
+    const other = await createTestDatabase();
+    const leader = new pg.Client({ connectionString: other.url });
+    await leader.connect();
+    const handle = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: other.url, max: 1, statement_timeout: 5000 }) }) });
+    try {
+      await leader.query('SELECT pg_advisory_lock($1)', [LEADER_LOCK_KEY]);
+      await migrateLoadTester(handle);
+      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 2 }]);
+    } finally {
+      await leader.end();
+      await handle.destroy();
       await other.drop();
     }
   });

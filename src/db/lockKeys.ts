@@ -1,0 +1,17 @@
+/**
+ * Every PostgreSQL advisory-lock key this program takes, in one place so no two uses can
+ * share one: the reconciler, `serve` replicas and the Load Tester may all run against the
+ * same database. "bulk" in ASCII, then a number per use.
+ */
+export const LOCK_KEYS = {
+  /** Schema migrations of the reconciler (openDatabase). */
+  migration: 0x62756c6b01,
+  /** One applying reconcile at a time (advisoryLock). */
+  reconcile: 0x62756c6b02,
+  /** The leader of `serve` replicas, held for the leader's whole life (leaderLock). */
+  leader: 0x62756c6b03,
+  /** Writes of API-created population specs (apiPopulations). */
+  apiSpecs: 0x62756c6b04,
+  /** Schema migrations of the Load Tester (migrateLoadTester). */
+  loadTesterMigration: 0x62756c6b05,
+} as const;
