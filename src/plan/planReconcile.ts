@@ -38,6 +38,16 @@ export function releasedPopulations(desired: readonly DesiredPopulation[], obser
     .map((o) => o.name);
 }
 
+/**
+ * Populations retained as orphans (spec removed, deletionPolicy Retain), including those
+ * this very run marks Orphaned: their users stay, and so do their records in every target.
+ * Observation, reconcile's sync and cleanup's sync must all agree on this set.
+ */
+export function retainedPopulations(desiredNames: readonly string[], observed: ReadonlyMap<string, ObservedPopulation>): string[] {
+  const wanted = new Set(desiredNames);
+  return [...observed.values()].filter((o) => o.known && o.deletionPolicy === 'Retain' && !wanted.has(o.name)).map((o) => o.name);
+}
+
 /** Pure: the exact differences between what the specs want and what the database holds. */
 export function planReconcile(desired: readonly DesiredPopulation[], observed: Observed, options: PlanOptions = DEFAULT_PLAN_OPTIONS): Plan {
   const populations: PopulationPlan[] = [];

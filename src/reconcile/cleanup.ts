@@ -7,7 +7,7 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { planCleanup, type CleanupCandidate, type CleanupSelection } from '../plan/planCleanup.ts';
-import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../plan/planReconcile.ts';
+import { DEFAULT_PLAN_OPTIONS, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { MassDeleteRefusedError } from './errors.ts';
@@ -69,7 +69,7 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
       }
       const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
       const cleaned = new Set(plan.populations.map((p) => p.name));
-      const frozen = [...populations.values()].filter((o) => o.phase === 'Orphaned').map((o) => o.name);
+      const frozen = retainedPopulations(opts.state.populations.map((p) => p.name), populations);
       // Deletes only: no upserts are planned, so a job sends nothing but deletes.
       const targetPlans: TargetPlan[] = opts.state.targets.map((t) => ({ name: t.name, type: t.type, upsert: 0, delete: 1, drift: 0, populations: [] }));
       const syncDeletes = () => runSyncJobs(database, opts.state, targetPlans, drivers, { passwords: new Map(), logger, frozen, exclude: cleaned });

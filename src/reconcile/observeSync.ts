@@ -5,6 +5,7 @@ import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggr
 import { readTargetStatus } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
 import type { DesiredPopulation, ObservedPopulation, ObservedTarget, ObservedTargetPopulation } from '../plan/Plan.ts';
+import { retainedPopulations } from '../plan/planReconcile.ts';
 import type { SyncTargetSpec } from '../spec/DesiredState.ts';
 import type { IncrementalTarget, SetDigest, SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 
@@ -25,9 +26,7 @@ export async function observeSync(
   populations: ReadonlyMap<string, ObservedPopulation>,
   logger: Logger,
 ): Promise<ObservedTarget[]> {
-  const frozen = new Set(
-    [...populations.values()].filter((o) => o.known && o.deletionPolicy === 'Retain' && !desired.some((d) => d.spec.name === o.name)).map((o) => o.name),
-  );
+  const frozen = new Set(retainedPopulations(desired.map((d) => d.spec.name), populations));
   const out: ObservedTarget[] = [];
   for (const spec of targets) {
     const driver = drivers.get(spec.name)!;

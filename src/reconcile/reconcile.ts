@@ -6,7 +6,7 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
-import { DEFAULT_PLAN_OPTIONS, planReconcile, type PlanOptions } from '../plan/planReconcile.ts';
+import { DEFAULT_PLAN_OPTIONS, planReconcile, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
@@ -145,7 +145,8 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      const sync = await syncTargets(database, opts, plan, drivers, resolved.plaintexts, logger);
+      const retained = retainedPopulations(resolved.populations.map((d) => d.spec.name), observed.populations);
+      const sync = await syncTargets(database, opts, plan, retained, drivers, resolved.plaintexts, logger);
       const failed = sync.filter((s) => s.error);
       const outcome = failed.length ? 'partial' : 'applied';
       await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, failed.map((f) => f.error).join('; ') || undefined);
@@ -177,11 +178,11 @@ function syncTargets(
   database: OpenDatabase,
   opts: ReconcileOptions,
   plan: Plan,
+  frozen: readonly string[],
   drivers: ReadonlyMap<string, SyncTargetDriver>,
   passwords: ReadonlyMap<string, string>,
   logger: Logger,
 ): Promise<SyncResult[]> {
-  const frozen = plan.populations.filter((p) => p.action === 'retain' || p.observed?.phase === 'Orphaned').map((p) => p.name);
   const chosen = plan.targets.filter((t) => !opts.onlyTargets || opts.onlyTargets.includes(t.name));
   return runSyncJobs(database, opts.state, chosen.filter((t) => t.upsert + t.delete + t.drift > 0 || t.unreachable), drivers, { passwords, logger, frozen, ...(opts.signal ? { signal: opts.signal } : {}) });
 }

@@ -48,6 +48,7 @@ interface Pop {
   count: number;
   attributes?: Record<string, unknown>;
   targets?: string[];
+  deletionPolicy?: 'Delete' | 'Retain';
 }
 
 function specs(pops: Pop[], targets: { name: string; spec: Record<string, unknown> }[]) {
@@ -57,7 +58,7 @@ function specs(pops: Pop[], targets: { name: string; spec: Record<string, unknow
         apiVersion: 'bulk-users/v1',
         kind: 'TestUserPopulation',
         metadata: { name: p.name },
-        spec: { count: p.count, usernamePattern: `${p.name}_{id}`, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: p.targets ?? [], batchSize: 5000 },
+        spec: { count: p.count, usernamePattern: `${p.name}_{id}`, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: p.targets ?? [], batchSize: 5000, ...(p.deletionPolicy ? { deletionPolicy: p.deletionPolicy } : {}) },
       }),
     ),
     ...targets.map((t) => JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: t.name }, spec: t.spec })),
@@ -127,6 +128,19 @@ describe('sync to the Load Tester', () => {
     expect(traffic.recordsUpserted).toBe(30);
     expect(traffic.recordsDeleted).toBe(0);
     await expectTargetEqualsDatabase(['stable', 'changing']);
+  });
+
+  it('keeps the records of a population retained as an orphan, also when a later run syncs others', async () => {
+    await run(specs([{ name: 'keep', count: 10, targets: ['lt'] }, { name: 'old', count: 5, targets: ['lt'], deletionPolicy: 'Retain' }], [ltTarget()]));
+    const retained = await run(specs([{ name: 'keep', count: 10, targets: ['lt'] }], [ltTarget()]));
+    expect(retained.result.plan.populations.find((p) => p.name === 'old')?.action).toBe('retain');
+    expect(await ltCount('old')).toBe(5);
+    // Now Orphaned, and no longer in the plan; a change to another population syncs the target.
+    const later = await run(specs([{ name: 'keep', count: 12, targets: ['lt'] }], [ltTarget()]));
+    expect(later.result.plan.summary).toMatchObject({ create: 2, syncUpsert: 2, syncDelete: 0 });
+    expect(later.traffic.recordsDeleted).toBe(0);
+    expect(await ltCount('old')).toBe(5);
+    expect(await ltCount('keep')).toBe(12);
   });
 
   it('repairs records lost or altered inside the Load Tester by sending only those', async () => {
