@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Conflict, ConflictHolder, CreateGaps, ObservedPopulation, SeqRange } from '../plan/Plan.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
 import { digestItem, digestSum } from './digestSql.ts';
+import { seqOfUsername } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
 
 /** The part of a desired population that observation compares against. */
@@ -158,19 +159,10 @@ export async function observeGaps(
   const searched = search.reduce((n, [a, b]) => n + (b - a + 1), 0);
   const holders =
     tableRows <= searched * SCAN_ROWS_PER_SEQ
-      ? // The seq is read back from the username; only the canonical decimal form that
-        // seq::text gives can be one a create would generate. Lengths are counted by
-        // PostgreSQL, in characters (JavaScript's would be UTF-16 units).
-        sql`SELECT x.seq, u.username, u.population, u.is_test_user, u.seq AS seq_own
+      ? sql`SELECT x.seq, u.username, u.population, u.is_test_user, u.seq AS seq_own
             FROM users u
-              CROSS JOIN (SELECT ${pattern.prefix}::text AS prefix, ${pattern.suffix}::text AS suffix) p
-              CROSS JOIN LATERAL (SELECT substr(u.username, char_length(p.prefix) + 1,
-                                                greatest(0, char_length(u.username) - char_length(p.prefix) - char_length(p.suffix))) AS digits) m
-              CROSS JOIN LATERAL (SELECT CASE WHEN m.digits ~ '^(0|[1-9][0-9]{0,17})$' THEN m.digits::bigint END AS seq) x
-              JOIN r ON x.seq BETWEEN r.lo AND r.hi
-            WHERE starts_with(u.username, p.prefix)
-              AND right(u.username, char_length(p.suffix)) = p.suffix
-              AND char_length(u.username) > char_length(p.prefix) + char_length(p.suffix)`
+              CROSS JOIN LATERAL (SELECT ${seqOfUsername(sql`u.username`, pattern)} AS seq) x
+              JOIN r ON x.seq BETWEEN r.lo AND r.hi`
       : sql`SELECT s AS seq, u.username, u.population, u.is_test_user, u.seq AS seq_own FROM r
               CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
               JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}`;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
+import { seqOfUsername } from '../db/memberSql.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { OperatorError } from '../errors.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
@@ -21,13 +22,9 @@ export async function adopt(
   if (!spec) {
     throw new OperatorError(`population "${population}" is not declared in the specs; only a declared population can adopt rows`, 'unknown_population');
   }
-  const { prefix, suffix } = spec.pattern;
-  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // Canonical ids only: "user_007" is not the username of id 7, so it is not adopted.
-  const regex = `^${esc(prefix)}(0|[1-9][0-9]{0,15})${esc(suffix)}$`;
-  const seqExpr = sql`substring(username from ${prefix.length + 1} for char_length(username) - ${prefix.length + suffix.length})::bigint`;
-  const candidates = sql`is_test_user = true AND population IS NULL AND username ~ ${regex}
-    AND ${seqExpr} >= ${spec.idStart} AND ${seqExpr} < ${spec.idStart + spec.count}`;
+  const seqExpr = seqOfUsername(sql`username`, spec.pattern);
+  const candidates = sql`is_test_user = true AND population IS NULL AND ${seqExpr} >= ${spec.idStart} AND ${seqExpr} < ${spec.idStart + spec.count}`;
   const { db } = database;
   if (opts.dryRun) {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE ${candidates}`.execute(db);

@@ -207,6 +207,10 @@ describe('identify and cleanup', () => {
     expect(after.plan.summary).toMatchObject({ create: 3, update: 1, conflicts: 1 });
     expect(await rows('adopt')).toBe(4);
     await expect(adopt(db.database, s, 'nope', { dryRun: true })).rejects.toThrow('population "nope" is not declared in the specs');
+    // A pattern with characters outside the Basic Multilingual Plane: lengths in characters.
+    await db.query(`INSERT INTO users (username, email, is_test_user) VALUES ('😀4🎉', 'x', true)`);
+    expect(await adopt(db.database, state({ name: 'emoji', count: 5, usernamePattern: '😀{id}🎉' }), 'emoji', { dryRun: false })).toEqual({ adopted: 1 });
+    expect(await db.query(`SELECT seq::int FROM users WHERE population = 'emoji'`)).toEqual([{ seq: 4 }]);
   });
 });
 
