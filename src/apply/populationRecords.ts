@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { countMembersOf } from '../db/batchQueries.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { DesiredPopulation, PopulationPlan } from '../plan/Plan.ts';
 import { storableSpec } from '../spec/storableSpec.ts';
@@ -65,9 +66,7 @@ export async function finishPopulationRecord(db: Db, p: PopulationPlan): Promise
     await db.updateTable('bulk_populations').set({ phase: 'Expired', updated_at: sql`now()` }).where('name', '=', p.name).execute();
     return;
   }
-  const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::bigint AS n FROM users WHERE is_test_user = true AND population = ${p.name}`.execute(db);
-  const actual = rows[0]?.n ?? 0;
+  const actual = await countMembersOf(db, p.name);
   await db
     .updateTable('bulk_populations')
     .set({

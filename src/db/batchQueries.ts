@@ -39,13 +39,22 @@ export async function readPopulationRecords(db: Db, name?: string): Promise<Popu
   }));
 }
 
-/** Managed rows per population: one aggregate pass, nothing per user crosses the wire. */
-export async function countMembers(db: Db, name?: string): Promise<Map<string, { total: number; lastUpdatedAt: Date | null }>> {
+/**
+ * Managed rows per population (of every population, or of the ones named): one aggregate
+ * pass, nothing per user crosses the wire. A population without rows has no entry.
+ */
+export async function countMembers(db: Db, names?: string | readonly string[]): Promise<Map<string, { total: number; lastUpdatedAt: Date | null }>> {
+  const only = names === undefined ? undefined : typeof names === 'string' ? [names] : [...names];
   const { rows } = await sql<{ population: string; total: number; last_updated_at: Date | null }>`
     SELECT population, count(*)::bigint AS total, max(updated_at) AS last_updated_at
-    FROM users WHERE is_test_user = true AND population IS NOT NULL ${name !== undefined ? sql`AND population = ${name}` : sql``}
+    FROM users WHERE is_test_user = true AND population IS NOT NULL ${only !== undefined ? sql`AND population = ANY(${only}::text[])` : sql``}
     GROUP BY population`.execute(db);
   return new Map(rows.map((r) => [r.population, { total: r.total, lastUpdatedAt: r.last_updated_at }]));
+}
+
+/** Managed rows of one population. */
+export async function countMembersOf(db: Db, name: string): Promise<number> {
+  return (await countMembers(db, name)).get(name)?.total ?? 0;
 }
 
 /** What each sync target holds of one population, per the sync state. */

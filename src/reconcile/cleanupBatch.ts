@@ -1,6 +1,6 @@
 import { reconcileForApi } from './reconcileForApi.ts';
 import { sql } from 'kysely';
-import { countMembers } from '../db/batchQueries.ts';
+import { countMembers, countMembersOf } from '../db/batchQueries.ts';
 import { deleteApiPopulation, insertApiPopulation, listApiPopulations, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
@@ -52,7 +52,7 @@ export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOpt
   const planOptions = { maxDeletePercent: loaded.state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent, allowMassDelete: opts.allowMassDelete };
 
   if (apiRow) {
-    const members = (await countMembers(db, opts.batchId)).get(opts.batchId)?.total ?? 0;
+    const members = await countMembersOf(db, opts.batchId);
     if (opts.dryRun) return { ...base, kind: 'api', deleted: members, outcome: 'planned' };
     await withApiSpecLock(db, async (trx) => {
       await deleteApiPopulation(trx, opts.batchId);

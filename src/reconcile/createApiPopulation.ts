@@ -1,5 +1,5 @@
 import { reconcileForApi } from './reconcileForApi.ts';
-import { sql } from 'kysely';
+import { countMembersOf } from '../db/batchQueries.ts';
 import { encryptSecret } from '../crypto/secretBox.ts';
 import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
@@ -75,8 +75,7 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
     throw err;
   }
 
-  const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE is_test_user = true AND population = ${name}`.execute(db);
-  const created = rows[0]?.n ?? 0;
+  const created = await countMembersOf(db, name);
   const planned = result.plan.populations.find((p) => p.name === name);
   return {
     batchId: name,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { countMembers } from '../db/batchQueries.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { PopulationStatus, TargetSyncStatus } from '../db/PopulationStatus.ts';
@@ -51,10 +52,10 @@ export async function recordPopulationStatus(db: Db, input: RunStatusInput): Pro
 
   // A failure after writing began leaves counts only the database knows.
   const recount = input.error !== undefined && !refused ? plan.populations.filter(pending).map((p) => p.name) : [];
-  const counted = recount.length ? await countMembers(db, recount) : new Map<string, number>();
+  const counted: Awaited<ReturnType<typeof countMembers>> = recount.length ? await countMembers(db, recount) : new Map();
 
   const actualOf = (p: PopulationPlan): number => {
-    if (counted.has(p.name) || recount.includes(p.name)) return counted.get(p.name) ?? 0;
+    if (counted.has(p.name) || recount.includes(p.name)) return counted.get(p.name)?.total ?? 0;
     const observed = p.observed?.total ?? 0;
     if (input.error !== undefined || p.create.count + p.delete.count === 0) return observed;
     // Apply just counted them (finishPopulationRecord); fall back to the plan's arithmetic.
@@ -137,13 +138,6 @@ function errorReason(err: unknown, aborted?: boolean): string {
 function firstLines(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
   return m.length > 500 ? `${m.slice(0, 497)}...` : m;
-}
-
-async function countMembers(db: Db, names: readonly string[]): Promise<Map<string, number>> {
-  const { rows } = await sql<{ population: string; n: number }>`
-    SELECT population, count(*)::bigint AS n FROM users
-    WHERE is_test_user = true AND population = ANY(${[...names]}::text[]) GROUP BY population`.execute(db);
-  return new Map(rows.map((r) => [r.population, Number(r.n)]));
 }
 
 async function countHeld(db: Db, pairs: readonly { target: string; population: string }[]): Promise<Map<string, number>> {

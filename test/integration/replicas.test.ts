@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentLeader } from '../../src/db/leaderLock.ts';
 import { populationYaml, spawnCli, specDir } from '../support/cli.ts';
-import { sleep, until } from '../support/until.ts';
+import { until } from '../support/until.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
 const PASSWORD = 'pw-for-tests';
