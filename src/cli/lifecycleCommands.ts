@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Plan } from '../plan/Plan.ts';
-import type { PlanOptions } from '../plan/planReconcile.ts';
+import { planOptionsFor } from '../plan/planReconcile.ts';
 import { adopt } from '../reconcile/adopt.ts';
 import { cleanup } from '../reconcile/cleanup.ts';
 import { identify } from '../reconcile/identify.ts';
@@ -17,7 +17,6 @@ export interface LifecycleContext {
   /** Opens the database with the whole desired state (spec files and API populations). */
   withState<T>(specs: string, fn: (database: OpenDatabase, state: DesiredState) => Promise<T>): Promise<T>;
   confirmer(yes: boolean | undefined, state: DesiredState): { confirm?: (plan: Plan) => Promise<boolean> };
-  planOptions(flags: { maxDeletePercent?: number; allowMassDelete?: boolean }, state: DesiredState): PlanOptions;
   setExitCode(code: number): void;
 }
 
@@ -66,7 +65,7 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
               orphans: Boolean(flags.orphans),
               unmanaged: Boolean(flags.unmanaged),
             },
-            planOptions: ctx.planOptions(flags, state),
+            planOptions: planOptionsFor(state, flags),
             logger: ctx.logger,
             trigger: 'cli',
             ...ctx.confirmer(flags.yes, state),

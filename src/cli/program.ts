@@ -4,7 +4,7 @@ import { LockTimeoutError } from '../db/advisoryLock.ts';
 import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
 import { DatabaseUnavailableError, openDatabase, redactUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
-import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
+import { planOptionsFor } from '../plan/planReconcile.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
 import { reconcile } from '../reconcile/reconcile.ts';
 import { loadDesiredState } from '../reconcile/loadDesiredState.ts';
@@ -127,10 +127,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             return askYes(`\nThe plan deletes ${deletes} user(s) or record(s). Do you want to perform these actions?`);
           },
         };
-  const planOptions = (flags: { maxDeletePercent?: number; allowMassDelete?: boolean }, state: DesiredState) => ({
-    maxDeletePercent: flags.maxDeletePercent ?? state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent,
-    allowMassDelete: Boolean(flags.allowMassDelete),
-  });
 
   const runPlanOrApply = (flags: PlanFlags, dryRun: boolean): Promise<void> =>
     withState(flags.specs, async (database, state) => {
@@ -141,7 +137,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         state,
         dryRun,
         trigger: 'cli',
-        planOptions: planOptions(flags, state),
+        planOptions: planOptionsFor(state, flags),
         ...(flags.renew?.length ? { renew: new Set(flags.renew) } : {}),
         lockTimeoutMs: flags.lockTimeout * 1000,
         logger,
@@ -186,7 +182,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--renew <name>', 'restart the lease of a population (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .action((flags: PlanFlags) => runPlanOrApply(flags, Boolean(flags.dryRun)));
 
-  registerLifecycleCommands(program, { io, logger, style, withState, confirmer, planOptions, setExitCode: (c) => (exitCode = c) });
+  registerLifecycleCommands(program, { io, logger, style, withState, confirmer, setExitCode: (c) => (exitCode = c) });
 
   registerLoadTesterCommand(program, { stdout: io.stdout, env: io.env, logger });
   registerServeCommand(program, { stdout: io.stdout, env: io.env, logger });

@@ -10,6 +10,7 @@ import type {
   PopulationPlan,
   TargetPlan,
 } from './Plan.ts';
+import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 
 export interface PlanOptions {
   /** Refuse a plan deleting more than this share of managed users (0-100). */
@@ -18,7 +19,15 @@ export interface PlanOptions {
   allowMassDelete: boolean;
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxDeletePercent: 50, allowMassDelete: false };
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxDeletePercent: DEFAULT_RECONCILER_CONFIG.maxDeletePercent, allowMassDelete: false };
+
+/** The guard's options for a run: the operator's flags over the ReconcilerConfig spec over the defaults. */
+export function planOptionsFor(state: Pick<DesiredState, 'config'>, flags: { maxDeletePercent?: number | undefined; allowMassDelete?: boolean | undefined } = {}): PlanOptions {
+  return {
+    maxDeletePercent: flags.maxDeletePercent ?? state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent,
+    allowMassDelete: Boolean(flags.allowMassDelete),
+  };
+}
 
 const NO_GAPS: CreateGaps = { ranges: [], count: 0, conflicts: [], conflictCount: 0 };
 

@@ -1,7 +1,7 @@
 import { LeaderLock } from '../db/leaderLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
-import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
+import { planOptionsFor } from '../plan/planReconcile.ts';
 import { formatProblem, SpecValidationError, type SpecProblem } from '../spec/SpecProblem.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoffDelay.ts';
@@ -240,7 +240,7 @@ export class ReconcileController {
         dryRun: false,
         trigger,
         actor: `serve ${this.opts.identity}`,
-        planOptions: { ...DEFAULT_PLAN_OPTIONS, maxDeletePercent: kept.state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent },
+        planOptions: planOptionsFor(kept.state),
         lockTimeoutMs: this.opts.lockTimeoutMs ?? 30_000,
         logger: log,
         env: this.opts.env,

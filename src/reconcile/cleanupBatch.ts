@@ -4,7 +4,7 @@ import { countMembers, countMembersOf } from '../db/batchQueries.ts';
 import { deleteApiPopulation, insertApiPopulation, listApiPopulations, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
-import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
+import { planOptionsFor } from '../plan/planReconcile.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { NotFoundError } from './apiErrors.ts';
 import { cleanup } from './cleanup.ts';
@@ -49,7 +49,7 @@ export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOpt
   const base = { batch_id: opts.batchId, dry_run: opts.dryRun };
   const apiRow = (await listApiPopulations(db)).find((r) => r.name === opts.batchId);
   const loaded = await loadDesiredState({ db, specsDir: opts.specsDir, env: opts.env, secretKey: opts.secretKey });
-  const planOptions = { maxDeletePercent: loaded.state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent, allowMassDelete: opts.allowMassDelete };
+  const planOptions = planOptionsFor(loaded.state, { allowMassDelete: opts.allowMassDelete });
 
   if (apiRow) {
     const members = await countMembersOf(db, opts.batchId);

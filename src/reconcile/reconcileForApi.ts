@@ -1,6 +1,6 @@
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
-import { DEFAULT_PLAN_OPTIONS } from '../plan/planReconcile.ts';
+import { planOptionsFor } from '../plan/planReconcile.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.ts';
 
@@ -30,7 +30,7 @@ export function reconcileForApi(
     state,
     dryRun: false,
     trigger: 'api',
-    planOptions: { maxDeletePercent: state.config?.maxDeletePercent ?? DEFAULT_PLAN_OPTIONS.maxDeletePercent, allowMassDelete: Boolean(extra.allowMassDelete) },
+    planOptions: planOptionsFor(state, { allowMassDelete: extra.allowMassDelete }),
     ...(extra.onlyTargets ? { onlyTargets: extra.onlyTargets } : {}),
     ...(ctx.lockTimeoutMs !== undefined ? { lockTimeoutMs: ctx.lockTimeoutMs } : {}),
     ...(ctx.logger ? { logger: ctx.logger } : {}),
