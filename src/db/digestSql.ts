@@ -16,6 +16,9 @@ export function digestSum(item: RawBuilder<string>, filter?: RawBuilder<boolean>
   return sql<string>`((coalesce(${sum}, 0) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)::text`;
 }
 
+/** The digest of the records in scope (columns `username` and `content_hash`). */
+export const recordsDigestSql: RawBuilder<string> = digestSum(digestItem(sql`username`, sql`content_hash`));
+
 /** Bucket of a username among 2^k buckets: the first k bits of md5(username). */
 export function bucketOf(username: RawBuilder<unknown>, buckets: number): RawBuilder<number> {
   const k = Math.log2(buckets);

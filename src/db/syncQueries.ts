@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SetDigest } from '../targets/SyncTargetDriver.ts';
-import { bucketOf, digestItem, digestSum } from './digestSql.ts';
+import { bucketOf, recordsDigestSql } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
 
@@ -26,7 +26,7 @@ export async function syncAggregates(db: Db, target: string): Promise<Map<string
   const { rows } = await sql<{ population: string; count: number; digest: string }>`
     SELECT population, count, digest::text AS digest FROM bulk_sync_summary WHERE target = ${target} AND count > 0 AND NOT ${off}
     UNION ALL
-    SELECT population, count(*)::bigint, ${digestSum(digestItem(sql`username`, sql`content_hash`))}
+    SELECT population, count(*)::bigint, ${recordsDigestSql}
     FROM bulk_sync_state WHERE target = ${target} AND ${off} GROUP BY population`.execute(db);
   return new Map(rows.map((r) => [r.population, { count: r.count, digest: r.digest }]));
 }
@@ -34,7 +34,7 @@ export async function syncAggregates(db: Db, target: string): Promise<Map<string
 export async function syncBucketDigests(db: Db, target: string, population: string, buckets: number): Promise<Map<number, SetDigest>> {
   const { rows } = await sql<{ bucket: number; count: number; digest: string }>`
     SELECT ${bucketOf(sql`username`, buckets)} AS bucket, count(*)::bigint AS count,
-           ${digestSum(digestItem(sql`username`, sql`content_hash`))} AS digest
+           ${recordsDigestSql} AS digest
     FROM bulk_sync_state WHERE target = ${target} AND population = ${population} GROUP BY 1`.execute(db);
   return new Map(rows.map((r) => [r.bucket, { count: r.count, digest: r.digest }]));
 }
@@ -52,26 +52,17 @@ export async function replaceSyncBuckets(
   bucketList: readonly number[],
   listed: readonly { username: string; content_hash: string }[],
 ): Promise<number> {
-  const usernames = listed.map((r) => r.username);
-  const hashes = listed.map((r) => r.content_hash);
+  const inBuckets = sql<boolean>`target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])`;
   const { rows } = await sql<{ n: number }>`
     WITH old AS (
-      SELECT username, content_hash FROM bulk_sync_state
-      WHERE target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])
+      SELECT username, content_hash FROM bulk_sync_state WHERE ${inBuckets}
     ), new AS (
-      SELECT * FROM unnest(${usernames}::text[], ${hashes}::text[]) AS n(username, content_hash)
+      SELECT * FROM unnest(${listed.map((r) => r.username)}::text[], ${listed.map((r) => r.content_hash)}::text[]) AS n(username, content_hash)
     )
     SELECT count(*)::bigint AS n FROM old FULL JOIN new USING (username)
     WHERE old.content_hash IS DISTINCT FROM new.content_hash`.execute(db);
-  await sql`
-    DELETE FROM bulk_sync_state
-    WHERE target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])`.execute(db);
-  if (listed.length) {
-    await sql`
-      INSERT INTO bulk_sync_state (target, username, population, content_hash)
-      SELECT ${target}, u, ${population}, h FROM unnest(${usernames}::text[], ${hashes}::text[]) AS x(u, h)
-      ON CONFLICT (target, username) DO UPDATE SET population = excluded.population, content_hash = excluded.content_hash, updated_at = now()`.execute(db);
-  }
+  await sql`DELETE FROM bulk_sync_state WHERE ${inBuckets}`.execute(db);
+  await markSynced(db, target, listed.map((r) => ({ ...r, population })));
   return rows[0]?.n ?? 0;
 }
 

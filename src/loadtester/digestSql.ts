@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { bucketOf, digestItem, digestSum } from '../db/digestSql.ts';
+import { bucketOf, recordsDigestSql } from '../db/digestSql.ts';
 
 /**
  * SQL fragments of the digest protocol (docs/load-tester-protocol.md, "Digests"), written
@@ -7,9 +7,8 @@ import { bucketOf, digestItem, digestSum } from '../db/digestSql.ts';
  * They refer to the columns `username` and `content_hash` of the row in scope.
  */
 
-/** item(r) and the digest aggregate: the reconciler's own definitions, so both sides agree by construction. */
-export const itemSql: RawBuilder<string> = digestItem(sql`username`, sql`content_hash`);
-export const digestAggregateSql: RawBuilder<string> = digestSum(itemSql);
+/** The digest aggregate: the reconciler's own definition, so both sides agree by construction. */
+export const digestAggregateSql: RawBuilder<string> = recordsDigestSql;
 
 /** The bucket of a record among `buckets` = 2^k, validated here because it comes from a query string. */
 export function bucketSql(buckets: number): RawBuilder<number> {
