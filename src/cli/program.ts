@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { LockTimeoutError } from '../db/advisoryLock.ts';
 import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
+import { dataDirectory } from '../dataDirectory.ts';
 import { DatabaseUnavailableError, openDatabase, redactUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
 import { planOptionsFor } from '../plan/planReconcile.ts';
@@ -203,7 +203,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .command('stop')
     .description('stop the embedded PostgreSQL')
     .action(async () => {
-      const stopped = await stopEmbeddedPostgres(path.resolve(io.env.BULK_USERS_DATA_DIR ?? '.data'));
+      const stopped = await stopEmbeddedPostgres(dataDirectory(io.env));
       io.stdout(stopped ? 'embedded PostgreSQL stopped\n' : 'embedded PostgreSQL was not running\n');
     });
 

@@ -12,6 +12,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { OperatorError } from '../errors.ts';
+import { dataDirectory } from '../dataDirectory.ts';
 
 /** Where one service's key comes from. */
 export interface SecretKeySource {
@@ -37,7 +38,7 @@ export class SecretKeyError extends OperatorError {
 
 /** Where the key file lives: beside the embedded PostgreSQL data (BULK_USERS_DATA_DIR or .data). */
 export function secretKeyFilePath(source: SecretKeySource, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(path.resolve(env.BULK_USERS_DATA_DIR ?? '.data'), source.keyFileName);
+  return path.join(dataDirectory(env), source.keyFileName);
 }
 
 /**

@@ -60,4 +60,3 @@ export interface PopulationStatus {
   updatedAt: string;
 }
 
-export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Synced', 'Expired', 'Degraded'];

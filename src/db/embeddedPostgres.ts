@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { dataDirectory } from '../dataDirectory.ts';
 
 export interface EmbeddedServer {
   url: string;
@@ -78,11 +79,7 @@ interface Runtime {
   ids: Ids | undefined;
 }
 
-export function defaultDataDir(): string {
-  return process.env.BULK_USERS_DATA_DIR ?? path.resolve('.data');
-}
-
-export async function ensureEmbeddedPostgres(dataDir = defaultDataDir()): Promise<EmbeddedServer> {
+export async function ensureEmbeddedPostgres(dataDir = dataDirectory()): Promise<EmbeddedServer> {
   const layout = layoutOf(dataDir);
   // Fast path without the lock: almost every call finds the server already up.
   const saved = await readCredentials(layout);
@@ -92,7 +89,7 @@ export async function ensureEmbeddedPostgres(dataDir = defaultDataDir()): Promis
   return withLock(layout.lockFile, () => ensureLocked(layout));
 }
 
-export async function stopEmbeddedPostgres(dataDir = defaultDataDir()): Promise<boolean> {
+export async function stopEmbeddedPostgres(dataDir = dataDirectory()): Promise<boolean> {
   const layout = layoutOf(dataDir);
   if (!(await exists(path.join(layout.pgDir, 'PG_VERSION')))) return false;
 

@@ -1,8 +1,8 @@
 import { LOCK_KEYS } from './lockKeys.ts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import path from 'node:path';
 import { ensureEmbeddedPostgres } from './embeddedPostgres.ts';
+import { dataDirectory } from '../dataDirectory.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 
@@ -24,7 +24,7 @@ export interface OpenDatabase {
 /** DATABASE_URL when set, else the machine's embedded PostgreSQL (started on first use). */
 export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; embedded: boolean }> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false };
-  const server = await ensureEmbeddedPostgres(path.resolve(env.BULK_USERS_DATA_DIR ?? '.data'));
+  const server = await ensureEmbeddedPostgres(dataDirectory(env));
   return { url: server.url, embedded: true };
 }
 

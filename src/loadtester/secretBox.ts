@@ -5,11 +5,7 @@
  */
 import { decryptSecret, encryptSecret, loadSecretKey as loadKey, secretKeyFilePath, type SecretKeySource } from '../crypto/secretBox.ts';
 
-export { parseSecretKey, SecretKeyError } from '../crypto/secretBox.ts';
-
-export const KEY_ENV = 'LOADTESTER_ENCRYPTION_KEY';
-export const KEY_FILE_NAME = 'loadtester.key';
-export const LOADTESTER_KEY_SOURCE: SecretKeySource = { envVar: KEY_ENV, keyFileName: KEY_FILE_NAME };
+const LOADTESTER_KEY_SOURCE: SecretKeySource = { envVar: 'LOADTESTER_ENCRYPTION_KEY', keyFileName: 'loadtester.key' };
 
 /** Where the key file lives: beside the embedded PostgreSQL data (BULK_USERS_DATA_DIR or .data). */
 export function keyFilePath(env: NodeJS.ProcessEnv = process.env): string {

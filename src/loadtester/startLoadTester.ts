@@ -7,7 +7,8 @@ import { DEFAULT_HOST, listen, portFromEnv, type Listening } from '../http/liste
 import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { migrateLoadTester } from './migrateLoadTester.ts';
-import { decryptPassword, loadSecretKey, SecretKeyError } from './secretBox.ts';
+import { SecretKeyError } from '../crypto/secretBox.ts';
+import { decryptPassword, loadSecretKey } from './secretBox.ts';
 
 export interface StartLoadTesterOptions {
   /** Default LOADTESTER_PORT, else 8080; 0 picks a free port (tests). */

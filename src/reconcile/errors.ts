@@ -23,3 +23,8 @@ export class ConfirmationRequiredError extends OperatorError {
     super(`the plan deletes ${deletes} user(s) and there is no terminal to confirm; pass --yes to apply it`, 'confirmation_required');
   }
 }
+
+/** A run the guards stopped before it wrote anything (outcome "refused", not "failed"). */
+export function isRefusal(err: unknown): boolean {
+  return err instanceof MassDeleteRefusedError || err instanceof PasswordUnavailableError || err instanceof ConfirmationRequiredError;
+}

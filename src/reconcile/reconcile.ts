@@ -11,7 +11,7 @@ import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredSta
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { SpecProblem } from '../spec/SpecProblem.ts';
-import { ConfirmationRequiredError, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
+import { isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
 import { observeState } from './observeState.ts';
 import { observeSync } from './observeSync.ts';
 import { recordPopulationStatus } from './recordPopulationStatus.ts';
@@ -154,7 +154,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       logger.info({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied');
       return { plan, outcome, applied, sync, runId, executionTime: elapsed() };
     } catch (err) {
-      const outcome = err instanceof MassDeleteRefusedError || err instanceof PasswordUnavailableError || err instanceof ConfirmationRequiredError ? 'refused' : 'failed';
+      const outcome = isRefusal(err) ? 'refused' : 'failed';
       await finish(outcome, plan.summary, err instanceof Error ? err.message : String(err)).catch(() => {});
       await recordStatus({ error: err, runId });
       logger.error({ err: err instanceof Error ? err.message : String(err), outcome, execution_time: elapsed() }, 'reconcile did not complete');

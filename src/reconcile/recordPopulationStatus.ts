@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Plan, PopulationPlan } from '../plan/Plan.ts';
 import { formatProblem, type SpecProblem } from '../spec/SpecProblem.ts';
 import { derivePopulationStatus, statusChanged, type PopulationFacts } from './derivePopulationStatus.ts';
-import { ConfirmationRequiredError, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
+import { ConfirmationRequiredError, isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
 
 export interface RunStatusInput {
   plan: Plan;
@@ -45,7 +45,7 @@ export async function recordPopulationStatus(db: Db, input: RunStatusInput): Pro
   );
   const previous = await readPopulationStatuses(db, names);
 
-  const refused = input.error instanceof MassDeleteRefusedError || input.error instanceof PasswordUnavailableError || input.error instanceof ConfirmationRequiredError;
+  const refused = isRefusal(input.error);
   const runError = input.error === undefined ? undefined : { reason: errorReason(input.error, input.aborted), message: firstLines(input.error) };
   const pending = (p: PopulationPlan): boolean =>
     p.action !== 'noop' || plan.targets.some((t) => t.populations.some((r) => r.population === p.name && r.upsert + r.delete > 0));

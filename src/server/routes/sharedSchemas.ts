@@ -20,10 +20,3 @@ export const batchIdParams = {
   additionalProperties: false,
   properties: { id: { ...text, minLength: 1, maxLength: 253 } },
 } as const;
-
-export const errorResponse = {
-  type: 'object',
-  description: 'Every error: a code, a message saying what is wrong, sometimes the list of problems.',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  additionalProperties: true,
-} as const;
