@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import { copyUsers, type CopyBatch } from '../db/copyUsers.ts';
+import { keysetLoop } from './keysetLoop.ts';
 import { isMember } from '../db/memberSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
@@ -65,7 +66,8 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
     if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('apply aborted');
   };
 
-  const active = plan.populations.filter((p) => p.desired && (p.recordChanges || p.create.count + p.update.count + p.delete.count > 0));
+  const hasWork = (p: PopulationPlan): boolean => p.recordChanges || p.create.count + p.update.count + p.delete.count > 0;
+  const active = plan.populations.filter((p) => p.desired && hasWork(p));
   // Records first: a user row must never exist for a population the database does not know.
   for (const p of active) {
     await writePopulationRecord(db, p.desired!, opts.passwordHashes.get(p.name) ?? null);
@@ -75,7 +77,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
     if (p.delete.count === 0) continue;
     const batchSize = p.desired?.spec.batchSize ?? 1000;
     const where = p.desired ? sql<boolean>`NOT ${isMember(p.desired.spec)}` : sql<boolean>`true`;
-    const n = await keysetLoop(batchSize, checkAbort, async (cursor) => {
+    const n = await keysetLoop('seq', batchSize, checkAbort, async (cursor) => {
       const started = Date.now();
       const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
         DELETE FROM users
@@ -104,7 +106,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
       if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
       const hash = p.desired!.contentHash;
       const expires = p.desired!.lease?.expiresAt ?? null;
-      const n = await keysetLoop(spec.batchSize, checkAbort, async (cursor) => {
+      const n = await keysetLoop('seq', spec.batchSize, checkAbort, async (cursor) => {
         const started = Date.now();
         const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
           UPDATE users SET
@@ -170,7 +172,7 @@ export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise
   }
 
   for (const p of plan.populations) {
-    if (p.recordChanges || p.create.count + p.update.count + p.delete.count > 0) await finishPopulationRecord(db, p);
+    if (hasWork(p)) await finishPopulationRecord(db, p);
   }
   return result;
 }
@@ -195,22 +197,6 @@ async function inParallel<T>(items: Iterator<T>, streams: number, checkAbort: ()
   };
   await Promise.all(Array.from({ length: Math.max(1, streams) }, stream));
   if (failure) throw failure.err;
-}
-
-/**
- * Walks a population in seq order, one batch per call, resuming after the highest seq the
- * last batch touched; dead tuples behind the cursor are never scanned again.
- */
-async function keysetLoop(batchSize: number, checkAbort: () => void, batch: (cursor: number) => Promise<{ seq: number }[]>): Promise<number> {
-  let cursor = -1;
-  let total = 0;
-  for (;;) {
-    checkAbort();
-    const rows = await batch(cursor);
-    total += rows.length;
-    if (rows.length < batchSize) return total;
-    cursor = rows.reduce((m, r) => Math.max(m, Number(r.seq)), cursor);
-  }
 }
 
 function emailExpr(spec: PopulationSpec, username: RawBuilder<string>): RawBuilder<string> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/openDatabase.ts';
+import { keysetLoop } from './keysetLoop.ts';
 
 /**
  * Deletes rows marked is_test_user that no known population owns, in keyset batches.
@@ -7,10 +8,7 @@ import type { Db } from '../db/openDatabase.ts';
  * the database guard still refuses any production row.
  */
 export async function deleteUnmanagedTestUsers(db: Db, batchSize: number, checkAbort: () => void = () => {}): Promise<number> {
-  let cursor = 0;
-  let total = 0;
-  for (;;) {
-    checkAbort();
+  return keysetLoop('id', batchSize, checkAbort, async (cursor) => {
     const { rows } = await sql<{ id: number }>`
       DELETE FROM users WHERE is_test_user = true AND id IN (
         SELECT u.id FROM users u
@@ -18,8 +16,6 @@ export async function deleteUnmanagedTestUsers(db: Db, batchSize: number, checkA
           AND (u.population IS NULL OR NOT EXISTS (SELECT 1 FROM bulk_populations r WHERE r.name = u.population))
         ORDER BY u.id LIMIT ${batchSize})
       RETURNING id`.execute(db);
-    total += rows.length;
-    if (rows.length < batchSize) return total;
-    cursor = rows.reduce((m, r) => Math.max(m, Number(r.id)), cursor);
-  }
+    return rows;
+  });
 }

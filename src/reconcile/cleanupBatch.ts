@@ -1,7 +1,7 @@
 import { reconcileForApi } from './reconcileForApi.ts';
 import { sql } from 'kysely';
 import { countMembers, countMembersOf } from '../db/batchQueries.ts';
-import { deleteApiPopulation, insertApiPopulation, listApiPopulations, withApiSpecLock } from '../db/apiPopulations.ts';
+import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import { planOptionsFor } from '../plan/planReconcile.ts';
@@ -47,8 +47,8 @@ export interface CleanupBatchResult {
 export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOptions): Promise<CleanupBatchResult> {
   const { db } = database;
   const base = { batch_id: opts.batchId, dry_run: opts.dryRun };
-  const apiRow = (await listApiPopulations(db)).find((r) => r.name === opts.batchId);
   const loaded = await loadDesiredState({ db, specsDir: opts.specsDir, env: opts.env, secretKey: opts.secretKey });
+  const apiRow = loaded.apiRows.find((r) => r.name === opts.batchId);
   const planOptions = planOptionsFor(loaded.state, { allowMassDelete: opts.allowMassDelete });
 
   if (apiRow) {

@@ -66,7 +66,8 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
 
   let result: ReconcileResult;
   try {
-    const desired = await loadDesiredState({ db, specsDir: opts.specsDir, secretKey: opts.secretKey, ...(opts.env ? { env: opts.env } : {}) });
+    // The spec files as the request was validated against, not read a third time.
+    const desired = await loadDesiredState({ db, specsDir: opts.specsDir, files: prepared.files, secretKey: opts.secretKey, ...(opts.env ? { env: opts.env } : {}) });
     result = await reconcileForApi(database, desired.state, opts);
   } catch (err) {
     // The population record is written before any of its rows: without it, nothing was.

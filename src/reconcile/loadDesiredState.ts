@@ -15,6 +15,8 @@ export interface LoadedDesiredState {
   warnings: SpecProblem[];
   /** PopulationTemplate documents of the spec files. */
   templates: PopulationTemplate[];
+  /** The API populations' rows, as read for `state`. */
+  apiRows: ApiPopulationRow[];
 }
 
 export interface LoadDesiredStateOptions {
@@ -46,6 +48,7 @@ export async function loadDesiredState(opts: LoadDesiredStateOptions): Promise<L
     state: { ...built.state, populations: built.state.populations.map((p) => (api.files.has(p.origin.file) ? { ...p, source: 'api' as const } : p)) },
     warnings: built.problems.filter((p) => !api.files.has(p.file)),
     templates: built.templates,
+    apiRows: api.rows,
   };
 }
 
