@@ -90,58 +90,55 @@ async function syncIncremental(
   // Chunks of up to chunkSize records to send, gathered from bounded windows of the sync
   // state / the population, so a sparse difference in a large set costs index probes.
   const window = Math.max(chunkSize, 5000);
-  let pendingDeletes: string[] = [];
-  const flushDeletes = (): void => {
-    const usernames = pendingDeletes;
-    pendingDeletes = [];
-    if (usernames.length === 0) return;
-    submit(async () => {
+  const inChunks = async <T, C>(next: (cursor: C) => Promise<{ items: T[]; done: boolean; last: C }>, start: C, send: (chunk: T[]) => Promise<void>): Promise<void> => {
+    let pending: T[] = [];
+    const flush = (): void => {
+      const chunk = pending;
+      pending = [];
+      if (chunk.length > 0) submit(() => send(chunk));
+    };
+    for (let cursor = start; ; ) {
+      if (failure || opts.signal?.aborted) break;
+      const w = await next(cursor);
+      for (const item of w.items) {
+        pending.push(item);
+        if (pending.length >= chunkSize) flush();
+      }
+      await backpressure();
+      if (w.done) break;
+      cursor = w.last;
+    }
+    flush();
+  };
+
+  await inChunks(
+    async (cursor: string) => {
+      const w = await nextExtraWindow(db, job.spec.name, job.populations, job.frozen, cursor, window);
+      return { items: w.usernames, done: w.done, last: w.last };
+    },
+    '',
+    async (usernames) => {
       await target.delete(usernames);
       await asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames));
       result.deleted += usernames.length;
-    });
-  };
-  let cursor = '';
-  for (;;) {
-    if (failure || opts.signal?.aborted) break;
-    const w = await nextExtraWindow(db, job.spec.name, job.populations, job.frozen, cursor, window);
-    for (const u of w.usernames) {
-      pendingDeletes.push(u);
-      if (pendingDeletes.length >= chunkSize) flushDeletes();
-    }
-    await backpressure();
-    if (w.done) break;
-    cursor = w.last;
-  }
-  flushDeletes();
+    },
+  );
   await drain();
 
   for (const population of job.populations) {
     if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
-    let seq = -1;
-    let pending: TargetRecord[] = [];
-    const flushUpserts = (): void => {
-      const records = pending;
-      pending = [];
-      if (records.length === 0) return;
-      submit(async () => {
+    await inChunks(
+      async (seq: number) => {
+        const w = await nextUnsyncedWindow(db, job.spec.name, population, seq, window);
+        return { items: w.rows.map((r) => toRecord(r, opts.passwords)), done: w.done, last: w.last };
+      },
+      -1,
+      async (records) => {
         await target.upsert(records);
         await asyncCommit(db, (trx) => markSynced(trx, job.spec.name, records));
         result.upserted += records.length;
-      });
-    };
-    for (;;) {
-      if (failure || opts.signal?.aborted) break;
-      const w = await nextUnsyncedWindow(db, job.spec.name, population, seq, window);
-      for (const r of w.rows) {
-        pending.push(toRecord(r, opts.passwords));
-        if (pending.length >= chunkSize) flushUpserts();
-      }
-      await backpressure();
-      if (w.done) break;
-      seq = w.last;
-    }
-    flushUpserts();
+      },
+    );
   }
   await drain();
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');

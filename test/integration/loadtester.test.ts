@@ -16,6 +16,7 @@ import { LOCK_KEYS } from '../../src/db/lockKeys.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { buildLoadTesterApp } from '../../src/loadtester/buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from '../../src/loadtester/loadTesterSchema.ts';
+import type { CredentialInput } from '../../src/loadtester/routeSchemas.ts';
 import { migrateLoadTester } from '../../src/loadtester/migrateLoadTester.ts';
 import { keyFilePath, loadSecretKey } from '../../src/loadtester/secretBox.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
@@ -28,14 +29,7 @@ function quietPool(config: pg.PoolConfig): pg.Pool {
 }
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-interface Rec {
-  username: string;
-  password: string;
-  email?: string | null;
-  population: string;
-  content_hash: string;
-  attributes?: Record<string, unknown> | null;
-}
+type Rec = CredentialInput;
 
 let tdb: TestDatabase;
 let env: NodeJS.ProcessEnv;
