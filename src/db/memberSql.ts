@@ -10,8 +10,21 @@ export type MemberShape = Pick<PopulationSpec, 'idStart' | 'count' | 'pattern'>;
  */
 export function isMember(spec: MemberShape, alias?: string): RawBuilder<boolean> {
   const col = (c: string) => sql.ref(alias ? `${alias}.${c}` : c);
-  return sql<boolean>`coalesce(${col('seq')} >= ${spec.idStart} AND ${col('seq')} < ${spec.idStart + spec.count}
-    AND ${col('username')} = ${spec.pattern.prefix} || ${col('seq')}::text || ${spec.pattern.suffix}, false)`;
+  return isMemberOf(col('seq'), col('username'), {
+    lo: sql`${spec.idStart}`,
+    hi: sql`${spec.idStart + spec.count}`,
+    prefix: sql`${spec.pattern.prefix}`,
+    suffix: sql`${spec.pattern.suffix}`,
+  });
+}
+
+/** The same rule with every part an SQL expression: for a shape that comes from a joined row (one per population). */
+export function isMemberOf(
+  seq: RawBuilder<unknown>,
+  username: RawBuilder<unknown>,
+  shape: { lo: RawBuilder<unknown>; hi: RawBuilder<unknown>; prefix: RawBuilder<unknown>; suffix: RawBuilder<unknown> },
+): RawBuilder<boolean> {
+  return sql<boolean>`coalesce(${seq} >= ${shape.lo} AND ${seq} < ${shape.hi} AND ${username} = ${shape.prefix} || ${seq}::text || ${shape.suffix}, false)`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Conflict, ConflictHolder, CreateGaps, ObservedPopulation, SeqRange } from '../plan/Plan.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
 import { digestItem, digestSum } from './digestSql.ts';
-import { seqOfUsername } from './memberSql.ts';
+import { isMemberOf, seqOfUsername } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
 
 /** The part of a desired population that observation compares against. */
@@ -12,6 +12,9 @@ export interface ObservationTarget {
   /** Every member row carries it; a row with another value is stale. */
   lease?: { expiresAt: string };
 }
+
+/** The shape columns of the desired-populations CTE `d` both observation queries join. */
+const FROM_D = { lo: sql`d.lo`, hi: sql`d.hi`, prefix: sql`d.prefix`, suffix: sql`d.suffix` };
 
 interface AggregateRow {
   name: string | null;
@@ -56,7 +59,7 @@ export async function observeAggregates(db: Db, targets: readonly ObservationTar
     ), m AS (
       SELECT CASE WHEN u.is_test_user AND u.population IS NOT NULL THEN u.population END AS population,
              u.is_test_user, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
-             (u.seq >= d.lo AND u.seq < d.hi AND u.username = d.prefix || u.seq::text || d.suffix) AS member
+             ${isMemberOf(sql`u.seq`, sql`u.username`, FROM_D)} AS member
       FROM users u LEFT JOIN d ON d.name = u.population AND u.is_test_user
     )
     -- One pass over the table: managed rows grouped by population, and in the group of
@@ -178,7 +181,7 @@ export async function observeGaps(
       SELECT h.seq, h.population AS holder_pop, h.is_test_user AS holder_test, CASE
         WHEN h.is_test_user AND h.population = ${name} AND h.seq IS NOT DISTINCT FROM h.seq_own THEN 'present'
         WHEN h.is_test_user AND (h.population = ${name} OR h.population = ANY(${released as string[]}::text[])
-             OR (d.name IS NOT NULL AND NOT coalesce(h.seq_own >= d.lo AND h.seq_own < d.hi AND h.username = d.prefix || h.seq_own::text || d.suffix, false))) THEN 'leaving'
+             OR (d.name IS NOT NULL AND NOT ${isMemberOf(sql`h.seq_own`, sql`h.username`, FROM_D)})) THEN 'leaving'
         ELSE 'conflict' END AS kind
       FROM h
       LEFT JOIN d ON d.name = h.population AND h.is_test_user
