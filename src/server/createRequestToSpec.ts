@@ -1,4 +1,5 @@
 import type { ApiPopulationRequest } from '../reconcile/prepareApiPopulation.ts';
+import { text } from './routes/sharedSchemas.ts';
 
 /** The body of POST /api/bulk-users/create (and the `{count, config}` form of config/validate). */
 export interface CreateBody {
@@ -20,8 +21,6 @@ export interface CreateBody {
   };
 }
 
-const nul = { type: 'string', pattern: '^[^\\u0000]*$' } as const;
-
 /**
  * Shape only: which fields exist and their JSON types. Whether a value is acceptable
  * (pattern rules, ranges, domain syntax) is decided by the spec validator, whose
@@ -33,23 +32,23 @@ export const createBodySchema = {
   additionalProperties: false,
   properties: {
     count: { type: 'integer', description: 'How many users the batch has.' },
-    batch_id: { ...nul, description: 'Name of the batch (a DNS label); generated as api-YYYYMMDD-xxxxxx when absent.' },
-    labels: { type: 'object', additionalProperties: nul },
+    batch_id: { ...text, description: 'Name of the batch (a DNS label); generated as api-YYYYMMDD-xxxxxx when absent.' },
+    labels: { type: 'object', additionalProperties: text },
     config: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        username_pattern: { ...nul, description: 'Exactly one {id}, e.g. "loadtest_{id}@example.com".' },
+        username_pattern: { ...text, description: 'Exactly one {id}, e.g. "loadtest_{id}@example.com".' },
         password: { type: 'string', description: 'Stored encrypted (AES-256-GCM); users get its scrypt hash.' },
-        email_domain: nul,
+        email_domain: text,
         batch_size: { type: 'integer' },
         id_start: { type: 'integer' },
         attributes: { type: 'object' },
-        ttl: nul,
-        expires_at: nul,
-        sync_targets: { type: 'array', items: nul },
-        deletion_policy: nul,
-        template: { ...nul, description: 'Fields left out come from this template (GET /api/bulk-users/config/templates).' },
+        ttl: text,
+        expires_at: text,
+        sync_targets: { type: 'array', items: text },
+        deletion_policy: text,
+        template: { ...text, description: 'Fields left out come from this template (GET /api/bulk-users/config/templates).' },
       },
     },
   },
