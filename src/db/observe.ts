@@ -13,6 +13,19 @@ export interface ObservationTarget {
   lease?: { expiresAt: string };
 }
 
+/**
+ * The desired populations as rows, the CTE `d` both observation queries join: name, seq
+ * range [lo, hi), pattern, the content hash and lease end every member carries, and
+ * whether it syncs anywhere (digests cost an md5 per row: only those pay for them).
+ */
+function desiredRows(targets: readonly ObservationTarget[]) {
+  return sql`SELECT * FROM unnest(${targets.map((t) => t.spec.name)}::text[], ${targets.map((t) => t.spec.idStart)}::bigint[],
+      ${targets.map((t) => t.spec.idStart + t.spec.count)}::bigint[], ${targets.map((t) => t.spec.pattern.prefix)}::text[],
+      ${targets.map((t) => t.spec.pattern.suffix)}::text[], ${targets.map((t) => t.contentHash)}::text[],
+      ${targets.map((t) => t.spec.syncTargets.length > 0)}::boolean[], ${targets.map((t) => t.lease?.expiresAt ?? null)}::timestamptz[])
+    AS d(name, lo, hi, prefix, suffix, hash, synced, expires)`;
+}
+
 /** The shape columns of the desired-populations CTE `d` both observation queries join. */
 const FROM_D = { lo: sql`d.lo`, hi: sql`d.hi`, prefix: sql`d.prefix`, suffix: sql`d.suffix` };
 
@@ -43,19 +56,8 @@ export interface PopulationAggregates {
  * one pass over the table; nothing per user crosses the wire.
  */
 export async function observeAggregates(db: Db, targets: readonly ObservationTarget[]): Promise<PopulationAggregates> {
-  const names = targets.map((t) => t.spec.name);
-  const los = targets.map((t) => t.spec.idStart);
-  const his = targets.map((t) => t.spec.idStart + t.spec.count);
-  const prefixes = targets.map((t) => t.spec.pattern.prefix);
-  const suffixes = targets.map((t) => t.spec.pattern.suffix);
-  const hashes = targets.map((t) => t.contentHash);
-  const expiries = targets.map((t) => t.lease?.expiresAt ?? null);
-  // Digests cost an md5 per row: only populations that sync anywhere pay for them.
-  const synced = targets.map((t) => t.spec.syncTargets.length > 0);
   const { rows } = await sql<AggregateRow>`
-    WITH d AS (
-      SELECT * FROM unnest(${names}::text[], ${los}::bigint[], ${his}::bigint[], ${prefixes}::text[], ${suffixes}::text[], ${hashes}::text[], ${synced}::boolean[], ${expiries}::timestamptz[])
-        AS d(name, lo, hi, prefix, suffix, hash, synced, expires)
+    WITH d AS (${desiredRows(targets)}
     ), m AS (
       SELECT CASE WHEN u.is_test_user AND u.population IS NOT NULL THEN u.population END AS population,
              u.is_test_user, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
@@ -170,11 +172,7 @@ export async function observeGaps(
               CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
               JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}`;
   const { rows } = await sql<{ kind: string; a: number | null; b: number | null; holder_pop: string | null; holder_test: boolean | null; n: number }>`
-    WITH d AS (
-      SELECT * FROM unnest(${desired.map((t) => t.spec.name)}::text[], ${desired.map((t) => t.spec.idStart)}::bigint[],
-                           ${desired.map((t) => t.spec.idStart + t.spec.count)}::bigint[], ${desired.map((t) => t.spec.pattern.prefix)}::text[],
-                           ${desired.map((t) => t.spec.pattern.suffix)}::text[]) AS d(name, lo, hi, prefix, suffix)
-    ), r AS (
+    WITH d AS (${desiredRows(desired)}), r AS (
       SELECT * FROM unnest(${search.map((x) => x[0])}::bigint[], ${search.map((x) => x[1])}::bigint[]) AS r(lo, hi)
     ), h AS (${holders}
     ), k AS (
