@@ -4,6 +4,7 @@ import { clearUsernameFailures, findLoginLock, recordLoginFailure, type LoginFai
 import type { Db } from '../../db/openDatabase.ts';
 import { findLoginAccount, type LoginAccount } from '../../db/userAccounts.ts';
 import { createSession } from './createSession.ts';
+import { verifyPasswordCached } from './verifyPasswordCached.ts';
 import type { LoginProtection } from './loginProtection.ts';
 import { sessionTtlMsFor, type SessionPolicy } from './sessionPolicy.ts';
 
@@ -26,7 +27,8 @@ export interface LoginOptions {
 /**
  * Checks a username and password against users.password_hash (scrypt, as the reconciler
  * writes it for test users and `admin create` for admins) and opens a session. An unknown
- * user costs one scrypt like a known one, so timing does not tell which usernames exist.
+ * user costs one scrypt like a wrong password does, so timing does not tell which
+ * usernames exist (a right password is faster once it has been seen: verifyPasswordCached).
  * Only failures are counted (per username and per address); a locked username or address
  * is refused before any password check, whatever the password.
  */
@@ -38,7 +40,7 @@ export async function login(db: Db, username: string, password: string, opts: Lo
   const account = await findLoginAccount(db, username);
   let verified = false;
   if (account?.passwordHash) {
-    verified = await verifyPassword(password, account.passwordHash);
+    verified = await verifyPasswordCached(password, account.passwordHash);
   } else {
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
     await verifyPassword(password, await dummyHash);
