@@ -73,6 +73,7 @@ export async function resolveDesired(
       contentHash: memberContentHash(spec, hash),
       specHash: specHash(spec),
       password,
+      ...(refusal ? { passwordRefusal: refusal } : {}),
     });
   }
   return out;

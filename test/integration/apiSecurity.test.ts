@@ -142,6 +142,9 @@ describe('API-defined populations and templates read only allowed variables (the
     expect(sync.body.message).toContain('population "legacy-leak"');
     expect(sync.body.message).toContain('DATABASE_URL');
     expect(sync.body.message).toContain('lifecycle/cleanup');
+    const plan = await cli(['plan', '--specs', specsDir], { databaseUrl: tdb.url, env });
+    expect(plan.stdout).toContain('password.fromEnv names DATABASE_URL');
+    expect(plan.stdout).not.toContain('DATABASE_URL is not set');
     const rec = await cli(['reconcile', '--specs', specsDir, '--yes'], { databaseUrl: tdb.url, env });
     expect(rec.code).toBe(1);
     expect(rec.stderr).toContain('may never read');

@@ -100,7 +100,7 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): 
       const template = built.templates[0];
       if (!template || problems.some((p) => p.severity === 'error')) throw new ApiSpecInvalidError(problems);
       if (template.spec.password?.value !== undefined) {
-        throw new HttpError(400, 'invalid_config', 'a saved template cannot hold a password value (it would be stored in plain text); use password: { fromEnv: VARIABLE }, or give the password in each create request');
+        throw new HttpError(400, 'invalid_config', 'a saved template cannot hold a password value (it would be stored in plain text); use password: { fromEnv: VARIABLE } with a variable BULK_USERS_API_ENV_PREFIX allows (default LOADTEST_…), or give the password in each create request');
       }
       const existing = await loadTemplates(ctx.database.db, ctx.specsDir);
       if (existing.some((t) => t.name === name)) throw new HttpError(409, 'conflict', `a template named "${name}" exists already`);
