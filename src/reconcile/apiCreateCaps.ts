@@ -64,7 +64,6 @@ export function checkRequestCap(count: number, caps: ApiCreateCaps): void {
  * the API-spec lock, so two creates cannot both fit under the same remainder.
  */
 export async function checkStoredCaps(trx: Db, req: { count: number; creator: string | null }, caps: ApiCreateCaps): Promise<void> {
-  checkRequestCap(req.count, caps);
   const { rows } = await sql<{ total: string; mine: string }>`
     SELECT coalesce(sum((spec->>'count')::bigint), 0) AS total,
            coalesce(sum((spec->>'count')::bigint) FILTER (WHERE created_by IS NOT DISTINCT FROM ${req.creator}), 0) AS mine
