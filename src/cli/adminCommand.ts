@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { unlockUsername } from '../db/loginFailures.ts';
 import { withDatabase } from '../db/openDatabase.ts';
+import { deleteSessions } from '../db/sessions.ts';
 import { OperatorError } from '../reconcile/errors.ts';
 import { createAdminUser } from '../server/auth/createAdminUser.ts';
 
@@ -19,9 +21,8 @@ export const ADMIN_PASSWORD_ENV = 'BULK_USERS_ADMIN_PASSWORD';
  * and shell history show).
  */
 export function registerAdminCommand(program: Command, io: AdminCommandIO): void {
-  program
-    .command('admin')
-    .description('administrators of the HTTP API')
+  const admin = program.command('admin').description('administrators and sessions of the HTTP API');
+  admin
     .command('create')
     .description(`create an admin user; the password is read from ${ADMIN_PASSWORD_ENV} or standard input`)
     .requiredOption('--username <username>', 'login name')
@@ -32,6 +33,28 @@ export function registerAdminCommand(program: Command, io: AdminCommandIO): void
       if (!password) throw new OperatorError(`no password: set ${ADMIN_PASSWORD_ENV} or pipe it on standard input`, 'no_password');
       await withDatabase(io.env, ({ db }) => createAdminUser(db, { username: flags.username, password, ...(flags.email ? { email: flags.email } : {}) }));
       io.stdout(`admin user "${flags.username.trim()}" created\n`);
+    });
+
+  // Bearer tokens die by themselves when the user's password changes; this is for the
+  // other cases (a token that leaked, a user who must be locked out now).
+  admin
+    .command('revoke-sessions')
+    .description('revoke the bearer tokens (sessions) of one user, or of everyone')
+    .option('--username <username>', 'whose sessions')
+    .option('--all', 'every session of every user')
+    .action(async (flags: { username?: string; all?: boolean }) => {
+      if (Boolean(flags.username) === Boolean(flags.all)) throw new OperatorError('pass either --username U or --all', 'bad_flag');
+      const n = await withDatabase(io.env, ({ db }) => deleteSessions(db, flags.all ? 'all' : { username: flags.username! }));
+      io.stdout(`${n} session(s) revoked${flags.username ? ` for "${flags.username}"` : ''}\n`);
+    });
+
+  admin
+    .command('unlock')
+    .description('lift the lock that failed logins put on a username, and forget its failures')
+    .requiredOption('--username <username>', 'login name')
+    .action(async (flags: { username: string }) => {
+      const lifted = await withDatabase(io.env, ({ db }) => unlockUsername(db, flags.username));
+      io.stdout(lifted ? `failed logins of "${flags.username}" forgotten\n` : `"${flags.username}" had no failed logins on record\n`);
     });
 }
 

@@ -54,7 +54,7 @@ export function renderPlan(plan: Plan, style: Style = plain): string {
       const more = p.conflicts.count > shown.length ? `, and ${p.conflicts.count - shown.length} more` : '';
       out.push(`      ${style.yellow('!')} ${p.conflicts.count} conflict(s), skipped: ${shown.join(', ')}${more}`);
     }
-    for (const r of p.reasons.filter((r) => r.startsWith('spec changed') || r.startsWith('adopt') || r.startsWith('finish') || r.includes('not set'))) out.push(`      ${style.yellow('#')} ${r}`);
+    for (const r of p.reasons.filter((r) => r.startsWith('spec changed') || r.startsWith('adopt') || r.startsWith('finish') || r.endsWith('apply will fail'))) out.push(`      ${style.yellow('#')} ${r}`);
     out.push('');
   }
   for (const t of plan.targets) {

@@ -271,6 +271,31 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0007_auth_sessions_and_login_failures': {
+    async up(db: Kysely<any>) {
+      // A session is tied to the password it was opened with: password_fingerprint is the
+      // SHA-256 of users.password_hash at login, and a session whose user's hash has
+      // changed since (a rotated test password, an admin's new one) no longer counts.
+      // Sessions from before this migration have no fingerprint to compare, so they go.
+      await sql`DELETE FROM bulk_sessions`.execute(db);
+      await sql`ALTER TABLE bulk_sessions ADD COLUMN IF NOT EXISTS password_fingerprint text NOT NULL DEFAULT ''`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS bulk_sessions_user_idx ON bulk_sessions (user_id)`.execute(db);
+      // Failed logins, counted per username and per client address, in the database so
+      // that every replica of serve sees the same counts (counters in memory would let an
+      // attacker multiply the limit by the number of replicas, and reset on each restart).
+      // Successful logins never write here.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_login_failures (
+          scope text NOT NULL,
+          key text NOT NULL,
+          failures integer NOT NULL,
+          window_started_at timestamptz NOT NULL,
+          locked_until timestamptz,
+          PRIMARY KEY (scope, key)
+        )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS bulk_login_failures_window_idx ON bulk_login_failures (window_started_at)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -96,6 +96,7 @@ export interface Database {
   bulk_api_populations: ApiPopulationsTable;
   bulk_api_keys: ApiKeysTable;
   bulk_sessions: SessionsTable;
+  bulk_login_failures: LoginFailuresTable;
   bulk_templates: TemplatesTable;
   bulk_population_status: PopulationStatusTable;
 }
@@ -145,6 +146,17 @@ export interface SessionsTable {
   user_id: string | number;
   created_at: Generated<Date>;
   expires_at: Date;
+  /** SHA-256 (hex) of the user's password_hash when the session was opened (migration 0007). */
+  password_fingerprint: string;
+}
+
+/** Failed logins per username or client address (migration 0007; src/db/loginFailures.ts). */
+export interface LoginFailuresTable {
+  scope: 'username' | 'address';
+  key: string;
+  failures: number;
+  window_started_at: Date;
+  locked_until: Date | null;
 }
 
 export interface TemplatesTable {

@@ -42,6 +42,8 @@ export interface DesiredPopulation {
   specHash: string;
   /** How the password compares with what the database holds. */
   password: 'unchanged' | 'changed' | 'new' | 'unresolved';
+  /** Why an unresolved password cannot be read, when its variable is set but may not be (an API-defined population). */
+  passwordRefusal?: string;
 }
 
 /** What the database holds for one population (aggregates, never rows). */

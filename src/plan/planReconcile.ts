@@ -113,7 +113,7 @@ function planDesired(d: DesiredPopulation, o: ObservedPopulation, gaps: CreateGa
   else if (deleteCount > 0) reasons.push(`scale down: ${deleteCount} user(s) outside ids ${d.spec.idStart}..${d.spec.idStart + d.spec.count - 1}`);
   if (o.stale > 0) reasons.push(d.password === 'changed' ? 'password or content changed' : 'content changed (email, attributes or password)');
   if (gaps.conflictCount > 0) reasons.push(`${gaps.conflictCount} username(s) already taken`);
-  if (d.password === 'unresolved') reasons.push(`password variable ${'fromEnv' in d.spec.password ? d.spec.password.fromEnv : ''} is not set: apply will fail`);
+  if (d.password === 'unresolved') reasons.push(`${d.passwordRefusal ?? `password variable ${'fromEnv' in d.spec.password ? d.spec.password.fromEnv : ''} is not set`}: apply will fail`);
 
   // An unsettled record means an apply died after its last batch: finishing it is a change.
   const phase = d.expired ? 'Expired' : 'Active';

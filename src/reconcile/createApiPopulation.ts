@@ -6,6 +6,7 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Conflict } from '../plan/Plan.ts';
 import type { SyncResult } from '../apply/applySync.ts';
+import { apiCreateCapsFromEnv, checkRequestCap, checkStoredCaps, type ApiCreateCaps } from './apiCreateCaps.ts';
 import { loadDesiredState } from './loadDesiredState.ts';
 import { checkApiConflicts, prepareApiPopulation, type ApiPopulationRequest } from './prepareApiPopulation.ts';
 import type { ReconcileOptions, ReconcileResult } from './reconcile.ts';
@@ -25,6 +26,8 @@ export interface CreateApiPopulationOptions {
   /** As ReconcileOptions: base of relative file-target paths, and drivers to use instead of building them. */
   baseDir?: string;
   drivers?: ReconcileOptions['drivers'];
+  /** Default: from `env` (BULK_USERS_API_MAX_COUNT, ..._TOTAL, ..._PER_KEY). */
+  caps?: ApiCreateCaps;
 }
 
 export interface CreateApiPopulationResult {
@@ -41,8 +44,9 @@ export interface CreateApiPopulationResult {
 }
 
 /**
- * POST /api/bulk-users/create: validate (ApiSpecInvalidError), check against every other
- * spec under a lock (ApiSpecConflictError), store the spec (password encrypted), then
+ * POST /api/bulk-users/create: validate (ApiSpecInvalidError), check the caps on counts
+ * (CreateCapExceededError) and every other spec under a lock (ApiSpecConflictError),
+ * store the spec (password encrypted), then
  * reconcile the whole desired state as `reconcile --yes` would. A run refused or failed
  * before it wrote anything of the population removes the stored spec again, so a failed
  * create leaves nothing behind; one that stopped mid-apply keeps it, and the next
@@ -51,9 +55,12 @@ export interface CreateApiPopulationResult {
 export async function createApiPopulation(database: OpenDatabase, opts: CreateApiPopulationOptions): Promise<CreateApiPopulationResult> {
   const started = Date.now();
   const { db } = database;
-  const prepared = await prepareApiPopulation(db, { request: opts.request, specsDir: opts.specsDir, ...(opts.now ? { now: opts.now } : {}) });
+  const prepared = await prepareApiPopulation(db, { request: opts.request, specsDir: opts.specsDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const name = prepared.name;
+  const caps = opts.caps ?? apiCreateCapsFromEnv(opts.env ?? process.env);
+  checkRequestCap(prepared.population.count, caps);
   await withApiSpecLock(db, async (trx) => {
+    await checkStoredCaps(trx, { count: prepared.population.count, creator: opts.actor ?? null }, caps);
     await checkApiConflicts(trx, prepared);
     await insertApiPopulation(trx, {
       name,

@@ -9,10 +9,12 @@ export class MassDeleteRefusedError extends OperatorError {
 }
 
 export class PasswordUnavailableError extends OperatorError {
-  constructor(missing: { name: string; variable: string }[]) {
+  constructor(missing: { name: string; variable: string; reason?: string }[]) {
     super(
-      missing.map((m) => `population "${m.name}": password variable ${m.variable} is not set`).join('\n') +
-        '\nset the variable(s) in the environment of the reconciler; nothing was written',
+      missing.map((m) => `population "${m.name}": ${m.reason ?? `password variable ${m.variable} is not set`}`).join('\n') +
+        (missing.some((m) => m.reason)
+          ? '\nan API-defined population that reads a forbidden variable must be removed (POST /api/bulk-users/lifecycle/cleanup {batch_id}); nothing was written'
+          : '\nset the variable(s) in the environment of the reconciler; nothing was written'),
       'password_unavailable',
     );
   }

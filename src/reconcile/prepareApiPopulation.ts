@@ -10,6 +10,7 @@ import { practiceWarnings } from '../spec/practiceWarnings.ts';
 import type { PasswordSource, PopulationSpec as PopulationSpecDoc } from '../spec/schemaTypes.generated.ts';
 import { SpecValidationError, type SpecProblem } from '../spec/SpecProblem.ts';
 import { ApiSpecConflictError, ApiSpecInvalidError } from './apiErrors.ts';
+import { apiVariableProblem } from './apiPasswordVariables.ts';
 import { loadTemplates } from './loadTemplates.ts';
 
 /** A population as the HTTP API receives it, in the vocabulary of a spec document. */
@@ -50,9 +51,13 @@ export function generateBatchName(now: Date = new Date()): string {
  * Step one of creating a population through the API: the template applied, then the
  * request validated by buildDesiredState as a document next to every spec (the request
  * first, so a clash of names or usernames is reported at the other document and only the
- * request's own mistakes are reported here). Throws ApiSpecInvalidError (the client's to fix).
+ * request's own mistakes are reported here), and a password variable outside the API's
+ * allowlist refused. Throws ApiSpecInvalidError (the client's to fix).
  */
-export async function prepareApiPopulation(db: Db, opts: { request: ApiPopulationRequest; specsDir: string; now?: Date }): Promise<PreparedApiPopulation> {
+export async function prepareApiPopulation(
+  db: Db,
+  opts: { request: ApiPopulationRequest; specsDir: string; now?: Date; env?: NodeJS.ProcessEnv },
+): Promise<PreparedApiPopulation> {
   const { request } = opts;
   const name = request.name ?? generateBatchName(opts.now);
   const labels = request.labels ?? {};
@@ -79,7 +84,9 @@ export async function prepareApiPopulation(db: Db, opts: { request: ApiPopulatio
   const files = readSpecSources(opts.specsDir);
   const others = validationSources(await listApiPopulations(db));
   const built = buildDesiredState([source, ...files, ...others]);
-  const mine = built.problems.filter((p) => p.file === REQUEST_FILE);
+  // The password variable a template or the request names must be one the API may read.
+  const variable = apiVariableProblem(source, opts.env ?? process.env);
+  const mine = [...built.problems.filter((p) => p.file === REQUEST_FILE), ...(variable ? [variable] : [])];
   if (mine.some((p) => p.severity === 'error')) throw new ApiSpecInvalidError(mine);
   const population = built.state.populations.find((p) => p.origin.file === REQUEST_FILE);
   if (!population) throw new ApiSpecInvalidError(mine);

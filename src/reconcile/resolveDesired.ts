@@ -4,13 +4,14 @@ import { memberContentHash, specHash } from '../plan/contentHash.ts';
 import type { DesiredPopulation } from '../plan/Plan.ts';
 import { resolveLease } from '../plan/lease.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
+import { apiVariableRefusal } from './apiPasswordVariables.ts';
 
 export interface ResolvedDesired {
   populations: DesiredPopulation[];
   /** Hash to write for each population whose password could be resolved. */
   passwordHashes: Map<string, string>;
-  /** Populations whose password variable is not set. */
-  unresolved: { name: string; variable: string }[];
+  /** Populations whose password variable is not set, or (reason) may not be read. */
+  unresolved: { name: string; variable: string; reason?: string }[];
   /** Plaintext per population that syncs somewhere: targets need it; it is never logged or stored here. */
   plaintexts: Map<string, string>;
 }
@@ -40,12 +41,14 @@ export async function resolveDesired(
   const now = opts.now ?? new Date();
   const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [], plaintexts: new Map() };
   for (const spec of specs) {
-    const plain = passwordPlaintext(spec, env);
+    // An API-defined population stored before variables were restricted must not read one now.
+    const refusal = spec.source === 'api' && 'fromEnv' in spec.password ? apiVariableRefusal(spec.password.fromEnv, env) : undefined;
+    const plain = refusal ? undefined : passwordPlaintext(spec, env);
     const previous = stored.get(spec.name) ?? null;
     let hash: string;
     let password: DesiredPopulation['password'];
     if (plain === undefined) {
-      out.unresolved.push({ name: spec.name, variable: 'fromEnv' in spec.password ? spec.password.fromEnv : '' });
+      out.unresolved.push({ name: spec.name, variable: 'fromEnv' in spec.password ? spec.password.fromEnv : '', ...(refusal ? { reason: refusal } : {}) });
       // Compare against what is stored so a plan without the variable shows no false updates.
       hash = previous ?? 'unresolved';
       password = 'unresolved';
@@ -70,6 +73,7 @@ export async function resolveDesired(
       contentHash: memberContentHash(spec, hash),
       specHash: specHash(spec),
       password,
+      ...(refusal ? { passwordRefusal: refusal } : {}),
     });
   }
   return out;

@@ -2,6 +2,8 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { ControllerView } from '../reconcile/ReconcileController.ts';
+import type { LoginProtection } from './auth/loginProtection.ts';
+import type { SessionPolicy } from './auth/sessionPolicy.ts';
 import type { OperationTracker } from './OperationTracker.ts';
 
 /** What every route group gets from buildApp. */
@@ -14,10 +16,13 @@ export interface ServerContext {
   version: string;
   /** Base of relative file-target paths. */
   baseDir: string;
-  sessionTtlMs: number;
+  /** Bearer token lifetimes (admins, test users). */
+  sessions: SessionPolicy;
   lockTimeoutMs: number;
-  /** Login attempts allowed per client address and window. */
-  loginRateLimit: { max: number; timeWindowMs: number };
+  /** Failed logins allowed per username and per address before a lock. */
+  loginProtection: LoginProtection;
+  /** DISABLE_AUTH=true, honoured (decideAuthDisabled): every route is open. */
+  authDisabled: boolean;
   operations: OperationTracker;
   /** The clock (tests move it to expire tokens). */
   now: () => Date;

@@ -1,16 +1,18 @@
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { createValidatorCompiler } from '../http/createValidatorCompiler.ts';
-import { HttpError } from '../http/HttpError.ts';
 import { installErrorHandling } from '../http/installErrorHandling.ts';
 import { REDACT_PATHS, silentLogger } from '../log/logger.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { guard } from './auth/guards.ts';
-import { isAuthDisabled, isAuthDisableIgnored } from './auth/isAuthDisabled.ts';
+import { AUTH_DISABLED_NOTICE, decideAuthDisabled } from './auth/authMode.ts';
+import { loginProtectionFromEnv, type LoginProtection } from './auth/loginProtection.ts';
+import { sessionPolicyFromEnv, type SessionPolicy } from './auth/sessionPolicy.ts';
+import { apiCreateCapsFromEnv } from '../reconcile/apiCreateCaps.ts';
+import { apiEnvPrefixes } from '../reconcile/apiPasswordVariables.ts';
 import { classifyServerError } from './classifyServerError.ts';
 import { OperationTracker } from './OperationTracker.ts';
 import { registerAuthRoutes } from './routes/registerAuthRoutes.ts';
@@ -36,10 +38,17 @@ export interface AppOptions {
   version?: string;
   /** Base of relative file-target paths (default: the working directory). */
   baseDir?: string;
-  /** Bearer token lifetime (default BULK_USERS_SESSION_TTL seconds, else 3600). */
-  sessionTtlSeconds?: number;
-  /** Login attempts per client address (default 10 per minute). */
-  loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Bearer token lifetimes (default from BULK_USERS_SESSION_TTL and BULK_USERS_TEST_USER_SESSION_TTL). */
+  sessions?: SessionPolicy;
+  /** Failed-login limits (default from BULK_USERS_LOGIN_MAX_FAILURES, ..._PER_ADDRESS, BULK_USERS_LOGIN_LOCKOUT). */
+  loginProtection?: LoginProtection;
+  /**
+   * The address the app will listen on (startServer's host). DISABLE_AUTH is honoured only
+   * when it is loopback; without it, DISABLE_AUTH=true refuses to build.
+   */
+  listenHost?: string;
+  /** Where the DISABLE_AUTH notice goes at start besides the log (default: standard error). */
+  announce?: (line: string) => void;
   /** How long create and sync wait for another applying reconciler (default 30 s). */
   lockTimeoutMs?: number;
   /** Shared with startServer, whose graceful shutdown waits for the operations it tracks. */
@@ -74,9 +83,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     env,
     version: opts.version ?? 'unknown',
     baseDir: opts.baseDir ?? process.cwd(),
-    sessionTtlMs: (opts.sessionTtlSeconds ?? sessionTtlFromEnv(env)) * 1000,
+    sessions: opts.sessions ?? sessionPolicyFromEnv(env),
     lockTimeoutMs: opts.lockTimeoutMs ?? 30_000,
-    loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+    loginProtection: opts.loginProtection ?? loginProtectionFromEnv(env),
+    authDisabled: decideAuthDisabled(env, opts.listenHost),
     operations: opts.operations ?? new OperationTracker(),
     now: opts.now ?? (() => new Date()),
     logger: loggerInstance ?? silentLogger,
@@ -84,9 +94,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.controller ? { controller: opts.controller } : {}),
   };
 
+  // Settings read where they are used, checked here too so a bad one stops the start, not a later request.
+  apiCreateCapsFromEnv(env);
+  apiEnvPrefixes(env);
+
   const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
-  if (isAuthDisabled(env)) ctx.logger.warn('DISABLE_AUTH=true: the API serves every request without authentication; never do this in production');
-  if (isAuthDisableIgnored(env)) ctx.logger.warn('DISABLE_AUTH=true is ignored because NODE_ENV=production: authentication stays on');
+  if (ctx.authDisabled) {
+    // On standard error whatever the logger does (without a terminal it writes only the log file).
+    (opts.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(AUTH_DISABLED_NOTICE);
+    ctx.logger.warn(AUTH_DISABLED_NOTICE);
+  }
 
   // JSON bodies only: any other Content-Type is a clear 415.
   app.removeContentTypeParser('text/plain');
@@ -97,10 +114,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     classify: classifyServerError,
   });
 
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `too many attempts; try again in ${context.after}`),
-  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -130,11 +143,4 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.ready();
   return app;
-}
-
-function sessionTtlFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.BULK_USERS_SESSION_TTL;
-  const n = raw === undefined || raw === '' ? 3600 : Number(raw);
-  if (!Number.isInteger(n) || n < 60 || n > 30 * 86400) throw new Error(`BULK_USERS_SESSION_TTL must be a number of seconds from 60 to 2592000 (got "${raw}")`);
-  return n;
 }

@@ -3,6 +3,7 @@ import { SecretKeyError } from '../crypto/secretBox.ts';
 import { LockTimeoutError } from '../db/advisoryLock.ts';
 import type { ErrorBody } from '../http/HttpError.ts';
 import { ApiSpecConflictError, ApiSpecInvalidError, NotFoundError } from '../reconcile/apiErrors.ts';
+import { CreateCapExceededError } from '../reconcile/apiCreateCaps.ts';
 import { OperatorError } from '../reconcile/errors.ts';
 import { SpecValidationError } from '../spec/SpecProblem.ts';
 import { ShuttingDownError } from './OperationTracker.ts';
@@ -16,6 +17,10 @@ export function classifyServerError(err: FastifyError): { status: number; body: 
   const e: unknown = err;
   if (e instanceof ApiSpecInvalidError) return { status: 400, body: { error: e.code, message: e.message, errors: e.problems.filter((p) => p.severity === 'error') } };
   if (e instanceof ApiSpecConflictError) return { status: 409, body: { error: e.code, message: e.message, errors: e.problems } };
+  // A well-formed request the server's settings refuse: 422, naming the cap and its setting.
+  if (e instanceof CreateCapExceededError) {
+    return { status: 422, body: { error: e.code, message: e.message, cap: e.setting, limit: e.limit, requested: e.requested, ...(e.current !== undefined ? { current: e.current } : {}) } };
+  }
   if (e instanceof NotFoundError) return { status: 404, body: { error: e.code, message: e.message } };
   if (e instanceof SpecValidationError) {
     const errors = e.problems.filter((p) => p.severity === 'error');

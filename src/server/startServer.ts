@@ -7,6 +7,7 @@ import { DEFAULT_HOST, listen, portFromEnv, type Listening } from '../http/liste
 import { packageVersion } from '../http/packageVersion.ts';
 import { silentLogger } from '../log/logger.ts';
 import { ReconcileController, type ControllerOptions } from '../reconcile/ReconcileController.ts';
+import { decideAuthDisabled } from './auth/authMode.ts';
 import { buildApp } from './buildApp.ts';
 import { OperationTracker } from './OperationTracker.ts';
 
@@ -41,6 +42,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const env = opts.env ?? process.env;
   const port = opts.port ?? portFromEnv(env, 'BULK_USERS_PORT', DEFAULT_PORT);
   const host = opts.host ?? DEFAULT_HOST;
+  // Before anything is opened: a refused DISABLE_AUTH is a setting to fix, not a half-started server.
+  decideAuthDisabled(env, host);
   const secretKey = await loadServerSecretKey(env);
   const database = await openDatabase({ env, poolSize: 10 });
   try {
@@ -64,6 +67,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       secretKey,
       env,
       operations,
+      listenHost: host,
       version: await packageVersion(),
       ...(opts.specsDir !== undefined ? { specsDir: opts.specsDir } : {}),
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),

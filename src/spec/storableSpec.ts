@@ -5,3 +5,8 @@ export function storableSpec(spec: PopulationSpec): Omit<PopulationSpec, 'origin
   const { origin: _origin, ...rest } = spec;
   return { ...rest, password: 'value' in spec.password ? { value: '[redacted]' } : spec.password };
 }
+
+/** A template as it may be shown (GET /config/templates): an inline password value is replaced, like a population's. */
+export function redactTemplateSpec<T extends { password?: { value?: string; fromEnv?: string } }>(spec: T): T {
+  return spec.password?.value !== undefined ? { ...spec, password: { value: '[redacted]' } } : spec;
+}

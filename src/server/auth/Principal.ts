@@ -1,8 +1,9 @@
 /** Who a request comes from, once its credential checked out. */
 export type Principal =
   | { kind: 'api-key'; id: string; name: string }
-  | { kind: 'user'; userId: number; username: string; isAdmin: boolean; isTestUser: boolean }
-  /** DISABLE_AUTH=true outside production: everything is allowed (and warned about). */
+  /** sessionId: the session the bearer token opened (what POST /api/auth/logout revokes). */
+  | { kind: 'user'; userId: number; username: string; isAdmin: boolean; isTestUser: boolean; sessionId: string }
+  /** DISABLE_AUTH=true, honoured only on a loopback bind with NODE_ENV=development or test: everything is allowed (and announced). */
   | { kind: 'auth-disabled' };
 
 /** For audit records (ReconcileOptions.actor). */

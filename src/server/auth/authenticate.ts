@@ -29,12 +29,25 @@ export async function authenticate(db: Db, headers: IncomingHttpHeaders, now: Da
   if (authorization !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) return { ok: false, message: 'the Authorization header must be "Bearer <token>" with a token from POST /api/auth/login' };
-    const parsed = parseCredential(m[1]!, 'bus');
-    const session = parsed ? await findSession(db, parsed.id) : undefined;
-    if (!parsed || !secretMatches(parsed.secret, session?.secretHash ?? DUMMY_HASH) || !session) return { ok: false, message: 'invalid bearer token' };
-    if (session.expiresAt.getTime() <= now.getTime()) return { ok: false, message: 'the bearer token has expired; log in again (POST /api/auth/login)' };
-    if (session.username === null) return { ok: false, message: 'the user of this token no longer exists' };
-    return { ok: true, principal: { kind: 'user', userId: session.userId, username: session.username, isAdmin: session.isAdmin, isTestUser: session.isTestUser } };
+    return authenticateSessionToken(db, m[1]!, now);
   }
   return undefined;
+}
+
+/**
+ * A session token (`bus_…`, from login or createSession) checked against its session and
+ * its user as they are now: unknown, expired, logged out, revoked, user gone, or password
+ * changed since the login all fail. Exported for credentials carried otherwise (a cookie).
+ */
+export async function authenticateSessionToken(db: Db, token: string, now: Date): Promise<AuthOutcome> {
+  const parsed = parseCredential(token, 'bus');
+  const session = parsed ? await findSession(db, parsed.id) : undefined;
+  if (!parsed || !secretMatches(parsed.secret, session?.secretHash ?? DUMMY_HASH) || !session) return { ok: false, message: 'invalid bearer token (unknown, logged out or revoked); log in again (POST /api/auth/login)' };
+  if (session.expiresAt.getTime() <= now.getTime()) return { ok: false, message: 'the bearer token has expired; log in again (POST /api/auth/login)' };
+  if (session.username === null) return { ok: false, message: 'the user of this token no longer exists' };
+  if (!session.passwordCurrent) return { ok: false, message: "the user's password has changed since this token was issued; log in again (POST /api/auth/login)" };
+  return {
+    ok: true,
+    principal: { kind: 'user', userId: session.userId, username: session.username, isAdmin: session.isAdmin, isTestUser: session.isTestUser, sessionId: session.id },
+  };
 }

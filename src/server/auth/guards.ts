@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { HttpError } from '../../http/HttpError.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { authenticate } from './authenticate.ts';
-import { isAuthDisabled } from './isAuthDisabled.ts';
 import type { Principal } from './Principal.ts';
 
 declare module 'fastify' {
@@ -21,7 +20,7 @@ const CHALLENGE = 'Bearer realm="bulk-users", ApiKey header="X-API-Key"';
  */
 export function guard(ctx: ServerContext, level: 'admin' | 'user'): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (isAuthDisabled(ctx.env)) {
+    if (ctx.authDisabled) {
       request.log.warn({ url: request.url }, 'DISABLE_AUTH=true: serving a request without authentication (never do this in production)');
       request.principal = { kind: 'auth-disabled' };
       return;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { deleteSession } from '../../db/sessions.ts';
 import { findUserProfile } from '../../db/userAccounts.ts';
 import { HttpError } from '../../http/HttpError.ts';
 import { guard } from '../auth/guards.ts';
@@ -22,32 +23,49 @@ const loginBody = {
 } as const;
 
 /**
- * POST /api/auth/login (public, rate limited): a bearer token for any user whose
- * password_hash is ours (scrypt): admins made by `bulk-users admin create`, and the test
- * users the reconciler creates, which is how a load test proves its credentials work.
- * GET /api/user/profile: who the credential belongs to (never a password hash).
+ * POST /api/auth/login (public; failed attempts limited per username and per address): a
+ * bearer token for any user whose password_hash is ours (scrypt): admins made by
+ * `bulk-users admin create`, and the test users the reconciler creates, which is how a
+ * load test proves its credentials work. POST /api/auth/logout revokes the presented
+ * token. GET /api/user/profile: who the credential belongs to (never a password hash).
  */
 export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post<{ Body: LoginBody }>(
     '/api/auth/login',
-    {
-      schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: loginBody, querystring: noQuery },
-      config: { rateLimit: { max: ctx.loginRateLimit.max, timeWindow: ctx.loginRateLimit.timeWindowMs } },
-    },
-    async (request) => {
+    { schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: loginBody, querystring: noQuery } },
+    async (request, reply) => {
       const { username, password } = request.body;
-      const ok = await login(ctx.database.db, username, password, { ttlMs: ctx.sessionTtlMs, now: ctx.now() });
-      if (!ok) {
-        request.log.info({ username }, 'login failed');
+      const outcome = await login(ctx.database.db, username, password, { address: request.ip, sessions: ctx.sessions, protection: ctx.loginProtection, now: ctx.now() });
+      if (!outcome.ok && outcome.reason === 'locked') {
+        request.log.warn({ username, address: request.ip, scope: outcome.scope }, 'login refused: locked after too many failed attempts');
+        void reply.header('retry-after', String(outcome.retryAfterSeconds));
+        const what = outcome.scope === 'username' ? 'for this username' : 'from this address';
+        throw new HttpError(429, 'rate_limited', `too many failed logins ${what}; try again in ${outcome.retryAfterSeconds} s`);
+      }
+      if (!outcome.ok) {
+        request.log.info({ username, address: request.ip }, 'login failed');
         throw new HttpError(401, 'invalid_credentials', 'unknown username or wrong password');
       }
       return {
-        token: ok.token,
+        token: outcome.token,
         token_type: 'Bearer',
-        expires_at: ok.expiresAt.toISOString(),
-        expires_in: Math.round(ctx.sessionTtlMs / 1000),
-        user: { username: ok.account.username, is_admin: ok.account.isAdmin, is_test_user: ok.account.isTestUser },
+        expires_at: outcome.expiresAt.toISOString(),
+        expires_in: Math.round(outcome.ttlMs / 1000),
+        user: { username: outcome.account.username, is_admin: outcome.account.isAdmin, is_test_user: outcome.account.isTestUser },
       };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { onRequest: guard(ctx, 'user'), schema: { tags: ['auth'], summary: 'Revoke the bearer token sent with this request; 204', security: adminSecurity, querystring: noQuery } },
+    async (request, reply) => {
+      const p = request.principal!;
+      if (p.kind !== 'user') {
+        throw new HttpError(400, 'not_a_session', p.kind === 'api-key' ? 'an API key is not logged out; revoke it with bulk-users api-key revoke NAME' : 'authentication is disabled: there is no session to end');
+      }
+      await deleteSession(ctx.database.db, p.sessionId);
+      return reply.code(204).send();
     },
   );
 

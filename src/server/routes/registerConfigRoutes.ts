@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { insertSavedTemplate } from '../../db/savedTemplates.ts';
 import { HttpError } from '../../http/HttpError.ts';
 import { ApiSpecConflictError, ApiSpecInvalidError } from '../../reconcile/apiErrors.ts';
+import { apiVariableProblem } from '../../reconcile/apiPasswordVariables.ts';
 import { loadTemplates } from '../../reconcile/loadTemplates.ts';
 import { checkApiConflicts, prepareApiPopulation, REQUEST_FILE } from '../../reconcile/prepareApiPopulation.ts';
 import { buildDesiredState } from '../../spec/loadSpecs.ts';
@@ -9,6 +10,7 @@ import { API_VERSION } from '../../spec/schemaValidator.ts';
 import type { PopulationTemplateSpec } from '../../spec/schemaTypes.generated.ts';
 import type { SpecProblem } from '../../spec/SpecProblem.ts';
 import { validateSpecs } from '../../spec/validateSpecs.ts';
+import { redactTemplateSpec } from '../../spec/storableSpec.ts';
 import { createBodySchema, createRequestToSpec, type CreateBody } from '../createRequestToSpec.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
@@ -61,7 +63,7 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): 
         throw new HttpError(400, 'invalid_request', 'send {yaml: "<spec documents>"} or a create request with count and config');
       }
       try {
-        const prepared = await prepareApiPopulation(ctx.database.db, { request: createRequestToSpec(body as CreateBody), specsDir: ctx.specsDir, now: ctx.now() });
+        const prepared = await prepareApiPopulation(ctx.database.db, { request: createRequestToSpec(body as CreateBody), specsDir: ctx.specsDir, now: ctx.now(), env: ctx.env });
         await checkApiConflicts(ctx.database.db, prepared);
         return { is_valid: true, errors: [] as SpecProblem[], warnings: prepared.warnings };
       } catch (err) {
@@ -75,7 +77,9 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.get('/api/bulk-users/config/templates', { schema: { tags: ['config'], summary: 'Built-in and saved population templates', security: adminSecurity, querystring: noQuery } }, async () => {
     const templates = await loadTemplates(ctx.database.db, ctx.specsDir);
-    return { templates: templates.map((t) => ({ name: t.name, kind: t.kind, description: t.description ?? null, spec: t.spec, ...(t.kind === 'builtin' ? { origin: t.origin.file } : {}) })) };
+    return {
+      templates: templates.map((t) => ({ name: t.name, kind: t.kind, description: t.description ?? null, spec: redactTemplateSpec(t.spec), ...(t.kind === 'builtin' ? { origin: t.origin.file } : {}) })),
+    };
   });
 
   app.post<{ Body: TemplateBody }>(
@@ -89,11 +93,14 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): 
         metadata: { name, ...(description !== undefined ? { annotations: { description } } : {}) },
         spec,
       };
-      const built = buildDesiredState([{ file: REQUEST_FILE, text: `${JSON.stringify(doc, null, 2)}\n` }]);
+      const source = { file: REQUEST_FILE, text: `${JSON.stringify(doc, null, 2)}\n` };
+      const built = buildDesiredState([source]);
+      const variable = apiVariableProblem(source, ctx.env);
+      const problems = [...built.problems, ...(variable ? [variable] : [])];
       const template = built.templates[0];
-      if (!template || built.problems.some((p) => p.severity === 'error')) throw new ApiSpecInvalidError(built.problems);
+      if (!template || problems.some((p) => p.severity === 'error')) throw new ApiSpecInvalidError(problems);
       if (template.spec.password?.value !== undefined) {
-        throw new HttpError(400, 'invalid_config', 'a saved template cannot hold a password value (it would be stored in plain text); use password: { fromEnv: VARIABLE }, or give the password in each create request');
+        throw new HttpError(400, 'invalid_config', 'a saved template cannot hold a password value (it would be stored in plain text); use password: { fromEnv: VARIABLE } with a variable BULK_USERS_API_ENV_PREFIX allows (default LOADTEST_…), or give the password in each create request');
       }
       const existing = await loadTemplates(ctx.database.db, ctx.specsDir);
       if (existing.some((t) => t.name === name)) throw new HttpError(409, 'conflict', `a template named "${name}" exists already`);
