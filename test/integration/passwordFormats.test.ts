@@ -176,6 +176,29 @@ describe('changing passwordHash', () => {
   });
 });
 
+describe('verifyAnyFormat', () => {
+  it('answers false, without throwing, for foreign, malformed and over-costly hashes', async () => {
+    const cases = [
+      '',
+      'app-hash-alice', // what an application's own rows may hold
+      '!unusable', // Django's unusable password
+      'scrypt$32768$8$1$c2FsdA==$', // empty key
+      'scrypt$2097152$8$1$c2FsdA==$AAAA', // N beyond 2^20: refused, not run
+      'scrypt:32768:8:1$salt$abc', // odd hex
+      'pbkdf2:sha256:0$salt$' + '0'.repeat(64),
+      'pbkdf2_sha256$260000$salt$tooshort=',
+      '$2b$10$short',
+      '$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA', // 4 GiB: refused, not run
+      '$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA', // argon2i is not written, so not read
+    ];
+    for (const stored of cases) expect(await verifyAnyFormat(stored, PASSWORD), stored).toBe(false);
+    for (const foreign of cases.slice(0, 3)) expect(formatOf(foreign), foreign).toBeUndefined();
+    // Well-formed but not verifying: the library's own rejection, still false.
+    expect(await verifyAnyFormat('$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA', PASSWORD)).toBe(false);
+    expect(await verifyAnyFormat(`$2b$04$${'a'.repeat(53)}`, PASSWORD)).toBe(false);
+  });
+});
+
 describe('the passwordHash spec', () => {
   function problems(spec: string): string[] {
     const yaml = `apiVersion: bulk-users/v1\nkind: ReconcilerConfig\nmetadata: { name: c }\nspec: { passwordHash: ${spec} }\n`;
