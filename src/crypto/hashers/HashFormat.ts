@@ -16,7 +16,7 @@ export interface HashFormat<P> {
   hasParams(stored: string, params: Required<P>): boolean;
 }
 
-/** `[first, ...rest].every(positive integer)`: parameters read back from a stored hash. */
+/** Parameters read back from a stored hash: all decimal positive integers, else undefined. */
 export function positiveIntegers(values: readonly string[]): number[] | undefined {
   const out = values.map((v) => (/^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : NaN));
   return out.every((n) => Number.isSafeInteger(n)) ? out : undefined;
