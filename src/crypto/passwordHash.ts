@@ -20,7 +20,6 @@ const FORMATS: Record<HashAlgorithm, HashFormat<object>> = {
   'werkzeug-pbkdf2-sha256': werkzeugPbkdf2Sha256Format,
 };
 
-
 export interface PasswordHasher {
   readonly algorithm: HashAlgorithm;
   hash(plain: string): Promise<string>;
