@@ -1,32 +1,56 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { PasswordHash as PasswordHashConfig } from '../spec/schemaTypes.generated.ts';
+import { argon2idFormat } from './hashers/argon2id.ts';
+import { bcryptFormat } from './hashers/bcrypt.ts';
+import { djangoPbkdf2Sha256Format } from './hashers/djangoPbkdf2Sha256.ts';
+import type { HashFormat } from './hashers/HashFormat.ts';
+import { scryptFormat } from './hashers/scrypt.ts';
+import { werkzeugPbkdf2Sha256Format } from './hashers/werkzeugPbkdf2Sha256.ts';
+import { werkzeugScryptFormat } from './hashers/werkzeugScrypt.ts';
 
-// OWASP's scrypt floor (N=2^17 is the recommendation for interactive logins, but test
-// users are hashed once per population and verified on every login of a load test;
-// 2^15 keeps a login under ~50 ms on small machines).
-const DEFAULTS = { N: 32768, r: 8, p: 1, keyLength: 32 };
+export type { PasswordHashConfig };
+export type HashAlgorithm = PasswordHashConfig['algorithm'];
 
-function scryptAsync(password: string, salt: Buffer, keyLength: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { ...opts, maxmem: 256 * opts.N! * opts.r! }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+// Keyed by the schema's enum, so a format missing here (or one the schema lacks) fails to compile.
+const FORMATS: Record<HashAlgorithm, HashFormat<object>> = {
+  scrypt: scryptFormat,
+  bcrypt: bcryptFormat,
+  argon2id: argon2idFormat,
+  'django-pbkdf2-sha256': djangoPbkdf2Sha256Format,
+  'werkzeug-scrypt': werkzeugScryptFormat,
+  'werkzeug-pbkdf2-sha256': werkzeugPbkdf2Sha256Format,
+};
+
+export interface PasswordHasher {
+  readonly algorithm: HashAlgorithm;
+  hash(plain: string): Promise<string>;
+  /** True when `stored` is in the configured format with the configured parameters. */
+  isCurrent(stored: string): boolean;
 }
 
-/** `scrypt$N$r$p$salt$hash` (base64): the parameters travel with the hash, so they can be raised later. */
-export async function hashPassword(plain: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(plain, salt, DEFAULTS.keyLength, { N: DEFAULTS.N, r: DEFAULTS.r, p: DEFAULTS.p });
-  return ['scrypt', DEFAULTS.N, DEFAULTS.r, DEFAULTS.p, salt.toString('base64'), key.toString('base64')].join('$');
+/** The configured format with its parameters resolved: the schema's keys for the format, else its defaults. */
+export function passwordHasher(config: PasswordHashConfig): PasswordHasher {
+  const format = FORMATS[config.algorithm];
+  const given = config as unknown as Record<string, unknown>;
+  const params = Object.fromEntries(Object.entries(format.defaults).map(([k, v]) => [k, given[k] ?? v]));
+  return {
+    algorithm: config.algorithm,
+    hash: (plain) => format.hash(plain, params),
+    isCurrent: (stored) => format.matches(stored) && format.hasParams(stored, params),
+  };
 }
 
-/** Constant-time check of a plaintext against a stored hash; false for any malformed hash. */
-export async function verifyPassword(plain: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![N, r, p].every((n) => Number.isInteger(n) && n > 0) || N > 2 ** 20) return false;
-  const salt = Buffer.from(parts[4]!, 'base64');
-  const expected = Buffer.from(parts[5]!, 'base64');
-  if (expected.length === 0) return false;
-  const actual = await scryptAsync(plain, salt, expected.length, { N, r, p });
-  return timingSafeEqual(actual, expected);
+/** The format a stored hash is in, recognised by its own prefix and shape. */
+export function formatOf(stored: string): HashAlgorithm | undefined {
+  return (Object.keys(FORMATS) as HashAlgorithm[]).find((id) => FORMATS[id].matches(stored));
+}
+
+/** Checks a plaintext against a stored hash in any format this project writes; false for anything else. */
+export async function verifyAnyFormat(stored: string, plain: string): Promise<boolean> {
+  const id = formatOf(stored);
+  return id !== undefined && FORMATS[id].verify(stored, plain);
+}
+
+/** A hash in this project's own scrypt format, as `admin create` writes it whatever test users use. */
+export function hashPassword(plain: string): Promise<string> {
+  return passwordHasher({ algorithm: 'scrypt' }).hash(plain);
 }

@@ -88,7 +88,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
-    const resolved = await resolveDesired(db, opts.state.populations, env, { ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
+    const resolved = await resolveDesired(db, opts.state.populations, env, { passwordHash: (opts.state.config ?? DEFAULT_RECONCILER_CONFIG).passwordHash, ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
     const observed = await observeState(db, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
     if (opts.state.targets.length > 0) {

@@ -1,9 +1,9 @@
-import { hashPassword, verifyPassword } from '../crypto/passwordHash.ts';
+import { passwordHasher, verifyAnyFormat, type PasswordHashConfig, type PasswordHasher } from '../crypto/passwordHash.ts';
 import type { Db } from '../db/openDatabase.ts';
 import { memberContentHash, specHash } from '../plan/contentHash.ts';
 import type { DesiredPopulation } from '../plan/Plan.ts';
 import { resolveLease } from '../plan/lease.ts';
-import type { PopulationSpec } from '../spec/DesiredState.ts';
+import { DEFAULT_RECONCILER_CONFIG, type PopulationSpec } from '../spec/DesiredState.ts';
 import { apiVariableRefusal } from './apiPasswordVariables.ts';
 
 export interface ResolvedDesired {
@@ -25,20 +25,23 @@ export function passwordPlaintext(spec: PopulationSpec, env: NodeJS.ProcessEnv):
 
 /**
  * Turns specs into what the planner compares: content hashes that include the password by
- * its hash. The stored hash is reused when the plaintext still matches it, so an unchanged
- * password never looks like a change; scrypt runs at most twice per population.
+ * its hash. The stored hash is reused when it is in the configured format and parameters
+ * and the plaintext still matches it, so an unchanged password never looks like a change;
+ * a new password or a new passwordHash configuration rehashes once. The key derivation
+ * runs at most twice per population, never per user.
  */
 export async function resolveDesired(
   db: Db,
   specs: readonly PopulationSpec[],
   env: NodeJS.ProcessEnv,
-  opts: { now?: Date; renew?: ReadonlySet<string> } = {},
+  opts: { now?: Date; renew?: ReadonlySet<string>; passwordHash?: PasswordHashConfig } = {},
 ): Promise<ResolvedDesired> {
   const records = new Map(
     (await db.selectFrom('bulk_populations').select(['name', 'password_hash', 'lease_started_at', 'lease_key']).execute()).map((r) => [r.name, r] as const),
   );
   const stored = new Map([...records].map(([name, r]) => [name, r.password_hash] as const));
   const now = opts.now ?? new Date();
+  const hasher = passwordHasher(opts.passwordHash ?? DEFAULT_RECONCILER_CONFIG.passwordHash);
   const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [], plaintexts: new Map() };
   for (const spec of specs) {
     // An API-defined population stored before variables were restricted must not read one now.
@@ -52,11 +55,11 @@ export async function resolveDesired(
       // Compare against what is stored so a plan without the variable shows no false updates.
       hash = previous ?? 'unresolved';
       password = 'unresolved';
-    } else if (previous && (await verifyPassword(plain, previous))) {
+    } else if (previous && hasher.isCurrent(previous) && (await verifyAnyFormat(previous, plain))) {
       hash = previous;
       password = 'unchanged';
     } else {
-      hash = await hashPassword(plain);
+      hash = await hashPopulationPassword(hasher, spec.name, plain);
       password = previous ? 'changed' : 'new';
     }
     if (password !== 'unresolved') out.passwordHashes.set(spec.name, hash);
@@ -77,4 +80,13 @@ export async function resolveDesired(
     });
   }
   return out;
+}
+
+async function hashPopulationPassword(hasher: PasswordHasher, population: string, plain: string): Promise<string> {
+  try {
+    return await hasher.hash(plain);
+  } catch (err) {
+    // The format's own limit (bcrypt's 72 bytes), named with the population, never with the password.
+    throw new Error(`population "${population}": its password cannot be hashed as ${hasher.algorithm}: ${(err as Error).message}`);
+  }
 }

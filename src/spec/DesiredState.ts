@@ -1,3 +1,4 @@
+import type { PasswordHash } from './schemaTypes.generated.ts';
 import type { UsernamePattern } from './usernamePattern.ts';
 
 export type PasswordSource = { fromEnv: string } | { value: string };
@@ -46,9 +47,11 @@ export interface ReconcilerConfig {
   allowPartialCleanup: boolean;
   confirmationRequired: boolean;
   writeStreams: number;
+  /** The format test users' password hashes are written in. */
+  passwordHash: PasswordHash;
 }
 
-export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2 };
+export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2, passwordHash: { algorithm: 'scrypt' } };
 
 /** Everything the specs ask for, once every document has validated. */
 export interface DesiredState {

@@ -16,6 +16,13 @@ export type BulkUsersSpecDocument = {
  * Names of SyncTarget documents that must hold the same users.
  */
 export type SyncTargets = string[];
+/**
+ * How test users' passwords are hashed: the format the application's login code accepts. Each algorithm takes only its own parameters; left out, they take the defaults named in their descriptions. Changing the algorithm or a parameter rehashes each population once on the next reconcile.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "PasswordHash".
+ */
+export type PasswordHash = PasswordHash1;
 
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
@@ -166,6 +173,45 @@ export interface ReconcilerConfigSpec {
    * Create batches written at once, each a COPY on its own pooled connection (the pool holds 4). One stream keeps about one PostgreSQL core busy.
    */
   writeStreams?: number;
+  passwordHash?: PasswordHash;
+}
+export interface PasswordHash1 {
+  /**
+   * The format the application's login code reads: scrypt (this project's own scrypt$N$r$p$salt$hash), bcrypt ($2b$), argon2id (PHC string), django-pbkdf2-sha256 (pbkdf2_sha256$...), werkzeug-scrypt (scrypt:N:r:p$...) or werkzeug-pbkdf2-sha256 (pbkdf2:sha256:N$...).
+   */
+  algorithm: "scrypt" | "werkzeug-scrypt" | "bcrypt" | "argon2id" | "django-pbkdf2-sha256" | "werkzeug-pbkdf2-sha256";
+  /**
+   * scrypt CPU/memory cost N, a power of two up to 131072 (default 32768).
+   */
+  n?: 1024 | 2048 | 4096 | 8192 | 16384 | 32768 | 65536 | 131072;
+  /**
+   * scrypt block size r (default 8).
+   */
+  r?: number;
+  /**
+   * scrypt parallelization p (default 1).
+   */
+  p?: number;
+  /**
+   * bcrypt cost, log2 of the rounds (default 12).
+   */
+  cost?: number;
+  /**
+   * argon2id memory in KiB, m= (default 19456).
+   */
+  memoryCost?: number;
+  /**
+   * argon2id passes, t= (default 2).
+   */
+  timeCost?: number;
+  /**
+   * argon2id lanes, p= (default 1).
+   */
+  parallelism?: number;
+  /**
+   * PBKDF2-HMAC-SHA256 iterations (default 1000000, the value of Django 5.2 and Werkzeug 3.1).
+   */
+  iterations?: number;
 }
 /**
  * Named defaults for TestUserPopulation specs created through the HTTP API (specs/templates/ holds the built-in ones). metadata.annotations.description describes it.

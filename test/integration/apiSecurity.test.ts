@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/crypto/passwordHash.ts';
+import { verifyAnyFormat } from '../../src/crypto/passwordHash.ts';
 import { insertApiPopulation } from '../../src/db/apiPopulations.ts';
 import { createApiKey } from '../../src/server/auth/createApiKey.ts';
 import { startServer, type RunningServer } from '../../src/server/startServer.ts';
@@ -126,7 +126,7 @@ describe('API-defined populations and templates read only allowed variables (the
     const ok = await api('POST', '/api/bulk-users/create', { body: { count: 2, batch_id: 'lt-batch', config: { template: 'lt-ok', username_pattern: 'ltb_{id}', sync_targets: ['csv-out'] } } });
     expect(ok.status, ok.text).toBe(201);
     const [row] = await tdb.query(`SELECT password_hash FROM users WHERE username = 'ltb_1'`);
-    expect(await verifyPassword(LOADTEST_PW, row.password_hash)).toBe(true);
+    expect(await verifyAnyFormat(row.password_hash, LOADTEST_PW)).toBe(true);
   });
 
   it('an API population stored before the rule is refused at reconcile time (API and CLI) with a clear error, never synced; cleanup removes it', async () => {

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/crypto/passwordHash.ts';
+import { verifyAnyFormat } from '../../src/crypto/passwordHash.ts';
 import { acquireAdvisoryLock } from '../../src/db/advisoryLock.ts';
 import { revokeApiKey } from '../../src/db/apiKeys.ts';
 import { insertSession } from '../../src/db/sessions.ts';
@@ -263,7 +263,7 @@ describe('POST /api/bulk-users/create', () => {
     expect(rows.map((r) => [r.username, r.email, r.is_test_user, r.is_admin, r.seq, r.attributes])).toEqual(
       [1, 2, 3, 4, 5].map((i) => [`capi_${i}`, `capi_${i}@shop.test`, true, false, i, { role: 'buyer' }]),
     );
-    expect(await verifyPassword(API_PW, rows[0].password_hash)).toBe(true);
+    expect(await verifyAnyFormat(rows[0].password_hash, API_PW)).toBe(true);
     const [stored] = await tdb.query(`SELECT * FROM bulk_api_populations WHERE name = 'checkout-api'`);
     expect(stored.spec).toEqual({ count: 5, usernamePattern: 'capi_{id}', emailDomain: 'shop.test', batchSize: 1000, attributes: { role: 'buyer' } });
     expect(stored.password_enc).toMatch(/^v1:/);
@@ -540,7 +540,7 @@ describe('config/templates', () => {
     const res = await call('POST', '/api/bulk-users/create', { payload: { count: 2, batch_id: 'mobile-run', config: { template: 'mobile', username_pattern: 'mob_{id}' } } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const [row] = await tdb.query(`SELECT password_hash, attributes FROM users WHERE username = 'mob_1'`);
-    expect(await verifyPassword(FILE_PW, row.password_hash)).toBe(true);
+    expect(await verifyAnyFormat(row.password_hash, FILE_PW)).toBe(true);
     expect(row.attributes).toEqual({ device: 'ios' });
     const [stored] = await tdb.query(`SELECT spec, password_enc FROM bulk_api_populations WHERE name = 'mobile-run'`);
     expect(stored).toEqual({ spec: { count: 2, usernamePattern: 'mob_{id}', attributes: { device: 'ios' }, password: { fromEnv: 'LOADTEST_MOBILE_PW' } }, password_enc: null });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashPassword, verifyPassword } from '../../crypto/passwordHash.ts';
+import { hashPassword, verifyAnyFormat } from '../../crypto/passwordHash.ts';
 import { clearUsernameFailures, findLoginLock, recordLoginFailure, type LoginFailureScope } from '../../db/loginFailures.ts';
 import type { Db } from '../../db/openDatabase.ts';
 import { findLoginAccount, type LoginAccount } from '../../db/userAccounts.ts';
@@ -25,12 +25,12 @@ export interface LoginOptions {
 }
 
 /**
- * Checks a username and password against users.password_hash (scrypt, as the reconciler
- * writes it for test users and `admin create` for admins) and opens a session. An unknown
- * user costs one scrypt like a wrong password does, so timing does not tell which
- * usernames exist (a right password is faster once it has been seen: verifyPasswordCached).
- * Only failures are counted (per username and per address); a locked username or address
- * is refused before any password check, whatever the password.
+ * Checks a username and password against users.password_hash, in whichever format the
+ * reconciler wrote it for test users (its ReconcilerConfig's passwordHash) or `admin create`
+ * for admins (scrypt), and opens a session. An unknown user costs one scrypt like a wrong
+ * password does, so timing does not tell which usernames exist (a right password is faster
+ * once it has been seen: verifyPasswordCached). Only failures are counted (per username and
+ * per address); a locked username or address is refused before any password check.
  */
 export async function login(db: Db, username: string, password: string, opts: LoginOptions): Promise<LoginOutcome> {
   const who = { username, address: opts.address };
@@ -43,7 +43,7 @@ export async function login(db: Db, username: string, password: string, opts: Lo
     verified = await verifyPasswordCached(password, account.passwordHash);
   } else {
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-    await verifyPassword(password, await dummyHash);
+    await verifyAnyFormat(await dummyHash, password);
   }
   if (!verified || !account?.passwordHash) {
     await recordLoginFailure(db, who, opts.protection, opts.now);

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { verifyPassword } from '../../crypto/passwordHash.ts';
+import { verifyAnyFormat } from '../../crypto/passwordHash.ts';
 
 /**
- * verifyPassword, remembering successes. The reconciler hashes a password once per
+ * verifyAnyFormat, remembering successes. The reconciler hashes a password once per
  * population, so every member of a population shares one stored hash; a load test
  * logging in its hundreds of test users therefore presents the same (hash, password) pair
  * again and again, and would otherwise pay a full scrypt (tens to hundreds of ms of CPU)
@@ -20,7 +20,7 @@ export async function verifyPasswordCached(plain: string, stored: string): Promi
   const id = createHmac('sha256', key).update(stored).update('\0').update(plain).digest('base64url');
   const known = remembered.get(id);
   if (known) return known;
-  const pending = verifyPassword(plain, stored).catch(() => false);
+  const pending = verifyAnyFormat(stored, plain).catch(() => false);
   remembered.set(id, pending);
   if (remembered.size > MAX_ENTRIES) remembered.delete(remembered.keys().next().value!);
   const ok = await pending;
