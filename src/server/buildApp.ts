@@ -9,6 +9,7 @@ import { HttpError } from '../http/HttpError.ts';
 import { installErrorHandling } from '../http/installErrorHandling.ts';
 import { REDACT_PATHS, silentLogger } from '../log/logger.ts';
 import { registerServerMetrics } from '../metrics/registerServerMetrics.ts';
+import { registerAdminPage } from '../admin/registerAdminPage.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { guard } from './auth/guards.ts';
 import { isAuthDisabled, isAuthDisableIgnored } from './auth/isAuthDisabled.ts';
@@ -131,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     registerRunRoutes(admin, ctx);
     registerLifecycleRoutes(admin, ctx);
   });
+  await registerAdminPage(app, ctx);
 
   await app.ready();
   return app;
