@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { createAdminUser } from '../../src/server/auth/createAdminUser.ts';
 import { startServer, type RunningServer } from '../../src/server/startServer.ts';
 import { cli } from './cli.ts';
@@ -23,12 +24,14 @@ export interface AdminFixture {
 
 /**
  * A real `serve` (HTTP on loopback, port 0) over a fresh database: an admin user, a
- * population "web-load" of `count` users applied by the CLI, an orphaned population
+ * population "web-load" of `count` users applied by the CLI and synced to a real Load
+ * Tester, an orphaned population
  * "old-soak" of 4 users (a cleanup candidate), and a template "small-batch".
  */
 export async function startAdminFixture(count: number, env: NodeJS.ProcessEnv = {}): Promise<AdminFixture> {
   const tdb = await createTestDatabase();
   const specsDir = mkdtempSync(path.join(tmpdir(), 'bu-admin-specs-'));
+  const lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-admin-lt-')) }, logger: false });
   mkdirSync(path.join(specsDir, 'templates'));
   writeFileSync(
     path.join(specsDir, 'templates', 'small.yaml'),
@@ -37,7 +40,11 @@ export async function startAdminFixture(count: number, env: NodeJS.ProcessEnv = 
   const writeSpec = (n: number): void =>
     writeFileSync(
       path.join(specsDir, 'web.yaml'),
-      ['apiVersion: bulk-users/v1', 'kind: TestUserPopulation', 'metadata: { name: web-load }', 'spec:', `  count: ${n}`, '  usernamePattern: "webload_{id}"', '  password: { fromEnv: ADMIN_FIXTURE_PW }', '  ttl: 14d', ''].join('\n'),
+      [
+        ...['apiVersion: bulk-users/v1', 'kind: TestUserPopulation', 'metadata: { name: web-load }', 'spec:', `  count: ${n}`, '  usernamePattern: "webload_{id}"'],
+        ...['  password: { fromEnv: ADMIN_FIXTURE_PW }', '  ttl: 14d', '  syncTargets: [load-tester]', '---'],
+        ...['apiVersion: bulk-users/v1', 'kind: SyncTarget', 'metadata: { name: load-tester }', `spec: { type: loadtester, url: "${lt.url}", timeoutSeconds: 5 }`, ''],
+      ].join('\n'),
     );
   writeSpec(count);
   // "old-soak": applied with deletionPolicy Retain, then its spec removed, so its users
@@ -60,6 +67,7 @@ export async function startAdminFixture(count: number, env: NodeJS.ProcessEnv = 
     writeSpec,
     async close() {
       await server.close();
+      await lt.close();
       await tdb.drop();
     },
   };
