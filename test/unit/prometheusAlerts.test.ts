@@ -45,15 +45,12 @@ describe('examples/prometheus/alerts.yaml', () => {
   });
 
   it('uses only metric names that bulk-users exports (a renamed metric breaks this, not the alert in production)', () => {
-    const source = readdirSync(path.join(PROJECT_ROOT, 'src/metrics'))
-      .map((f) => readFileSync(path.join(PROJECT_ROOT, 'src/metrics', f), 'utf8'))
-      .join('\n');
-    const used = new Set(rules.flatMap((r) => r.expr.match(/\bbulk_users_[a-z_]+/g) ?? []));
-    expect(used.size).toBeGreaterThan(5);
-    for (const name of used) {
-      const base = name.replace(/_(bucket|count|sum)$/, '').replace(/^bulk_users_/, '');
-      expect(source, `${name} is not defined in src/metrics`).toMatch(new RegExp(`\\$\\{(P|prefix)\\}_${base}\``));
-    }
+    assertExported(rules.map((r) => r.expr));
+  });
+
+  it('has a Grafana dashboard beside it whose queries use exported metrics', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(DIR, 'grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    assertExported(dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)));
   });
 
   it.skipIf(!hasPromtool)(`passes promtool check rules and promtool test rules (${hasPromtool ? 'promtool present' : NO_PROMTOOL})`, async () => {
@@ -65,3 +62,15 @@ describe('examples/prometheus/alerts.yaml', () => {
     expect(tested.code, tested.output).toBe(0);
   });
 });
+
+function assertExported(exprs: string[]): void {
+  const source = readdirSync(path.join(PROJECT_ROOT, 'src/metrics'))
+    .map((f) => readFileSync(path.join(PROJECT_ROOT, 'src/metrics', f), 'utf8'))
+    .join('\n');
+  const used = new Set(exprs.flatMap((e) => e.match(/\bbulk_users_[a-z_]+/g) ?? []));
+  expect(used.size).toBeGreaterThan(5);
+  for (const name of used) {
+    const base = name.replace(/_(bucket|count|sum)$/, '').replace(/^bulk_users_/, '');
+    expect(source, `${name} is not defined in src/metrics`).toMatch(new RegExp(`\\$\\{(P|prefix)\\}_${base}\``));
+  }
+}
