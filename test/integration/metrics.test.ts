@@ -78,7 +78,11 @@ describe('GET /metrics of serve', () => {
   it('reports the run, the users, the sync, the population and the leader, without a username', async () => {
     // A route with a parameter: the label is its pattern, never the URL asked for.
     expect((await fetch(`${server.url}/api/bulk-users/batches/no-such-batch-xyz`, { headers: { 'x-api-key': key } })).status).toBe(404);
-    const { status, type, text } = await scrape(`${server.url}/metrics`, { 'x-api-key': key });
+    // The run is counted when reconcile() returns, a moment after its records are written.
+    const { status, type, text } = await until('the run counted', async () => {
+      const r = await scrape(`${server.url}/metrics`, { 'x-api-key': key });
+      return sample(r.text, 'bulk_users_reconcile_runs_total{trigger="watch",outcome="applied"}') === 1 && r;
+    });
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/plain; version=0\.0\.4/);
 
