@@ -89,6 +89,28 @@ describe('admin page login', () => {
     expect((await browse(jar, `${base}/`)).status).toBe(303);
   });
 
+  it('marks the cookies Secure when BULK_USERS_SECURE_COOKIES=true (TLS ended at a proxy)', async () => {
+    const secretKey = Buffer.from(fx.env.BULK_USERS_SECRET_KEY!, 'base64');
+    const app = await buildApp({ database: fx.tdb.database, secretKey, specsDir: fx.specsDir, env: { ...fx.env, BULK_USERS_SECURE_COOKIES: 'true' }, logger: false });
+    try {
+      const form = await app.inject({ method: 'GET', url: '/admin/bulk-users/login' });
+      const csrfCookie = String(form.headers['set-cookie']).split(';')[0]!;
+      expect(String(form.headers['set-cookie'])).toMatch(/Secure/);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/admin/bulk-users/login',
+        headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: ADMIN.username, password: ADMIN.password, _csrf: csrfToken(form.body) }).toString(),
+      });
+      expect(res.statusCode).toBe(303);
+      const session = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('bu_admin_session='))!;
+      expect(session).toMatch(/; Secure/);
+      expect(session).toMatch(/HttpOnly/);
+    } finally {
+      await app.close();
+    }
+  });
+
   it.skipIf(!existsSync(CURL))(`works with curl -c cookies.txt, then curl -b cookies.txt (${existsSync(CURL) ? 'curl present' : `${CURL} missing: skipped`})`, async () => {
     const cookies = path.join(mkdtempSync(path.join(tmpdir(), 'bu-curl-')), 'cookies.txt');
     const form = (await run(CURL, ['-s', '-c', cookies, `${base}/login`])).stdout;
