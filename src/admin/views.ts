@@ -143,7 +143,7 @@ ${csrfField(token)}
 export function cleanupDoneView(batchId: string, deleted: number, outcome: string): SafeHtml {
   const partial = outcome === 'partial';
   return html`<div class="box ${partial ? 'error' : 'notice'}" role="status"><p>Cleanup of <strong>${batchId}</strong>: ${deleted} user(s) deleted (${outcome}).</p>
-${partial ? html`<p>A sync target did not confirm its deletions; the run history shows its error. The database and the targets are kept in step, so run the cleanup again once the target is back.</p>` : ''}</div>
+${partial ? html`<p>A sync target did not confirm its deletions (the run history shows its error); run the cleanup again once the target is back.</p>` : ''}</div>
 <p><a href="${BASE}/cleanup">Back to cleanup</a> · <a href="${BASE}/runs">Run history</a></p>`;
 }
 
