@@ -10,6 +10,7 @@ import type { Plan, PopulationPlan, SeqRange } from '../plan/Plan.ts';
 import { DEFAULT_RECONCILER_CONFIG, type PopulationSpec } from '../spec/DesiredState.ts';
 import { isAddressPattern } from '../spec/usernamePattern.ts';
 import { writePopulationRecord, finishPopulationRecord } from './populationRecords.ts';
+import { emitReconcileEvent } from '../reconcile/reconcileEvents.ts';
 
 export interface ApplyProgress {
   /** Rows written so far across the whole plan, and the rows the plan expects to write. */
@@ -56,6 +57,15 @@ export interface ApplyResult {
  */
 export async function applyPlan(db: Db, plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, updated: 0, deleted: 0, lateConflicts: 0 };
+  try {
+    return await applyPlanInto(db, plan, opts, result);
+  } finally {
+    // What was written counts for /metrics also when the apply stopped part way.
+    emitReconcileEvent('users', { created: result.created, updated: result.updated, deleted: result.deleted });
+  }
+}
+
+async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: ApplyResult): Promise<ApplyResult> {
   const total = plan.summary.create + plan.summary.update + plan.summary.delete;
   let done = 0;
   const progress = (population: string, step: ApplyProgress['step'], n: number): void => {

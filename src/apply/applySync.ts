@@ -6,6 +6,7 @@ import { recordTargetRun } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
 import type { SyncTargetSpec } from '../spec/DesiredState.ts';
+import { emitReconcileEvent } from '../reconcile/reconcileEvents.ts';
 import type { IncrementalTarget, SnapshotTarget, SyncTargetDriver, TargetRecord } from '../targets/SyncTargetDriver.ts';
 
 export interface SyncJob {
@@ -46,6 +47,14 @@ export async function applySync(db: Db, job: SyncJob, opts: { passwords: Readonl
     await recordTargetRun(db, job.spec, { error: result.error, status: { inSync: false } }).catch(() => {});
   }
   opts.logger.info({ target: job.spec.name, upserted: result.upserted, deleted: result.deleted, error: result.error, execution_time: (Date.now() - started) / 1000 }, 'target synced');
+  emitReconcileEvent('sync', {
+    target: job.spec.name,
+    upserted: result.upserted,
+    deleted: result.deleted,
+    failed: result.error ? Math.max(0, job.plan.upsert + job.plan.delete - result.upserted - result.deleted) : 0,
+    error: result.error !== undefined,
+    durationSeconds: (Date.now() - started) / 1000,
+  });
   return result;
 }
 

@@ -9,6 +9,7 @@ import { identify } from '../reconcile/identify.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import type { CliIO } from './program.ts';
 import { renderPlan, planToJson, type Style } from './renderPlan.ts';
+import { listRunDeletions } from '../db/runDeletions.ts';
 
 export interface LifecycleContext {
   io: CliIO;
@@ -103,10 +104,8 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
     .action(async (flags: { limit: number; output: string }) => {
       const rows = await withDatabase(io.env, async ({ db }) => {
         const runs = await db.selectFrom('bulk_reconcile_runs').selectAll().orderBy('id', 'desc').limit(flags.limit).execute();
-        const audit = runs.length
-          ? await db.selectFrom('bulk_audit').selectAll().where('run_id', 'in', runs.map((r) => r.id)).orderBy('id').execute()
-          : [];
-        return runs.map((r) => ({ ...r, deletions: audit.filter((a) => String(a.run_id) === String(r.id)).map((a) => ({ rule: a.rule, population: a.population, count: a.count, actor: a.actor })) }));
+        const audit = await listRunDeletions(db, runs.map((r) => Number(r.id)));
+        return runs.map((r) => ({ ...r, deletions: audit.filter((a) => a.runId === Number(r.id)).map((a) => ({ rule: a.rule, population: a.population, count: a.count, actor: a.actor })) }));
       });
       if (flags.output === 'json') {
         io.stdout(JSON.stringify(rows, null, 2) + '\n');

@@ -16,6 +16,7 @@ interface ServeFlags {
   leaderRetry?: number;
   lockTimeout?: number;
   retryBackoff?: number;
+  metricsPublic?: boolean;
 }
 
 /** A number of seconds for `flag`, at least `min`. */
@@ -48,6 +49,7 @@ export function registerServeCommand(program: Command, io: ServiceCommandIO): vo
     .option('--watch-debounce <seconds>', 'quiet time after the last spec change before reconciling (default 1)', seconds('--watch-debounce'))
     .option('--leader-retry <seconds>', 'how often a standby replica tries to take over the leadership (default 1.5)', seconds('--leader-retry', 0.1))
     .option('--lock-timeout <seconds>', 'how long a scheduled or watch run waits for another applying reconcile (default 30)', seconds('--lock-timeout'))
+    .option('--metrics-public', 'serve GET /metrics without a credential (default: the API key or admin login the API takes; BULK_USERS_METRICS_PUBLIC=true)')
     .option('--retry-backoff <seconds>', 'first delay before retrying a failed run; doubles per failure up to 5 minutes (default 2)', seconds('--retry-backoff', 0.01))
     .action(async (flags: ServeFlags) => {
       const schedule = flags.schedule ?? (io.env.BULK_USERS_SCHEDULE || undefined);
@@ -76,6 +78,7 @@ export function registerServeCommand(program: Command, io: ServiceCommandIO): vo
         logger,
         ...(flags.port !== undefined ? { port: flags.port } : {}),
         ...(continuous ? { continuous } : {}),
+        ...(flags.metricsPublic ? { metricsPublic: true } : {}),
       });
       io.stdout(`bulk-users API listening on ${server.url} (OpenAPI at ${server.url}/docs)\n`);
       if (continuous) {

@@ -12,6 +12,7 @@ import { EXPORT_CONTENT_TYPES, exportCredentials } from './exportCredentials.ts'
 import { HttpError } from '../http/HttpError.ts';
 import { installErrorHandling } from '../http/installErrorHandling.ts';
 import { listBucket } from './listBucket.ts';
+import { registerLoadTesterMetrics } from '../metrics/registerLoadTesterMetrics.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import {
   bucketQuery,
@@ -73,6 +74,8 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
     service: 'the Load Tester',
     bodyTooLargeMessage: 'the request body is larger than the Load Tester accepts; send at most 10,000 records per request',
   });
+
+  registerLoadTesterMetrics(app, db);
 
   app.get('/api/health', { schema: { querystring: noQuery } }, async (_request, reply) => {
     const health = await computeHealth(db, version);

@@ -13,6 +13,7 @@ import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { SpecProblem } from '../spec/SpecProblem.ts';
 import { isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
 import { observeState } from './observeState.ts';
+import { emitReconcileEvent } from './reconcileEvents.ts';
 import { observeSync } from './observeSync.ts';
 import { recordPopulationStatus } from './recordPopulationStatus.ts';
 import { resolveDesired } from './resolveDesired.ts';
@@ -79,6 +80,35 @@ class RollBack extends Error {}
  * fails fails alone (outcome "partial") and the next run resumes it.
  */
 export async function reconcile(database: OpenDatabase, opts: ReconcileOptions): Promise<ReconcileResult> {
+  if (opts.dryRun) return reconcileOnce(database, opts);
+  // Reported for /metrics: every applying run, however it ends.
+  const started = Date.now();
+  let plan: Plan | undefined;
+  const report = (outcome: string, applied?: ApplyResult): void =>
+    emitReconcileEvent('run', {
+      trigger: opts.trigger ?? 'cli',
+      outcome,
+      durationSeconds: (Date.now() - started) / 1000,
+      ...(plan ? { summary: plan.summary } : {}),
+      lateConflicts: applied?.lateConflicts ?? 0,
+    });
+  try {
+    const result = await reconcileOnce(database, {
+      ...opts,
+      onPlan: (p) => {
+        plan = p;
+        opts.onPlan?.(p);
+      },
+    });
+    report(result.outcome, result.applied);
+    return result;
+  } catch (err) {
+    report(isRefusal(err) ? 'refused' : 'failed');
+    throw err;
+  }
+}
+
+async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Promise<ReconcileResult> {
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
   const env = opts.env ?? process.env;

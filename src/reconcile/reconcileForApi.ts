@@ -14,6 +14,10 @@ export interface ApiRunContext {
   baseDir?: string;
   drivers?: ReconcileOptions['drivers'];
   now?: Date;
+  /** Apply progress (the admin page's progress bar). */
+  onProgress?: ReconcileOptions['onProgress'];
+  /** Asked before deleting: the admin page checks the plan still deletes no more than the operator confirmed. */
+  confirm?: ReconcileOptions['confirm'];
 }
 
 /**
@@ -40,5 +44,7 @@ export function reconcileForApi(
     ...(ctx.baseDir ? { baseDir: ctx.baseDir } : {}),
     ...(ctx.drivers ? { drivers: ctx.drivers } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    ...(ctx.confirm ? { confirm: ctx.confirm } : {}),
   });
 }

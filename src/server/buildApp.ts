@@ -6,6 +6,8 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import { createValidatorCompiler } from '../http/createValidatorCompiler.ts';
 import { installErrorHandling } from '../http/installErrorHandling.ts';
 import { REDACT_PATHS, silentLogger } from '../log/logger.ts';
+import { registerServerMetrics } from '../metrics/registerServerMetrics.ts';
+import { registerAdminPage } from '../admin/registerAdminPage.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import { guard } from './auth/guards.ts';
 import { AUTH_DISABLED_NOTICE, decideAuthDisabled } from './auth/authMode.ts';
@@ -59,6 +61,8 @@ export interface AppOptions {
   drivers?: ReadonlyMap<string, SyncTargetDriver>;
   /** Continuous reconciliation of this replica (startServer with a schedule or --watch). */
   controller?: ServerContext['controller'];
+  /** GET /metrics without a credential (serve --metrics-public; default BULK_USERS_METRICS_PUBLIC=true). */
+  metricsPublic?: boolean;
 }
 
 /** 1 MiB: a create request or a YAML document to validate is a few kilobytes. */
@@ -127,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerServerMetrics(app, ctx, { public: opts.metricsPublic ?? env.BULK_USERS_METRICS_PUBLIC === 'true' });
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
@@ -140,6 +145,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     registerRunRoutes(admin, ctx);
     registerLifecycleRoutes(admin, ctx);
   });
+  await registerAdminPage(app, ctx);
 
   await app.ready();
   return app;

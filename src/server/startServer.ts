@@ -23,6 +23,8 @@ export interface StartServerOptions {
   shutdownGraceMs?: number;
   /** Scheduled and spec-watching reconciliation with leader election (serve --schedule/--watch); none: the API only. */
   continuous?: ContinuousOptions;
+  /** GET /metrics without a credential (serve --metrics-public). */
+  metricsPublic?: boolean;
 }
 
 export type ContinuousOptions = Pick<ControllerOptions, 'schedule' | 'timezone' | 'jitterMs' | 'watch' | 'watchDebounceMs' | 'leaderRetryMs' | 'lockTimeoutMs' | 'backoff'> & {
@@ -71,6 +73,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       version: await packageVersion(),
       ...(opts.specsDir !== undefined ? { specsDir: opts.specsDir } : {}),
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+      ...(opts.metricsPublic !== undefined ? { metricsPublic: opts.metricsPublic } : {}),
     });
     const server = await listen(app, { port, host }, {
       graceMs: CONNECTION_GRACE_MS,
