@@ -67,7 +67,7 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
         await finish('cancelled', plan.summary);
         return { ...base, outcome: 'cancelled', runId };
       }
-      const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
+      const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir, logger);
       const cleaned = new Set(plan.populations.map((p) => p.name));
       const frozen = retainedPopulations(opts.state.populations.map((p) => p.name), populations);
       // Deletes only: no upserts are planned, so a job sends nothing but deletes.

@@ -12,8 +12,8 @@ export interface ServerContext {
   specsDir: string;
   env: NodeJS.ProcessEnv;
   version: string;
-  /** Base of relative file-target paths. */
-  baseDir: string;
+  /** The file target directory; undefined: ReconcilerConfig fileTargetDir beside the specs. */
+  baseDir?: string;
   sessionTtlMs: number;
   lockTimeoutMs: number;
   /** Login attempts allowed per client address and window. */

@@ -34,7 +34,7 @@ export interface AppOptions {
   /** Request and error log; default JSON lines on stdout, `false` for none. Secrets are redacted either way. */
   logger?: Logger | false;
   version?: string;
-  /** Base of relative file-target paths (default: the working directory). */
+  /** The file target directory (default: ReconcilerConfig fileTargetDir beside the specs). */
   baseDir?: string;
   /** Bearer token lifetime (default BULK_USERS_SESSION_TTL seconds, else 3600). */
   sessionTtlSeconds?: number;
@@ -73,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     specsDir: opts.specsDir ?? 'specs',
     env,
     version: opts.version ?? 'unknown',
-    baseDir: opts.baseDir ?? process.cwd(),
+    ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}),
     sessionTtlMs: (opts.sessionTtlSeconds ?? sessionTtlFromEnv(env)) * 1000,
     lockTimeoutMs: opts.lockTimeoutMs ?? 30_000,
     loginRateLimit: opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
