@@ -432,6 +432,9 @@ describe('optional targets', () => {
     expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'opt'`))[0].n).toBe(30);
     expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(0);
     expect((await db.query(`SELECT last_error FROM bulk_targets WHERE name = 'lt'`))[0].last_error).toMatch(/ECONNREFUSED/);
+    const { readPopulationStatuses } = await import('../../src/db/populationStatusQueries.ts');
+    const status = (await readPopulationStatuses(db.database.db, ['opt'])).get('opt')!;
+    expect(status.targets).toEqual([expect.objectContaining({ target: 'lt', state: 'Unreachable', error: expect.stringMatching(/ECONNREFUSED/) })]);
 
     const second = await startLoadTester({ port, env: ltEnv(), logger: false });
     try {
