@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { SyncTargetSpec } from '../../spec/DesiredState.ts';
 import { formatCredentials, type CredentialFormat } from '../credentialFormats.ts';
 import { TargetError, type SnapshotTarget, type TargetRecord } from '../SyncTargetDriver.ts';
-import { manifestPath, ownerOf, recordOwner } from './fileTargetManifest.ts';
+import { MANIFEST_NAME, manifestPath, ownerOf, recordOwner } from './fileTargetManifest.ts';
 
 /**
  * A credentials file for a load-test tool, inside the file target directory and nowhere
@@ -71,6 +71,7 @@ export class FileTarget implements SnapshotTarget {
   }
 
   private assertInside(file: string, dir: string): void {
+    if (path.basename(file) === MANIFEST_NAME) throw new TargetError(this.name, `refusing to write ${file}: that name is the file target directory's manifest`, false);
     const rel = path.relative(dir, file);
     if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
       throw new TargetError(this.name, `refusing to write ${file}: it is outside the file target directory ${dir}`, false);
