@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
 import type { SyncTargetSpec } from '../spec/DesiredState.ts';
 import { emitReconcileEvent } from '../reconcile/reconcileEvents.ts';
-import type { IncrementalTarget, SnapshotTarget, SyncTargetDriver, TargetRecord } from '../targets/SyncTargetDriver.ts';
+import { TargetError, type IncrementalTarget, type SnapshotTarget, type SyncTargetDriver, type TargetRecord } from '../targets/SyncTargetDriver.ts';
 
 export interface SyncJob {
   spec: SyncTargetSpec;
@@ -24,6 +24,8 @@ export interface SyncResult {
   upserted: number;
   deleted: number;
   error?: string;
+  /** An optional target that could not be reached: not a failure; what it lacks stays pending for the next run. */
+  skipped?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface SyncResult {
 export async function applySync(db: Db, job: SyncJob, opts: { passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal }): Promise<SyncResult> {
   const started = Date.now();
   const result: SyncResult = { target: job.spec.name, upserted: 0, deleted: 0 };
+  if (job.plan.skipped) return skipOptional(db, job, result, job.plan.unreachable ?? 'unreachable', opts.logger);
   try {
     if (job.driver.mode === 'incremental') await syncIncremental(db, job, job.driver, result, opts);
     else await syncSnapshot(db, job, job.driver, result, opts.passwords);
@@ -43,6 +46,7 @@ export async function applySync(db: Db, job: SyncJob, opts: { passwords: Readonl
     if (job.plan.unreachable) throw new Error(`${job.plan.unreachable}; it could not be checked for drift, the next run retries`);
     await recordTargetRun(db, job.spec, { status: { inSync: true } });
   } catch (err) {
+    if (job.spec.optional && err instanceof TargetError && err.offline) return skipOptional(db, job, result, err.message, opts.logger);
     result.error = err instanceof Error ? err.message : String(err);
     await recordTargetRun(db, job.spec, { error: result.error, status: { inSync: false } }).catch(() => {});
   }
@@ -55,6 +59,14 @@ export async function applySync(db: Db, job: SyncJob, opts: { passwords: Readonl
     error: result.error !== undefined,
     durationSeconds: (Date.now() - started) / 1000,
   });
+  return result;
+}
+
+/** Chunks already confirmed stay marked synced; the rest stays pending, and the status shows the target unreachable. */
+async function skipOptional(db: Db, job: SyncJob, result: SyncResult, reason: string, logger: Logger): Promise<SyncResult> {
+  result.skipped = reason;
+  await recordTargetRun(db, job.spec, { error: reason, status: { inSync: false } }).catch(() => {});
+  logger.warn({ target: job.spec.name, optional: true, upserted: result.upserted, deleted: result.deleted, err: reason }, 'optional target unreachable; its records stay pending for the next run');
   return result;
 }
 

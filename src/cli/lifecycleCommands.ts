@@ -68,6 +68,7 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
             },
             planOptions: planOptionsFor(state, flags),
             logger: ctx.logger,
+            env: io.env,
             trigger: 'cli',
             ...ctx.confirmer(flags.yes, state),
           }),

@@ -156,7 +156,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       } else if (result.outcome === 'applied' || result.outcome === 'partial') {
         const a = result.applied!;
         for (const t of result.sync) {
-          io.stdout(t.error ? `  ${style.red('✗')} target "${t.target}": ${t.error}\n` : `  ${style.green('✓')} target "${t.target}": ${t.upserted} sent, ${t.deleted} deleted\n`);
+          io.stdout(
+            t.error
+              ? `  ${style.red('✗')} target "${t.target}": ${t.error}\n`
+              : t.skipped
+                ? `  ${style.yellow('!')} target "${t.target}" (optional): unreachable, skipped; its records stay pending\n`
+                : `  ${style.green('✓')} target "${t.target}": ${t.upserted} sent, ${t.deleted} deleted\n`,
+          );
         }
         io.stdout(
           `\n${result.outcome === 'partial' ? style.yellow('Apply incomplete:') : style.green('Apply complete!')} ${a.created} created, ${a.updated} updated, ${a.deleted} deleted` +
@@ -167,6 +173,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         io.stdout('\nApply cancelled.\n');
       }
       for (const t of result.sync.filter((t) => t.error)) io.stderr(`Error: ${t.error}; the next run resumes it\n`);
+      for (const t of result.sync.filter((t) => t.skipped)) io.stderr(`Warning: optional target "${t.target}" is unreachable (${t.skipped}); its records stay pending and the next run sends them\n`);
       if (result.outcome === 'cancelled' || result.outcome === 'partial') exitCode = EXIT.error;
       else exitCode = flags.detailedExitcode && result.plan.hasChanges ? EXIT.changes : EXIT.ok;
     });

@@ -63,7 +63,7 @@ export function renderPlan(plan: Plan, style: Style = plain): string {
     if (t.delete > 0) out.push(`      ${style.red('-')} ${t.delete} record(s) to delete`);
     if (t.upsert > 0) out.push(`      ${style.green('+')} ${t.upsert} record(s) to send  ${t.populations.filter((p) => p.upsert).map((p) => `${p.population}: ${p.upsert}`).join(', ')}`);
     if (t.drift > 0) out.push(`      ${style.yellow('!')} drift: ${t.drift} record(s) differ from what was last synced; only those are sent again`);
-    if (t.unreachable) out.push(`      ${style.red('!')} unreachable: ${t.unreachable}`);
+    if (t.unreachable) out.push(`      ${style.red('!')} unreachable: ${t.unreachable}${t.skipped ? ' (optional target: skipped this run, its records stay pending)' : ''}`);
     out.push('');
   }
   const s = plan.summary;

@@ -15,10 +15,8 @@ export interface ServiceCommandIO {
 }
 
 /** `--port` and `--host`, the same for every service. */
-export function withListenOptions(command: Command, portHelp: string): Command {
-  return command
-    .option('--port <port>', portHelp, parsePort)
-    .option('--host <host>', 'address to listen on; 0.0.0.0 serves other machines', DEFAULT_HOST);
+export function withListenOptions(command: Command, portHelp: string, hostHelp = 'address to listen on; 0.0.0.0 serves other machines'): Command {
+  return command.option('--port <port>', portHelp, parsePort).option('--host <host>', hostHelp, DEFAULT_HOST);
 }
 
 export function serviceLogger(io: ServiceCommandIO, name: string): Logger | false {

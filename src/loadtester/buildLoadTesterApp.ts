@@ -11,9 +11,11 @@ import { digestAllPopulations, digestPopulation } from './computeDigests.ts';
 import { EXPORT_CONTENT_TYPES, exportCredentials } from './exportCredentials.ts';
 import { HttpError } from '../http/HttpError.ts';
 import { installErrorHandling } from '../http/installErrorHandling.ts';
+import { installTokenAuth } from './installTokenAuth.ts';
 import { listBucket } from './listBucket.ts';
 import { registerLoadTesterMetrics } from '../metrics/registerLoadTesterMetrics.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
+import type { LoadTesterTokens } from './loadTesterTokens.ts';
 import {
   bucketQuery,
   deleteBody,
@@ -37,6 +39,14 @@ export interface LoadTesterAppOptions {
   logger?: Logger | false;
   /** Reported by /api/health. */
   version?: string;
+  /** Every route but health and stats requires one of these (installTokenAuth). */
+  tokens: LoadTesterTokens;
+  /**
+   * Answer only requests whose Host header is a loopback name (default true): right for a
+   * loopback bind, where anything else is DNS rebinding. A service exposed on purpose
+   * (non-loopback bind, explicit token) is reached under names this one cannot know.
+   */
+  loopbackOnly?: boolean;
 }
 
 /**
@@ -74,6 +84,7 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
     service: 'the Load Tester',
     bodyTooLargeMessage: 'the request body is larger than the Load Tester accepts; send at most 10,000 records per request',
   });
+  installTokenAuth(app, opts.tokens, { loopbackOnly: opts.loopbackOnly ?? true });
 
   registerLoadTesterMetrics(app, db);
 

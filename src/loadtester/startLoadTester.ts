@@ -8,6 +8,9 @@ import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { migrateLoadTester } from './migrateLoadTester.ts';
 import { SecretKeyError } from '../crypto/secretBox.ts';
+import { OperatorError } from '../errors.ts';
+import { isLoopbackHost } from '../http/loopback.ts';
+import { hasExplicitWriteToken, READ_TOKEN_ENV, resolveLoadTesterTokens, WRITE_TOKEN_ENV } from './loadTesterTokens.ts';
 import { decryptPassword, loadSecretKey } from './secretBox.ts';
 
 export interface StartLoadTesterOptions {
@@ -20,21 +23,37 @@ export interface StartLoadTesterOptions {
 }
 
 /** close(): stops accepting requests, lets running ones finish (bounded), then closes the database pool. */
-export type RunningLoadTester = Listening;
+export interface RunningLoadTester extends Listening {
+  /** Where the tokens come from, to tell the operator (never the tokens themselves). */
+  auth: { writeFrom: string; readFrom?: string };
+}
 
 export const DEFAULT_PORT = 8080;
 /** Long exports to a stalled client must not hold a shutdown forever. */
 const CLOSE_GRACE_MS = 10_000;
 
 /**
- * Runs the Load Tester: picks its database (LOADTESTER_DATABASE_URL, else DATABASE_URL,
- * else the embedded PostgreSQL), migrates the `loadtester` schema, loads the encryption
- * key, and listens.
+ * Runs the Load Tester: refuses a non-loopback address without LOADTESTER_TOKEN, picks
+ * its database (LOADTESTER_DATABASE_URL, else DATABASE_URL, else the embedded PostgreSQL),
+ * migrates the `loadtester` schema, loads the encryption key and the tokens, and listens.
  */
 export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promise<RunningLoadTester> {
   const env = opts.env ?? process.env;
   const port = opts.port ?? portFromEnv(env, 'LOADTESTER_PORT', DEFAULT_PORT);
   const host = opts.host ?? DEFAULT_HOST;
+  const loopback = isLoopbackHost(host);
+  // Before anything is opened: exposing the service with a token nobody chose (a file
+  // on this machine) would leave remote clients no sane way to authenticate, and an
+  // exposed service must never run with less than an operator's deliberate secret.
+  if (!loopback && !hasExplicitWriteToken(env)) {
+    throw new OperatorError(
+      `refusing to listen on ${host} without ${WRITE_TOKEN_ENV}: that address serves other machines, and every record holds a plaintext password. ` +
+        `Set ${WRITE_TOKEN_ENV} (and ${READ_TOKEN_ENV} for load tools) to long random values, put a TLS-terminating reverse proxy in front ` +
+        '(docs/load-tester-protocol.md, "Exposing the Load Tester"), or keep the default --host 127.0.0.1',
+      'loadtester_exposed',
+    );
+  }
+  const auth = await resolveLoadTesterTokens(env);
 
   const url = env.LOADTESTER_DATABASE_URL || (await resolveDatabaseUrl(env)).url;
   const secretKey = await loadSecretKey(env);
@@ -54,8 +73,16 @@ export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promis
       throw new Error(`cannot use database ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
     await assertKeyOpensStoredData(db, secretKey);
-    const app = await buildLoadTesterApp({ db, secretKey, version: await packageVersion(), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
-    return await listen(app, { port, host }, { graceMs: CLOSE_GRACE_MS, release: () => db.destroy() });
+    const app = await buildLoadTesterApp({
+      db,
+      secretKey,
+      tokens: auth.tokens,
+      loopbackOnly: loopback,
+      version: await packageVersion(),
+      ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    });
+    const listening = await listen(app, { port, host }, { graceMs: CLOSE_GRACE_MS, release: () => db.destroy() });
+    return { ...listening, auth: { writeFrom: auth.writeFrom, ...(auth.tokens.read !== undefined ? { readFrom: READ_TOKEN_ENV } : {}) } };
   } catch (err) {
     await db.destroy();
     throw err;

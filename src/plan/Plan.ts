@@ -99,6 +99,8 @@ export interface ObservedTarget {
   type: 'loadtester' | 'file';
   /** Set when the target could not be asked; its sync is planned from the sync state alone. */
   unreachable?: string;
+  /** An optional target that could not be reached at all: the run leaves it alone, its records stay pending. */
+  skipped?: boolean;
   /** Records found different between the target and the sync state (lost, altered, unknown). */
   drift: number;
   populations: ObservedTargetPopulation[];
@@ -150,6 +152,8 @@ export interface TargetPlan {
   delete: number;
   drift: number;
   unreachable?: string;
+  /** See ObservedTarget.skipped. */
+  skipped?: boolean;
   populations: { population: string; upsert: number; delete: number }[];
 }
 

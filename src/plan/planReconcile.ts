@@ -185,6 +185,7 @@ function planTarget(t: ObservedTarget, populations: readonly PopulationPlan[]): 
     delete: rows.reduce((n, r) => n + r.delete, 0),
     drift: t.drift,
     ...(t.unreachable ? { unreachable: t.unreachable } : {}),
+    ...(t.skipped ? { skipped: true } : {}),
     populations: rows.filter((r) => r.upsert + r.delete > 0),
   };
 }

@@ -28,6 +28,8 @@ export interface CleanupOptions {
   logger?: Logger;
   drivers?: ReadonlyMap<string, SyncTargetDriver>;
   baseDir?: string;
+  /** Where sync targets read their URL and token variables (default process.env). */
+  env?: NodeJS.ProcessEnv;
   onProgress?: (p: ApplyProgress) => void;
 }
 
@@ -67,7 +69,7 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
         await finish('cancelled', plan.summary);
         return { ...base, outcome: 'cancelled', runId };
       }
-      const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
+      const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir, logger, opts.env);
       const cleaned = new Set(plan.populations.map((p) => p.name));
       const frozen = retainedPopulations(opts.state.populations.map((p) => p.name), populations);
       // Deletes only: no upserts are planned, so a job sends nothing but deletes.

@@ -86,6 +86,7 @@ export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOpt
     trigger: 'api',
     actor: opts.actor,
     logger: opts.logger,
+    env: opts.env,
     ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
     ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
     ...(opts.drivers ? { drivers: opts.drivers } : {}),

@@ -45,7 +45,7 @@ export async function loadDesiredState(opts: LoadDesiredStateOptions): Promise<L
   const built = buildDesiredState([...files, ...api.sources]);
   if (built.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(built.problems);
   return {
-    state: { ...built.state, populations: built.state.populations.map((p) => (api.files.has(p.origin.file) ? { ...p, source: 'api' as const } : p)) },
+    state: { ...built.state, specsDir: opts.specsDir, populations: built.state.populations.map((p) => (api.files.has(p.origin.file) ? { ...p, source: 'api' as const } : p)) },
     warnings: built.problems.filter((p) => !api.files.has(p.file)),
     templates: built.templates,
     apiRows: api.rows,

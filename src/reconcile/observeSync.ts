@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import type { DesiredPopulation, ObservedPopulation, ObservedTarget, ObservedTargetPopulation } from '../plan/Plan.ts';
 import { retainedPopulations } from '../plan/planReconcile.ts';
 import type { SyncTargetSpec } from '../spec/DesiredState.ts';
-import type { IncrementalTarget, SetDigest, SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
+import { TargetError, type IncrementalTarget, type SetDigest, type SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 
 const sameSet = (a: SetDigest | undefined, b: SetDigest | undefined): boolean =>
   (a?.count ?? 0) === (b?.count ?? 0) && (a?.digest ?? '0') === (b?.digest ?? '0');
@@ -32,12 +32,14 @@ export async function observeSync(
     const driver = drivers.get(spec.name)!;
     let drift = 0;
     let unreachable: string | undefined;
+    let skipped = false;
     let held = await syncAggregates(db, spec.name);
     try {
       drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, held, spec.concurrency, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
     } catch (err) {
       unreachable = err instanceof Error ? err.message : String(err);
-      logger.warn({ target: spec.name, err: unreachable }, 'target could not be observed');
+      skipped = spec.optional === true && err instanceof TargetError && err.offline;
+      logger.warn({ target: spec.name, err: unreachable, ...(skipped ? { optional: true } : {}) }, skipped ? 'optional target unreachable; its records stay pending' : 'target could not be observed');
     }
 
     // Read again only if the repair changed the sync state.
@@ -64,7 +66,7 @@ export async function observeSync(
     for (const [population, h] of held) {
       rows.push({ population, desired: false, frozen: frozen.has(population), unsynced: 0, extra: h.count });
     }
-    out.push({ name: spec.name, type: spec.type, drift, populations: rows, ...(unreachable ? { unreachable } : {}) });
+    out.push({ name: spec.name, type: spec.type, drift, populations: rows, ...(unreachable ? { unreachable } : {}), ...(skipped ? { skipped } : {}) });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
+import { fileTargetDirectory } from '../targets/file/fileTargetDirectory.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { SpecProblem } from '../spec/SpecProblem.ts';
 import { isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
@@ -36,7 +37,7 @@ export interface ReconcileOptions {
   signal?: AbortSignal;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
-  /** Base for relative paths of file targets (default: the working directory). */
+  /** The file target directory (default: the state's fileTargetDir, i.e. ReconcilerConfig fileTargetDir beside the specs). */
   baseDir?: string;
   /** Drivers to use instead of building them from the target specs (tests count traffic with them). */
   drivers?: ReadonlyMap<string, SyncTargetDriver>;
@@ -114,7 +115,7 @@ async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Pr
   const env = opts.env ?? process.env;
   const { db } = database;
   const elapsed = (): number => (Date.now() - started) / 1000;
-  const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
+  const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir, logger, env);
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
@@ -239,12 +240,13 @@ export function runSyncJobs(
   );
 }
 
-/** Drivers for every target of a desired state, logging retries. */
-export function buildDrivers(state: DesiredState, baseDir: string, logger: Logger): Map<string, SyncTargetDriver> {
+/** Drivers for every target of a desired state, logging retries. `fileTargetDir` overrides the state's. */
+export function buildDrivers(state: DesiredState, fileTargetDir: string | undefined, logger: Logger, env: NodeJS.ProcessEnv = process.env): Map<string, SyncTargetDriver> {
+  const baseDir = fileTargetDir ?? fileTargetDirectory(state);
   return new Map(
     state.targets.map((t) => [
       t.name,
-      createTargetDriver(t, { baseDir, onRetry: (err, attempt) => logger.warn({ target: t.name, attempt, err: err.message }, 'target request failed; retrying') }),
+      createTargetDriver(t, { baseDir, env, onRetry: (err, attempt) => logger.warn({ target: t.name, attempt, err: err.message }, 'target request failed; retrying') }),
     ]),
   );
 }

@@ -75,7 +75,10 @@ export async function recordPopulationStatus(db: Db, input: RunStatusInput): Pro
       const result = input.sync.find((s) => s.target === target);
       let state: TargetSyncStatus['state'] = 'InSync';
       let error: string | undefined;
-      if (result?.error) {
+      if (result?.skipped) {
+        state = 'Unreachable';
+        error = result.skipped;
+      } else if (result?.error) {
         state = tp?.unreachable ? 'Unreachable' : 'Failed';
         error = result.error;
       } else if (!result && tp?.unreachable) {

@@ -14,8 +14,8 @@ export interface ServerContext {
   specsDir: string;
   env: NodeJS.ProcessEnv;
   version: string;
-  /** Base of relative file-target paths. */
-  baseDir: string;
+  /** The file target directory; undefined: ReconcilerConfig fileTargetDir beside the specs. */
+  baseDir?: string;
   /** Bearer token lifetimes (admins, test users). */
   sessions: SessionPolicy;
   lockTimeoutMs: number;

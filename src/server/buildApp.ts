@@ -38,7 +38,7 @@ export interface AppOptions {
   /** Request and error log; default JSON lines on stdout, `false` for none. Secrets are redacted either way. */
   logger?: Logger | false;
   version?: string;
-  /** Base of relative file-target paths (default: the working directory). */
+  /** The file target directory (default: ReconcilerConfig fileTargetDir beside the specs). */
   baseDir?: string;
   /** Bearer token lifetimes (default from BULK_USERS_SESSION_TTL and BULK_USERS_TEST_USER_SESSION_TTL). */
   sessions?: SessionPolicy;
@@ -86,7 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     specsDir: opts.specsDir ?? 'specs',
     env,
     version: opts.version ?? 'unknown',
-    baseDir: opts.baseDir ?? process.cwd(),
+    ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}),
     sessions: opts.sessions ?? sessionPolicyFromEnv(env),
     lockTimeoutMs: opts.lockTimeoutMs ?? 30_000,
     loginProtection: opts.loginProtection ?? loginProtectionFromEnv(env),

@@ -30,7 +30,15 @@ export interface PopulationSpec {
 export interface SyncTargetSpec {
   name: string;
   type: 'loadtester' | 'file';
+  /** loadtester: the base URL, or the default when `urlFromEnv` is unset (targets/loadtester/targetConnection.ts). */
   url?: string;
+  /** loadtester: environment variable holding the base URL, winning over `url`. */
+  urlFromEnv?: string;
+  /** loadtester: where the token comes from; absent = { tokenFromEnv: LOADTESTER_TOKEN }. */
+  auth?: { tokenFromEnv: string };
+  /** Unreachable is a warning, not a failure (records stay pending). Absent = false. */
+  optional?: boolean;
+  /** file: relative to the file target directory, never absolute, never with '..'. */
   path?: string;
   format?: 'artillery-csv' | 'csv' | 'k6-json';
   timeoutSeconds: number;
@@ -49,6 +57,8 @@ export interface ReconcilerConfig {
   writeStreams: number;
   /** The format test users' password hashes are written in. */
   passwordHash: PasswordHash;
+  /** The directory file targets write into, relative to the directory holding the specs directory; absent = "out". */
+  fileTargetDir?: string;
 }
 
 export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2, passwordHash: { algorithm: 'scrypt' } };
@@ -59,4 +69,9 @@ export interface DesiredState {
   targets: SyncTargetSpec[];
   /** Absent: DEFAULT_RECONCILER_CONFIG. */
   config?: ReconcilerConfig;
+  /**
+   * The spec directory (or file) it was read from, when read from one: file targets write
+   * into `fileTargetDir` resolved beside it (targets/file/fileTargetDirectory.ts).
+   */
+  specsDir?: string;
 }

@@ -9,6 +9,7 @@ import { parseSpecText, type SourceDocument } from './SourceDocument.ts';
 import { SpecValidationError, type SpecProblem } from './SpecProblem.ts';
 import { toTemplate, type PopulationTemplate } from './PopulationTemplate.ts';
 import { isAddressPattern, parseUsernamePattern } from './usernamePattern.ts';
+import { targetSpecProblems } from './targetSpecProblems.ts';
 
 export interface SpecSource {
   file: string;
@@ -165,18 +166,24 @@ function toPopulation(doc: TestUserPopulation, src: SourceDocument, problems: Sp
 
 function toTarget(doc: SyncTarget, src: SourceDocument, problems: SpecProblem[]): SyncTargetSpec | undefined {
   const s = doc.spec;
-  if (s.type === 'loadtester' && !s.url) {
+  if (s.type === 'loadtester' && !s.url && !s.urlFromEnv) {
     problems.push(src.problem(['spec'], 'a loadtester target needs a url', 'url: http://localhost:8080'));
     return undefined;
   }
   if (s.type === 'file' && !s.path) {
-    problems.push(src.problem(['spec'], 'a file target needs a path', 'path: out/users.csv'));
+    problems.push(src.problem(['spec'], 'a file target needs a path', 'path: users.csv'));
     return undefined;
   }
+  const before = problems.length;
+  problems.push(...targetSpecProblems(s, src));
+  if (problems.length > before) return undefined;
   return {
     name: doc.metadata.name,
     type: s.type,
     ...(s.url !== undefined ? { url: s.url } : {}),
+    ...(s.urlFromEnv !== undefined ? { urlFromEnv: s.urlFromEnv } : {}),
+    ...(s.auth !== undefined ? { auth: { tokenFromEnv: s.auth.tokenFromEnv } } : {}),
+    ...(s.optional ? { optional: true } : {}),
     ...(s.path !== undefined ? { path: s.path } : {}),
     ...(s.type === 'file' ? { format: s.format ?? 'csv' } : {}),
     timeoutSeconds: s.timeoutSeconds ?? 30,

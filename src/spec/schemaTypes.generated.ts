@@ -30,7 +30,7 @@ export type PasswordHash = PasswordHash1;
  */
 export interface Metadata {
   /**
-   * Unique across all specs; a lower-case DNS label (a-z, 0-9, '-', at most 63 characters).
+   * Unique across all specs; lower-case a-z, 0-9, '-' and '_' (a DNS label, or a name such as load_tester), starting and ending with a letter or digit, at most 63 characters: safe in URLs and file names.
    */
   name: string;
   labels?: {
@@ -127,7 +127,22 @@ export interface SyncTarget {
  */
 export interface SyncTargetSpec {
   type: "loadtester" | "file";
+  /**
+   * loadtester: the Load Tester's base URL; with urlFromEnv, the default when that variable is unset or empty.
+   */
   url?: string;
+  /**
+   * loadtester: name of an environment variable of the reconciler holding the base URL (e.g. LOADTESTER_URL); it wins over url when set.
+   */
+  urlFromEnv?: string;
+  auth?: SyncTargetAuth;
+  /**
+   * A target that cannot be reached (connection refused, unknown host, timeout) is a warning instead of an error: the run succeeds, its records stay pending, and the next run sends them. Connection failures are not retried.
+   */
+  optional?: boolean;
+  /**
+   * file: where to write, relative to the file target directory (ReconcilerConfig fileTargetDir, default out/ beside the specs directory). No absolute path, no '..'.
+   */
   path?: string;
   format?: "artillery-csv" | "csv" | "k6-json";
   timeoutSeconds?: number;
@@ -137,6 +152,15 @@ export interface SyncTargetSpec {
   };
   concurrency?: number;
   chunkSize?: number;
+}
+/**
+ * loadtester: where the token comes from. Default { tokenFromEnv: LOADTESTER_TOKEN }; when that variable is unset and url is a loopback address, the token file of a Load Tester sharing the data directory is used.
+ */
+export interface SyncTargetAuth {
+  /**
+   * Name of the environment variable of the reconciler holding the Load Tester's write token. Never the token itself: specs live in git.
+   */
+  tokenFromEnv: string;
 }
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
@@ -169,6 +193,10 @@ export interface ReconcilerConfigSpec {
    * An interactive run asks before deleting; a non-interactive one needs --yes.
    */
   confirmationRequired?: boolean;
+  /**
+   * The only directory file targets write into, relative to the directory that holds the specs directory (absolute allowed). Files already there that bulk-users did not write are never replaced.
+   */
+  fileTargetDir?: string;
   /**
    * Create batches written at once, each a COPY on its own pooled connection (the pool holds 4). One stream keeps about one PostgreSQL core busy.
    */

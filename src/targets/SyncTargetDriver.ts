@@ -52,6 +52,11 @@ export class TargetError extends Error {
     message: string,
     /** Worth retrying (timeouts, resets, 5xx, 429) as opposed to a refusal (4xx). */
     readonly retryable: boolean,
+    /**
+     * It could not be reached at all (connection refused, unknown host, timeout), as
+     * opposed to answering with an error: an optional target skips the run then.
+     */
+    readonly offline = false,
   ) {
     super(`target "${target}": ${message}`);
     this.name = 'TargetError';

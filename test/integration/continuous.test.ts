@@ -69,7 +69,7 @@ describe('scheduled reconciliation', () => {
     async () => {
       const specs = specDir();
       const out = mkdtempSync(path.join(tmpdir(), 'bu-tick-'));
-      specs.write('a.yaml', populationYaml('tick', { count: 5, syncTargets: ['slow-file'] }) + `---\napiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: slow-file }\nspec: { type: file, path: "${path.join(out, 'u.csv')}", format: csv }\n`);
+      specs.write('a.yaml', populationYaml('tick', { count: 5, syncTargets: ['slow-file'] }) + `---\napiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: slow-file }\nspec: { type: file, path: u.csv, format: csv }\n`);
       const target = buildDesiredState(readSpecSources(specs.dir)).state.targets[0]!;
       // Every write of the file takes 2.2 s: a run with anything to sync spans two or three ticks.
       const file = new FileTarget(target, out);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
@@ -31,6 +31,20 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase.t
 
 type Rec = CredentialInput;
 
+const WRITE_TOKEN = randomBytes(32).toString('base64url');
+const TOKENS = { write: WRITE_TOKEN };
+const AUTH = { authorization: `Bearer ${WRITE_TOKEN}` };
+
+/** inject() with the write token (the authentication itself is tested in loadTesterAuth.test.ts). */
+function inj(target: FastifyInstance, opts: InjectOptions) {
+  return target.inject({ ...opts, headers: { ...AUTH, ...(opts.headers ?? {}) } });
+}
+
+/** fetch() with the write token. */
+function authFetch(url: string, init: RequestInit = {}) {
+  return fetch(url, { ...init, headers: { ...AUTH, ...((init.headers as Record<string, string> | undefined) ?? {}) } });
+}
+
 let tdb: TestDatabase;
 let env: NodeJS.ProcessEnv;
 let server: RunningLoadTester;
@@ -39,12 +53,12 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  env = { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-loadtester-')) };
+  env = { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-loadtester-')), LOADTESTER_TOKEN: WRITE_TOKEN };
   server = await startLoadTester({ port: 0, env, logger: false });
   // A second, injected instance on the same database and key, as a test harness would build it.
   db = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: tdb.url, max: 4 }) }) });
   await migrateLoadTester(db);
-  app = await buildLoadTesterApp({ db, secretKey: await loadSecretKey(env), logger: false, version: '9.9.9-test' });
+  app = await buildLoadTesterApp({ db, secretKey: await loadSecretKey(env), logger: false, version: '9.9.9-test', tokens: TOKENS });
 });
 
 afterAll(async () => {
@@ -74,12 +88,12 @@ function rec(population: string, i: number, over: Partial<Rec> = {}): Rec {
 }
 
 async function post(url: string, payload: unknown) {
-  const res = await app.inject({ method: 'POST', url, payload: payload as object });
+  const res = await inj(app, { method: 'POST', url, payload: payload as object });
   return { status: res.statusCode, body: res.json() };
 }
 
 async function get(url: string) {
-  const res = await app.inject({ method: 'GET', url });
+  const res = await inj(app, { method: 'GET', url });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 
@@ -90,7 +104,7 @@ async function upsert(users: Rec[]) {
 }
 
 async function exportText(query: string): Promise<{ status: number; type: string; text: string }> {
-  const res = await app.inject({ method: 'GET', url: `/api/users/export?${query}` });
+  const res = await inj(app, { method: 'GET', url: `/api/users/export?${query}` });
   return { status: res.statusCode, type: String(res.headers['content-type']), text: res.body };
 }
 
@@ -124,12 +138,12 @@ describe('health and stats', () => {
     const deadDb = new Kysely<LoadTesterDatabase>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: 'postgres://x:y@127.0.0.1:1/none', connectionTimeoutMillis: 1000 }) }),
     });
-    const dead = await buildLoadTesterApp({ db: deadDb, secretKey: randomBytes(32), logger: false });
+    const dead = await buildLoadTesterApp({ db: deadDb, secretKey: randomBytes(32), logger: false, tokens: TOKENS });
     try {
-      const health = await dead.inject({ method: 'GET', url: '/api/health' });
+      const health = await inj(dead, { method: 'GET', url: '/api/health' });
       expect(health.statusCode).toBe(503);
       expect(health.json()).toMatchObject({ database: 'unavailable' });
-      const stats = await dead.inject({ method: 'GET', url: '/api/users/stats' });
+      const stats = await inj(dead, { method: 'GET', url: '/api/users/stats' });
       expect(stats.statusCode).toBe(503);
       expect(stats.json()).toMatchObject({ error: 'database_unavailable' });
     } finally {
@@ -330,7 +344,7 @@ describe('export', () => {
   });
 
   it('forbids caching of credentials', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/users/export?format=csv' });
+    const res = await inj(app, { method: 'GET', url: '/api/users/export?format=csv' });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
@@ -338,27 +352,27 @@ describe('export', () => {
 describe('over a real socket', () => {
   it('upserts and exports, and after a restart on the same database serves the same data and digests', async () => {
     const users = Array.from({ length: 50 }, (_, i) => rec('socket', i, { password: i === 7 ? 'a,"b"' : `pw${i}` }));
-    const up = await fetch(`${server.url}/api/users/bulk-upsert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users }) });
+    const up = await authFetch(`${server.url}/api/users/bulk-upsert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users }) });
     expect(up.status).toBe(200);
     expect(await up.json()).toEqual({ inserted: 50, updated: 0, unchanged: 0 });
 
-    const exported = await fetch(`${server.url}/api/users/export?format=artillery-csv`);
+    const exported = await authFetch(`${server.url}/api/users/export?format=artillery-csv`);
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const pairs = parse(await exported.text()) as string[][];
     expect(pairs).toEqual(users.map((u) => [u.username, u.password]));
-    const digestBefore = await (await fetch(`${server.url}/api/users/digest?population=socket&buckets=8`)).json();
+    const digestBefore = await (await authFetch(`${server.url}/api/users/digest?population=socket&buckets=8`)).json();
     expect(digestBefore).toMatchObject(jsDigest(users));
 
     await server.close();
-    await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
+    await expect(authFetch(`${server.url}/api/health`)).rejects.toThrow();
     server = await startLoadTester({ port: 0, env, logger: false });
 
-    expect(await (await fetch(`${server.url}/api/users/digest?population=socket&buckets=8`)).json()).toEqual(digestBefore);
-    expect(await (await fetch(`${server.url}/api/users/stats`)).json()).toEqual({ total: 50, populations: { socket: 50 } });
-    const again = await fetch(`${server.url}/api/users/export?format=k6-json`);
+    expect(await (await authFetch(`${server.url}/api/users/digest?population=socket&buckets=8`)).json()).toEqual(digestBefore);
+    expect(await (await authFetch(`${server.url}/api/users/stats`)).json()).toEqual({ total: 50, populations: { socket: 50 } });
+    const again = await authFetch(`${server.url}/api/users/export?format=k6-json`);
     expect(((await again.json()) as Rec[]).map((r) => [r.username, r.password])).toEqual(pairs);
-    const repeat = await fetch(`${server.url}/api/users/bulk-upsert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users }) });
+    const repeat = await authFetch(`${server.url}/api/users/bulk-upsert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users }) });
     expect(await repeat.json()).toEqual({ inserted: 0, updated: 0, unchanged: 50 });
   });
 });
@@ -368,7 +382,7 @@ describe('robustness', () => {
     const long = 'p'.repeat(300);
     for (const part of [0, 1]) await upsert(Array.from({ length: 10_000 }, (_, i) => rec('stream', part * 10_000 + i, { password: long })));
     const abort = new AbortController();
-    const res = await fetch(`${server.url}/api/users/export?format=k6-json`, { signal: abort.signal });
+    const res = await authFetch(`${server.url}/api/users/export?format=k6-json`, { signal: abort.signal });
     const reader = res.body!.getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);
@@ -384,7 +398,7 @@ describe('robustness', () => {
     }
     expect(open).toEqual([]);
     // The server is still fine.
-    expect((await (await fetch(`${server.url}/api/users/stats`)).json()).total).toBe(20_000);
+    expect((await (await authFetch(`${server.url}/api/users/stats`)).json()).total).toBe(20_000);
   });
 
   it('migrates safely from several processes at once', async () => {
@@ -486,7 +500,7 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
 
   for (const c of cases) {
     it(c.name, async () => {
-      const res = await app.inject({
+      const res = await inj(app, {
         method: c.method ?? 'POST',
         url: c.url,
         ...(c.raw !== undefined ? { payload: c.raw, headers: { 'content-type': c.contentType! } } : c.payload !== undefined ? { payload: c.payload as object } : {}),
@@ -503,7 +517,7 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
 
   it('refuses a body over the size limit with 413', async () => {
     const big = JSON.stringify({ users: [{ ...ok, attributes: { blob: 'x'.repeat(21 * 1024 * 1024) } }] });
-    const res = await app.inject({ method: 'POST', url: '/api/users/bulk-upsert', payload: big, headers: { 'content-type': 'application/json' } });
+    const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: big, headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
   });
@@ -522,9 +536,9 @@ describe('logging', () => {
         cb();
       },
     });
-    const logged = await buildLoadTesterApp({ db, secretKey: randomBytes(32), logger: pino({ level: 'trace' }, sink) });
+    const logged = await buildLoadTesterApp({ db, secretKey: randomBytes(32), logger: pino({ level: 'trace' }, sink), tokens: TOKENS });
     logged.log.info({ users: [{ username: 'a', password: 'hunter2' }], password: 'hunter3' }, 'payload');
-    await logged.inject({ method: 'POST', url: '/api/users/bulk-upsert', payload: { users: [{ ...rec('log', 1), password: 'hunter4', username: 5 }] } });
+    await inj(logged, { method: 'POST', url: '/api/users/bulk-upsert', payload: { users: [{ ...rec('log', 1), password: 'hunter4', username: 5 }] } });
     await logged.close();
     const text = lines.join('');
     expect(text).toContain('[redacted]');
@@ -542,11 +556,11 @@ describe('loadtester command', () => {
     for (let i = 0; i < 200 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /listening on (\S+)/.exec(out)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    expect((await authFetch(`${url}/api/health`)).status).toBe(200);
     stop.abort();
     await running;
     expect(out).toContain('Load Tester stopped');
-    await expect(fetch(`${url}/api/health`)).rejects.toThrow();
+    await expect(authFetch(`${url}/api/health`)).rejects.toThrow();
   });
 
   it('rejects a bad --port', async () => {

@@ -19,7 +19,10 @@ let ltDb: TestDatabase;
 let lt: RunningLoadTester;
 let outDir: string;
 
-const ltEnv = (): NodeJS.ProcessEnv => ({ LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+const LT_TOKEN = 'sync-test-write-token-0123456789';
+/** The reconciler's environment: the Load Tester's write token under the default variable. */
+const TOKEN_ENV: NodeJS.ProcessEnv = { LOADTESTER_TOKEN: LT_TOKEN };
+const ltEnv = (): NodeJS.ProcessEnv => ({ LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), LOADTESTER_TOKEN: LT_TOKEN });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -74,7 +77,7 @@ const ltTarget = (url = lt.url, extra: Record<string, unknown> = {}) => ({ name:
 async function run(state: ReturnType<typeof specs>, opts: { dryRun?: boolean } = {}): Promise<{ result: ReconcileResult; traffic: LoadTesterTarget['stats'] }> {
   const ltSpec = state.targets.find((t) => t.type === 'loadtester') as SyncTargetSpec | undefined;
   const drivers = new Map<string, LoadTesterTarget>();
-  if (ltSpec) drivers.set(ltSpec.name, new LoadTesterTarget(ltSpec));
+  if (ltSpec) drivers.set(ltSpec.name, new LoadTesterTarget(ltSpec, undefined, TOKEN_ENV));
   const { FileTarget } = await import('../../src/targets/file/FileTarget.ts');
   const all = new Map<string, LoadTesterTarget | InstanceType<typeof FileTarget>>(drivers);
   for (const t of state.targets.filter((t) => t.type === 'file')) all.set(t.name, new FileTarget(t, outDir));
@@ -169,7 +172,7 @@ describe('sync to the Load Tester', () => {
     await run(state);
     await fetch(`${lt.url}/api/users/bulk-upsert`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${LT_TOKEN}` },
       body: JSON.stringify({ users: [{ username: 'stranger', password: 'x', email: null, population: 'shrink', content_hash: 'h' }] }),
     });
     const { result, traffic } = await run(specs([{ name: 'shrink', count: 60, targets: ['lt'] }], [ltTarget()]));
@@ -186,7 +189,7 @@ describe('sync to the Load Tester', () => {
     const { result, traffic } = await run(specs([{ name: 'durable', count: 500, targets: ['lt'] }], [ltTarget(lt.url)]));
     expect(result.outcome).toBe('no-changes');
     expect(traffic.requests).toBe(1);
-    const exported = await (await fetch(`${lt.url}/api/users/export?format=artillery-csv&population=durable`)).text();
+    const exported = await (await fetch(`${lt.url}/api/users/export?format=artillery-csv&population=durable`, { headers: { authorization: `Bearer ${LT_TOKEN}` } })).text();
     const rows = parse(exported) as string[][];
     expect(rows).toHaveLength(500);
     expect(rows[0]).toEqual(['durable_1', PASSWORD]);
@@ -220,7 +223,7 @@ describe('faults', () => {
     const proxy = await startFaultProxy(lt.url);
     const file = path.join(outDir, 'down-test.csv');
     try {
-      const targets = [ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 2, delaySeconds: 0.02 } }), { name: 'csv', spec: { type: 'file', path: file, format: 'csv' } }];
+      const targets = [ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 2, delaySeconds: 0.02 } }), { name: 'csv', spec: { type: 'file', path: 'down-test.csv', format: 'csv' } }];
       await run(specs([{ name: 'down', count: 300, targets: ['lt', 'csv'] }], targets));
       expect(await ltCount('down')).toBe(300);
 
@@ -325,7 +328,7 @@ describe('cleanup and targets', () => {
       expect(await ltCount('old')).toBe(30); // orphaned, retained everywhere
 
       const { cleanup } = await import('../../src/reconcile/cleanup.ts');
-      const drivers = new Map([['lt', new LoadTesterTarget(without.targets[0]!)]]);
+      const drivers = new Map([['lt', new LoadTesterTarget(without.targets[0]!, undefined, TOKEN_ENV)]]);
       const base = { dryRun: false, logger: silentLogger, drivers, selection: { orphans: true }, planOptions: { maxDeletePercent: 100, allowMassDelete: false } };
 
       proxy.fail('503');
@@ -356,11 +359,180 @@ describe('cleanup and targets', () => {
     const without = specs([{ name: 'keep', count: 10, targets: ['lt'] }], [ltTarget()]);
     await run(without);
     const { cleanup } = await import('../../src/reconcile/cleanup.ts');
-    const res = await cleanup(db.database, { state: without, dryRun: false, logger: silentLogger, selection: { population: 'gone' }, planOptions: { maxDeletePercent: 100, allowMassDelete: false } });
+    const drivers = new Map([['lt', new LoadTesterTarget(without.targets[0]!, undefined, TOKEN_ENV)]]);
+    const res = await cleanup(db.database, { state: without, dryRun: false, logger: silentLogger, drivers, selection: { population: 'gone' }, planOptions: { maxDeletePercent: 100, allowMassDelete: false } });
     expect(res.outcome).toBe('applied');
     expect(res.deleted).toBe(12);
     expect(res.sync[0]).toMatchObject({ target: 'lt', deleted: 12 });
     await expectTargetEqualsDatabase(['keep']);
     expect((await run(without)).result.outcome).toBe('no-changes');
+  });
+});
+
+/** A loopback port nothing listens on (found free, then released). */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe('the Load Tester token, from the reconciler side', () => {
+  it('sends the token that auth.tokenFromEnv names; a refused token is a terminal error naming the variable, and nothing more is sent', async () => {
+    const target = { name: 'lt', spec: { type: 'loadtester', url: lt.url, auth: { tokenFromEnv: 'MY_LT_TOKEN' }, retry: { attempts: 3, delaySeconds: 15 } } };
+    const state = specs([{ name: 'tok', count: 40, targets: ['lt'] }], [target]);
+    expect(state.targets[0]!.auth).toEqual({ tokenFromEnv: 'MY_LT_TOKEN' });
+
+    const wrong = new LoadTesterTarget(state.targets[0]!, undefined, { MY_LT_TOKEN: 'not-the-token-0123456789' });
+    const refused = await reconcile(db.database, { state, dryRun: false, env: { SYNC_PW: PASSWORD }, logger: silentLogger, drivers: new Map([['lt', wrong]]) });
+    expect(refused.outcome).toBe('partial');
+    expect(refused.sync[0]!.error).toMatch(/target "lt": the Load Tester at http:\/\/127\.0\.0\.1:\d+ refused the token from MY_LT_TOKEN \(401\): set MY_LT_TOKEN /);
+    // The digest request was refused once: not retried, and no password was sent after it.
+    expect(wrong.stats).toMatchObject({ requests: 1, recordsUpserted: 0 });
+    expect(await ltCount()).toBe(0);
+
+    // Drivers built from the spec read the variable from the run's environment.
+    const ok = await reconcile(db.database, { state, dryRun: false, env: { SYNC_PW: PASSWORD, MY_LT_TOKEN: LT_TOKEN }, logger: silentLogger, baseDir: outDir });
+    expect(ok.outcome).toBe('applied');
+    expect(await ltCount('tok')).toBe(40);
+    await expectTargetEqualsDatabase(['tok']);
+  });
+
+  it('without any token, a Load Tester that is up answers 401 and the error says what to set', async () => {
+    const state = specs([{ name: 'notok', count: 5, targets: ['lt'] }], [{ name: 'lt', spec: { type: 'loadtester', url: lt.url, retry: { attempts: 1, delaySeconds: 0 } } }]);
+    // A data directory without a token file: the loopback fallback finds nothing.
+    const env = { SYNC_PW: PASSWORD, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-sync-notoken-')) };
+    const res = await reconcile(db.database, { state, dryRun: false, env, logger: silentLogger, baseDir: outDir });
+    expect(res.outcome).toBe('partial');
+    expect(res.sync[0]!.error).toMatch(/requires a token and none was found \(401\): set LOADTESTER_TOKEN .*token file is read as .*loadtester\.token/);
+  });
+
+  it('takes the URL from the variable urlFromEnv names, else from url', async () => {
+    const state = specs([{ name: 'envurl', count: 7, targets: ['lt'] }], [{ name: 'lt', spec: { type: 'loadtester', url: `http://127.0.0.1:${await closedPort()}`, urlFromEnv: 'MY_LT_URL' } }]);
+    const res = await reconcile(db.database, { state, dryRun: false, env: { SYNC_PW: PASSWORD, ...TOKEN_ENV, MY_LT_URL: lt.url }, logger: silentLogger, baseDir: outDir });
+    expect(res.outcome).toBe('applied');
+    expect(await ltCount('envurl')).toBe(7);
+  });
+});
+
+describe('optional targets', () => {
+  it('one that is down is skipped with a warning, without retries; its records stay pending and the next run sends them', async () => {
+    const port = await closedPort();
+    // A 15 s retry delay: waiting for it would show in the request count (and the time).
+    const target = { name: 'lt', spec: { type: 'loadtester', url: `http://127.0.0.1:${port}`, optional: true, retry: { attempts: 3, delaySeconds: 15 } } };
+    const state = specs([{ name: 'opt', count: 30, targets: ['lt'] }], [target]);
+    const down = await run(state);
+    expect(down.result.outcome).toBe('applied');
+    expect(down.result.plan.targets[0]).toMatchObject({ name: 'lt', skipped: true, unreachable: expect.stringMatching(/ECONNREFUSED/) });
+    expect(down.result.sync[0]).toMatchObject({ target: 'lt', upserted: 0, skipped: expect.stringMatching(/ECONNREFUSED/) });
+    expect(down.result.sync[0]!.error).toBeUndefined();
+    expect(down.traffic.requests).toBe(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'opt'`))[0].n).toBe(30);
+    expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(0);
+    expect((await db.query(`SELECT last_error FROM bulk_targets WHERE name = 'lt'`))[0].last_error).toMatch(/ECONNREFUSED/);
+    const { readPopulationStatuses } = await import('../../src/db/populationStatusQueries.ts');
+    const status = (await readPopulationStatuses(db.database.db, ['opt'])).get('opt')!;
+    expect(status.targets).toEqual([expect.objectContaining({ target: 'lt', state: 'Unreachable', error: expect.stringMatching(/ECONNREFUSED/) })]);
+
+    const second = await startLoadTester({ port, env: ltEnv(), logger: false });
+    try {
+      const up = await run(state);
+      expect(up.result.outcome).toBe('applied');
+      expect(up.traffic.recordsUpserted).toBe(30);
+      await expectTargetEqualsDatabase(['opt']);
+      expect((await run(state)).result.outcome).toBe('no-changes');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('an optional target that answers with an error still fails the run', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const state = specs([{ name: 'optfail', count: 10, targets: ['lt'] }], [ltTarget(proxy.url, { optional: true, timeoutSeconds: 0.5, retry: { attempts: 1, delaySeconds: 0 } })]);
+      proxy.fail('503');
+      const res = await run(state);
+      expect(res.result.outcome).toBe('partial');
+      expect(res.result.sync[0]!.error).toMatch(/503/);
+      expect(res.result.sync[0]!.skipped).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('through the CLI: exit 0 with a warning for an optional target that is down, exit 1 naming a required one', async () => {
+    const { cli, specDir } = await import('../support/cli.ts');
+    const port = await closedPort();
+    const yaml = (optional: boolean) =>
+      [
+        'apiVersion: bulk-users/v1\nkind: TestUserPopulation\nmetadata: { name: cliopt }\nspec: { count: 12, usernamePattern: "cliopt_{id}", password: { fromEnv: SYNC_PW }, syncTargets: [load_tester] }',
+        `apiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: load_tester }\nspec: { type: loadtester, url: "http://127.0.0.1:${port}", optional: ${optional} }`,
+      ].join('\n---\n');
+    const optionalSpecs = specDir();
+    optionalSpecs.write('a.yaml', yaml(true));
+    const optional = await cli(['reconcile', '--yes', '--specs', optionalSpecs.dir], { databaseUrl: db.url, env: { SYNC_PW: PASSWORD } });
+    expect(optional.code, optional.stderr).toBe(0);
+    expect(optional.stdout).toContain('target "load_tester" (optional): unreachable, skipped');
+    expect(optional.stderr).toMatch(/Warning: optional target "load_tester" is unreachable \(.*ECONNREFUSED.*\); its records stay pending/);
+
+    // A required target: the default retries (3 × 15 s) would apply; one attempt keeps the test short.
+    const requiredSpecs = specDir();
+    requiredSpecs.write('a.yaml', yaml(false).replace('optional: false', 'optional: false, retry: { attempts: 1 }'));
+    const required = await cli(['reconcile', '--yes', '--specs', requiredSpecs.dir], { databaseUrl: db.url, env: { SYNC_PW: PASSWORD } });
+    expect(required.code).toBe(1);
+    expect(required.stderr).toMatch(/Error: target "load_tester": .*ECONNREFUSED/);
+  });
+});
+
+describe('file target confinement', () => {
+  it('never replaces a file it did not write, and keeps writing its own', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(outDir, 'foreign.csv'), 'precious,data\n');
+    const targets = [
+      { name: 'foreign', spec: { type: 'file', path: 'foreign.csv', format: 'artillery-csv' } },
+      { name: 'mine', spec: { type: 'file', path: 'sub/mine.csv', format: 'artillery-csv' } },
+    ];
+    const state = specs([{ name: 'conf', count: 4, targets: ['foreign', 'mine'] }], targets);
+    const res = await run(state);
+    expect(res.result.outcome).toBe('partial');
+    expect(res.result.sync.find((s) => s.target === 'foreign')!.error).toMatch(/refusing to replace .*foreign\.csv: bulk-users did not write it \(it is not listed in .*\.bulk-users-manifest\.json\)/);
+    expect(readFileSync(path.join(outDir, 'foreign.csv'), 'utf8')).toBe('precious,data\n');
+    expect(parse(readFileSync(path.join(outDir, 'sub/mine.csv'), 'utf8'))).toHaveLength(4);
+    const manifest = JSON.parse(readFileSync(path.join(outDir, '.bulk-users-manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+    expect(manifest.files['sub/mine.csv']).toEqual({ target: 'mine' });
+    expect(manifest.files['foreign.csv']).toBeUndefined();
+  });
+
+  it('refuses a path that leads out of the directory through a symbolic link', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'bu-sync-elsewhere-'));
+    symlinkSync(elsewhere, path.join(outDir, 'link'));
+    const state = specs([{ name: 'sym', count: 3, targets: ['symfile'] }], [{ name: 'symfile', spec: { type: 'file', path: 'link/users.csv', format: 'csv' } }]);
+    const res = await run(state);
+    expect(res.result.sync[0]!.error).toMatch(/refusing to write .*users\.csv: it is outside the file target directory/);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('writes into out/ beside the specs directory by default, or ReconcilerConfig fileTargetDir', async () => {
+    const { cli } = await import('../support/cli.ts');
+    const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+    const root = mkdtempSync(path.join(tmpdir(), 'bu-sync-root-'));
+    mkdirSync(path.join(root, 'specs'));
+    const doc = (extra = '') =>
+      'apiVersion: bulk-users/v1\nkind: TestUserPopulation\nmetadata: { name: outdir }\nspec: { count: 3, usernamePattern: "outdir_{id}", password: { fromEnv: SYNC_PW }, syncTargets: [csv_out] }\n---\n' +
+      'apiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: csv_out }\nspec: { type: file, path: users.csv }\n' +
+      extra;
+    writeFileSync(path.join(root, 'specs', 'a.yaml'), doc());
+    const first = await cli(['reconcile', '--yes', '--specs', path.join(root, 'specs')], { databaseUrl: db.url, env: { SYNC_PW: PASSWORD } });
+    expect(first.code, first.stderr).toBe(0);
+    expect(parse(readFileSync(path.join(root, 'out', 'users.csv'), 'utf8'), { columns: true })).toHaveLength(3);
+
+    writeFileSync(path.join(root, 'specs', 'a.yaml'), doc('---\napiVersion: bulk-users/v1\nkind: ReconcilerConfig\nmetadata: { name: config }\nspec: { fileTargetDir: generated/files }\n'));
+    const moved = await cli(['reconcile', '--yes', '--specs', path.join(root, 'specs')], { databaseUrl: db.url, env: { SYNC_PW: PASSWORD } });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'generated', 'files', 'users.csv'))).toBe(true);
   });
 });

@@ -11,6 +11,12 @@ describe('examples match the export formats', () => {
     expect(readFileSync('examples/artillery/login.yml', 'utf8')).toContain('format=artillery-csv');
   });
 
+  it('both fetch the export with the Load Tester read-only token', () => {
+    for (const file of ['examples/artillery/login.yml', 'examples/k6/login.js']) {
+      expect(readFileSync(file, 'utf8'), file).toContain('-H "Authorization: Bearer $LOADTESTER_READ_TOKEN"');
+    }
+  });
+
   it('the k6 script reads the k6-json export into a SharedArray and uses username and password', () => {
     const script = readFileSync('examples/k6/login.js', 'utf8');
     expect(script).toContain('format=k6-json');

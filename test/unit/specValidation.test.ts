@@ -102,9 +102,9 @@ describe('names', () => {
     expect(printed(r)).toEqual(['specs/a.yaml:9:9: duplicate name "shared" (already defined at specs/a.yaml:3:19; names are unique across all specs)']);
   });
 
-  it('a name that is not a DNS label is located at the name', () => {
+  it('a name that is not lower-case letters, digits, - and _ is located at the name', () => {
     expect(printed(build(['a.yaml', validPop('Checkout_Load')]))).toEqual([
-      "a.yaml:4:9: metadata.name is not valid (got \"Checkout_Load\") (Unique across all specs; a lower-case DNS label (a-z, 0-9, '-', at most 63 characters).)",
+      "a.yaml:4:9: metadata.name is not valid (got \"Checkout_Load\") (Unique across all specs; lower-case a-z, 0-9, '-' and '_' (a DNS label, or a name such as load_tester), starting and ending with a letter or digit, at most 63 characters: safe in URLs and file names.)",
     ]);
   });
 });

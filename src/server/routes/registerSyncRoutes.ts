@@ -71,10 +71,10 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
       return {
         target,
         outcome: r.outcome,
-        in_sync: !r.synced?.error && !r.planned?.unreachable,
+        in_sync: !r.synced?.error && !r.synced?.skipped && !r.planned?.unreachable,
         upserted: r.synced?.upserted ?? 0,
         deleted: r.synced?.deleted ?? 0,
-        ...(r.synced?.error ? { error: r.synced.error } : r.planned?.unreachable ? { error: r.planned.unreachable } : {}),
+        ...(r.synced?.error ? { error: r.synced.error } : r.synced?.skipped ? { error: r.synced.skipped } : r.planned?.unreachable ? { error: r.planned.unreachable } : {}),
         planned: { upsert: r.planned?.upsert ?? 0, delete: r.planned?.delete ?? 0, drift: r.planned?.drift ?? 0 },
         report: { filter_criteria: filter, batches: held.map((h) => ({ batch_id: h.population, records: h.held })), records: held.reduce((n, h) => n + h.held, 0) },
         execution_time: r.executionTime,

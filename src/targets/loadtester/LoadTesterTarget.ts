@@ -1,6 +1,7 @@
 import type { SyncTargetSpec } from '../../spec/DesiredState.ts';
 import { TargetError, type IncrementalTarget, type SetDigest, type TargetRecord } from '../SyncTargetDriver.ts';
 import { withRetry } from '../withRetry.ts';
+import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } from './targetConnection.ts';
 
 /** Traffic counters, so tests and benchmarks can prove how little a sync sends. */
 export interface TransferStats {
@@ -13,21 +14,25 @@ export interface TransferStats {
 }
 
 /**
- * The Load Tester over HTTP (docs/load-tester-protocol.md). Each request has the target's
- * timeout and is retried by its retry policy; 4xx answers are terminal.
+ * The Load Tester over HTTP (docs/load-tester-protocol.md), authenticated with its write
+ * token. Each request has the target's timeout and is retried by its retry policy; 4xx
+ * answers are terminal, and so is a connection failure of an optional target (it is
+ * skipped this run rather than waited for).
  */
 export class LoadTesterTarget implements IncrementalTarget {
   readonly mode = 'incremental';
   readonly name: string;
   readonly stats: TransferStats = { requests: 0, bytesSent: 0, bytesReceived: 0, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 };
-  private readonly base: string;
+  private connection: Promise<TargetConnection> | undefined;
+  private refused: TargetError | undefined;
 
   constructor(
     private readonly spec: SyncTargetSpec,
     private readonly onRetry?: (err: Error, attempt: number) => void,
+    /** Where the URL and token variables are read (the reconciler's environment). */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.name = spec.name;
-    this.base = spec.url!.replace(/\/+$/, '');
   }
 
   async digests(): Promise<Map<string, SetDigest>> {
@@ -58,26 +63,32 @@ export class LoadTesterTarget implements IncrementalTarget {
     this.stats.recordsDeleted += usernames.length;
   }
 
-  private call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    return withRetry(this.spec.retry, () => this.once<T>(method, path, body), this.onRetry);
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    // Resolved once per driver (one run): the environment does not change mid-run.
+    this.connection ??= resolveTargetConnection(this.spec, this.env);
+    const connection = await this.connection;
+    if (this.refused) throw this.refused;
+    return withRetry(this.spec.retry, () => this.once<T>(connection, method, path, body), this.onRetry);
   }
 
-  private async once<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async once<T>(connection: TargetConnection, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const { base } = connection;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     this.stats.requests++;
     this.stats.bytesSent += payload ? Buffer.byteLength(payload) : 0;
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, {
+      res = await fetch(`${base}${path}`, {
         method,
-        headers: payload ? { 'content-type': 'application/json' } : {},
+        headers: { ...(connection.token !== undefined ? { authorization: `Bearer ${connection.token}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
         ...(payload ? { body: payload } : {}),
         signal: AbortSignal.timeout(this.spec.timeoutSeconds * 1000),
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
       const why = e.name === 'TimeoutError' ? `no answer within ${this.spec.timeoutSeconds}s` : (e.cause?.code ?? e.message);
-      throw new TargetError(this.name, `${method} ${this.base}${path} failed: ${why}`, true);
+      // An optional target that is not there is skipped now, not waited for through every retry.
+      throw new TargetError(this.name, `${method} ${base}${path} failed: ${why}`, !this.spec.optional, true);
     }
     let text: string;
     try {
@@ -86,6 +97,19 @@ export class LoadTesterTarget implements IncrementalTarget {
       throw new TargetError(this.name, `${method} ${path}: connection lost while reading the answer (${(err as Error).message})`, true);
     }
     this.stats.bytesReceived += Buffer.byteLength(text);
+    if (res.status === 401) {
+      // Every later request would be refused the same way: stop sending (passwords included).
+      this.refused = new TargetError(
+        this.name,
+        (connection.token === undefined ? `the Load Tester at ${base} requires a token and none was found (401): ` : `the Load Tester at ${base} refused the token from ${connection.tokenFrom} (401): `) +
+          missingTokenAdvice(connection, this.env),
+        false,
+      );
+      throw this.refused;
+    }
+    if (res.status === 403) {
+      throw new TargetError(this.name, `${method} ${path} answered 403 with the token from ${connection.tokenFrom ?? 'nowhere'}: ${text.slice(0, 300)}`, false);
+    }
     if (!res.ok) {
       const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
       throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable);
