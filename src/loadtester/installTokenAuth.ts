@@ -5,10 +5,11 @@ import { isLoopbackHostHeader } from '../http/loopback.ts';
 import { READ_TOKEN_ENV, TOKEN_FILE_NAME, WRITE_TOKEN_ENV, type LoadTesterTokens } from './loadTesterTokens.ts';
 
 /**
- * Routes anyone may call: the original operator guide checks these without credentials,
- * and they reveal nothing but liveness and record counts.
+ * Routes anyone may call: the original operator guide checks health and stats without
+ * credentials, Prometheus scrapes /metrics, and all three reveal nothing but liveness and
+ * record counts.
  */
-const OPEN_ROUTES = new Set(['GET /api/health', 'GET /api/users/stats']);
+const OPEN_ROUTES = new Set(['GET /api/health', 'GET /api/users/stats', 'GET /metrics']);
 
 type Access = 'open' | 'read' | 'write';
 

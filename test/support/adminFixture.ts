@@ -31,7 +31,8 @@ export interface AdminFixture {
 export async function startAdminFixture(count: number, env: NodeJS.ProcessEnv = {}): Promise<AdminFixture> {
   const tdb = await createTestDatabase();
   const specsDir = mkdtempSync(path.join(tmpdir(), 'bu-admin-specs-'));
-  const lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-admin-lt-')) }, logger: false });
+  const ltToken = randomBytes(24).toString('base64url');
+  const lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-admin-lt-')), LOADTESTER_TOKEN: ltToken }, logger: false });
   mkdirSync(path.join(specsDir, 'templates'));
   writeFileSync(
     path.join(specsDir, 'templates', 'small.yaml'),
@@ -51,7 +52,7 @@ export async function startAdminFixture(count: number, env: NodeJS.ProcessEnv = 
   // stay as an orphaned population (a cleanup candidate).
   const oldSpec = path.join(specsDir, 'old.yaml');
   writeFileSync(oldSpec, ['apiVersion: bulk-users/v1', 'kind: TestUserPopulation', 'metadata: { name: old-soak }', 'spec:', '  count: 4', '  usernamePattern: "oldsoak_{id}"', '  password: { fromEnv: ADMIN_FIXTURE_PW }', '  deletionPolicy: Retain', ''].join('\n'));
-  const fullEnv = { ADMIN_FIXTURE_PW: TEST_USER_PASSWORD, BULK_USERS_SECRET_KEY: randomBytes(32).toString('base64'), ...env };
+  const fullEnv = { ADMIN_FIXTURE_PW: TEST_USER_PASSWORD, LOADTESTER_TOKEN: ltToken, BULK_USERS_SECRET_KEY: randomBytes(32).toString('base64'), ...env };
   for (const step of ['apply', 'orphan']) {
     if (step === 'orphan') rmSync(oldSpec);
     const r = await cli(['reconcile', '--specs', specsDir, '--yes'], { databaseUrl: tdb.url, env: fullEnv });
