@@ -1,5 +1,11 @@
-import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { SpecProblem } from './SpecProblem.ts';
+
+/** How often aliases may be expanded in one document (the yaml library's maxAliasCount). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The start of the problem a document with too many alias expansions gets (callers answer it as a refused input). */
+export const ALIAS_LIMIT_MESSAGE = 'YAML aliases expand too often';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -15,8 +21,36 @@ export class SourceDocument {
     private readonly lines: LineCounter,
   ) {}
 
-  toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+  /**
+   * The document as plain data, or a located problem when its aliases expand past
+   * MAX_ALIAS_COUNT (a "billion laughs" document would otherwise take memory and time
+   * exponential in its size).
+   */
+  toJS(): { value: unknown } | { problem: SpecProblem } {
+    try {
+      return { value: this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    } catch (err) {
+      // The yaml library's only signal for this limit is a ReferenceError with this text.
+      if (!(err instanceof ReferenceError && /alias count/i.test(err.message))) throw err;
+      let at: number | undefined;
+      visit(this.doc, {
+        Alias(_key, node) {
+          at = node.range?.[0];
+          return visit.BREAK;
+        },
+      });
+      const pos = this.lines.linePos(at ?? this.doc.contents?.range?.[0] ?? 0);
+      return {
+        problem: {
+          severity: 'error',
+          file: this.file,
+          line: pos.line,
+          column: pos.col,
+          message: `${ALIAS_LIMIT_MESSAGE} (more than ${MAX_ALIAS_COUNT} expansions, as in a "billion laughs" document)`,
+          hint: 'write the repeated values out, or use fewer aliases',
+        },
+      };
+    }
   }
 
   /** Position of the value at `path`, or of its key when `key` is set; falls back to the nearest ancestor. */
