@@ -113,3 +113,18 @@ export function parseSpecText(file: string, text: string): { docs: SourceDocumen
   });
   return { docs, problems };
 }
+
+/**
+ * How many documents a YAML stream holds, without parsing it: one per `---` line (a line
+ * starting with `---` is always a document marker, never inside a scalar), plus the one
+ * before the first marker when it has content. Cheap enough to refuse an oversized
+ * request before the parser spends time on it.
+ */
+export function countYamlDocuments(text: string): number {
+  const markers = text.match(/^---(?=[ \t\r\n]|$)/gm)?.length ?? 0;
+  const first = /^---(?=[ \t\r\n]|$)/m.exec(text);
+  const before = first ? text.slice(0, first.index) : text;
+  // Comments and directives (%YAML) alone do not make a document.
+  const hasContent = before.split('\n').some((line) => line.trim() !== '' && !line.trimStart().startsWith('#') && !line.startsWith('%'));
+  return markers + (hasContent ? 1 : 0);
+}

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState, type PopulationSpec, type ReconcilerConfig, type SyncTargetSpec } from './DesiredState.ts';
 import { didYouMean } from './didYouMean.ts';
-import { findPatternOverlap } from './patternOverlap.ts';
+import { findAllOverlaps } from './patternOverlap.ts';
 import type { PopulationTemplate as PopulationTemplateDoc, ReconcilerConfig as ReconcilerConfigDoc, SyncTarget, TestUserPopulation } from './schemaTypes.generated.ts';
 import { API_VERSION, validateShape } from './schemaValidator.ts';
 import { parseSpecText, type SourceDocument } from './SourceDocument.ts';
@@ -155,10 +155,28 @@ function checkPopulationRules(s: Partial<TestUserPopulation['spec']>, src: Sourc
   if (typeof s.password?.value === 'string' && ok('password')) {
     problems.push(src.problem(['spec', 'password', 'value'], 'password is written in the spec in plain text', 'specs live in git; prefer password: { fromEnv: VARIABLE }', { severity: 'warning' }));
   }
+  if (s.attributes !== undefined && ok('attributes')) {
+    const deep = tooDeep(s.attributes, ['spec', 'attributes'], 1);
+    if (deep) problems.push(src.problem(deep, `spec.attributes nest more than ${MAX_ATTRIBUTE_DEPTH} levels deep`, 'attributes are profile fields; flatten them'));
+  }
   if (pattern && s.emailDomain !== undefined && isAddressPattern(pattern)) {
     problems.push(src.problem(['spec', 'emailDomain'], 'emailDomain is ignored because usernames are already e-mail addresses', undefined, { severity: 'warning' }));
   }
   return pattern;
+}
+
+/** How deep objects and arrays may nest in attributes, counting attributes itself (what stores and exports them recurses). */
+const MAX_ATTRIBUTE_DEPTH = 32;
+
+/** The path of the first object or array nested deeper than MAX_ATTRIBUTE_DEPTH, if any. */
+function tooDeep(value: unknown, path: (string | number)[], depth: number): (string | number)[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_ATTRIBUTE_DEPTH) return path;
+  for (const [k, v] of Object.entries(value)) {
+    const found = tooDeep(v, [...path, Array.isArray(value) ? Number(k) : k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** A TestUserPopulation the schema refused: its other rules still get checked (see checkPopulationRules). */
@@ -222,26 +240,18 @@ function toTarget(doc: SyncTarget, src: SourceDocument, problems: SpecProblem[])
 }
 
 function checkOverlaps(populations: { spec: PopulationSpec; src: SourceDocument }[], problems: SpecProblem[]): void {
-  for (let i = 0; i < populations.length; i++) {
-    for (let j = i + 1; j < populations.length; j++) {
-      const a = populations[i]!;
-      const b = populations[j]!;
-      if (a.spec.count === 0 || b.spec.count === 0) continue;
-      const overlap = findPatternOverlap(
-        { pattern: a.spec.usernamePattern, idStart: a.spec.idStart, count: a.spec.count },
-        { pattern: b.spec.usernamePattern, idStart: b.spec.idStart, count: b.spec.count },
-      );
-      if (overlap) {
-        const at = a.src.locate(['spec', 'usernamePattern']);
-        problems.push(
-          b.src.problem(
-            ['spec', 'usernamePattern'],
-            `populations "${b.spec.name}" and "${a.spec.name}" can both produce username "${overlap.username}" (ids ${overlap.idB} and ${overlap.idA})`,
-            `make the patterns or id ranges disjoint; "${a.spec.name}" is at ${a.src.file}:${at.line}:${at.column}`,
-          ),
-        );
-      }
-    }
+  const ranges = populations.map((p) => ({ pattern: p.spec.usernamePattern, idStart: p.spec.idStart, count: p.spec.count }));
+  for (const { i, j, overlap } of findAllOverlaps(ranges)) {
+    const a = populations[i]!;
+    const b = populations[j]!;
+    const at = a.src.locate(['spec', 'usernamePattern']);
+    problems.push(
+      b.src.problem(
+        ['spec', 'usernamePattern'],
+        `populations "${b.spec.name}" and "${a.spec.name}" can both produce username "${overlap.username}" (ids ${overlap.idB} and ${overlap.idA})`,
+        `make the patterns or id ranges disjoint; "${a.spec.name}" is at ${a.src.file}:${at.line}:${at.column}`,
+      ),
+    );
   }
 }
 

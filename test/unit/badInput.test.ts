@@ -85,6 +85,16 @@ describe('control characters', () => {
     expect(errorsOf(population({}, 'metadata: { name: bad, labels: { team: "a\\u0000b" } }'))[0]).toMatch(/^specs\/bad\.yaml:3:\d+: metadata\.labels\.team contains a control character \(U\+0000\)/);
   });
 
+  it('attributes nested past 32 levels are an error located at the first level too deep', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    const errors = errorsOf(population({ attributes: deep }));
+    expect(errors).toEqual([expect.stringMatching(/^specs\/bad\.yaml:4:\d+: spec\.attributes nest more than 32 levels deep/)]);
+    let fine: unknown = 'leaf';
+    for (let i = 0; i < 31; i++) fine = { a: fine };
+    expect(errorsOf(population({ attributes: fine }))).toEqual([]);
+  });
+
   it('make validate fail (the CLI and the API share it)', () => {
     expect(validateSpecs([{ file: FILE, text: population({ usernamePattern: 'a\u0001_{id}' }) }]).valid).toBe(false);
   });
