@@ -123,3 +123,17 @@ describe('every problem of a document in one pass', () => {
     expect(errors[0]).toContain('U+0009');
   });
 });
+
+describe('duplicate keys (checked in one pass, not by comparing every pair)', () => {
+  it('in a flow mapping, in a large one, and only within one mapping', () => {
+    const flow = population({}).replace('"count":3', '"count":3,"count":4');
+    expect(errorsOf(flow)).toEqual([expect.stringMatching(/^specs\/bad\.yaml:4:\d+: YAML syntax error: Map keys must be unique/)]);
+    const keys = Array.from({ length: 5000 }, (_, i) => `    k${i}: v${i}`);
+    const big = (extra: string[]) => ['apiVersion: bulk-users/v1', 'kind: TestUserPopulation', 'metadata: { name: big }', 'spec:', '  count: 1', '  usernamePattern: "b_{id}"', '  password: { fromEnv: X }', '  attributes:', ...keys, ...extra, ''].join('\n');
+    expect(errorsOf(big([]))).toEqual([]);
+    expect(errorsOf(big(['    k4321: again']))).toEqual([expect.stringMatching(/^specs\/bad\.yaml:5009:5: YAML syntax error: Map keys must be unique/)]);
+    // The same key in two different mappings is fine; 1 and "1" are different keys.
+    expect(errorsOf(population({ attributes: { a: { x: 1 }, b: { x: 1 } } }))).toEqual([]);
+    expect(errorsOf(big(['    "1": one', '    1: number']))).toEqual([]);
+  });
+});
