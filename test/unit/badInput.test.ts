@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
+import { countYamlDocuments } from '../../src/spec/SourceDocument.ts';
 import { formatProblem } from '../../src/spec/SpecProblem.ts';
 import { validateSpecs } from '../../src/spec/validateSpecs.ts';
 
@@ -135,5 +136,19 @@ describe('duplicate keys (checked in one pass, not by comparing every pair)', ()
     // The same key in two different mappings is fine; 1 and "1" are different keys.
     expect(errorsOf(population({ attributes: { a: { x: 1 }, b: { x: 1 } } }))).toEqual([]);
     expect(errorsOf(big(['    "1": one', '    1: number']))).toEqual([]);
+  });
+});
+
+describe('countYamlDocuments (the validate route refuses more than its cap before parsing)', () => {
+  it.each([
+    ['a: 1\n', 1],
+    ['---\na: 1\n', 1],
+    ['a: 1\n---\nb: 2\n--- \nc: 3\n', 3],
+    ['# comment\n%YAML 1.2\n---\na: 1\n', 1],
+    ['a: |\n  ---\n  text\n', 1],
+    ['a: 1\n---x\n', 1],
+    ['', 0],
+  ])('%j holds %i', (text, n) => {
+    expect(countYamlDocuments(text)).toBe(n);
   });
 });
