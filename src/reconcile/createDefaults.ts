@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_TEMPLATE_NAME } from '../spec/PopulationTemplate.ts';
 import type { PopulationSpec as PopulationSpecDoc } from '../spec/schemaTypes.generated.ts';
 import type { NamedTemplate } from './loadTemplates.ts';
 
-/** The template every create starts from; a request may also name it (`config.template: default`). */
-export const DEFAULT_TEMPLATE_NAME = 'default';
 
 /** Lease of a batch whose request and template give neither ttl nor expiresAt: forgotten batches expire. */
 export const DEFAULT_TTL = '7d';

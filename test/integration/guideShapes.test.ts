@@ -213,7 +213,9 @@ describe('create with only {count, config: {batch_size}} (guide §1 and §4)', (
     expect(def.description).toContain('<batch_id>_{id}@loadtest.invalid');
     const named = await send('POST', '/api/bulk-users/create', { count: 1, config: { template: 'default' } });
     expect(named.status, named.text).toBe(201);
-    expect((await send('POST', '/api/bulk-users/config/templates', { name: 'default', spec: {} })).status).toBe(409);
+    const taken = await send('POST', '/api/bulk-users/config/templates', { name: 'default', spec: {} });
+    expect(taken.status).toBe(400);
+    expect(taken.body.errors[0].message).toContain('taken by the built-in default template');
   });
 });
 

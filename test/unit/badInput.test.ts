@@ -152,3 +152,12 @@ describe('countYamlDocuments (the validate route refuses more than its cap befor
     expect(countYamlDocuments(text)).toBe(n);
   });
 });
+
+describe('template names', () => {
+  it('"default" is the built-in default template\'s: a spec file cannot define it', () => {
+    const text = ['apiVersion: bulk-users/v1', 'kind: PopulationTemplate', 'metadata: { name: default }', 'spec: { count: 1 }', ''].join('\n');
+    const r = buildDesiredState([{ file: FILE, text }]);
+    expect(r.templates).toEqual([]);
+    expect(r.problems.map(formatProblem)).toEqual([expect.stringMatching(/^specs\/bad\.yaml:3:19: the template name "default" is taken by the built-in default template/)]);
+  });
+});
