@@ -6,6 +6,8 @@ export interface ExportedMember {
   username: string;
   email: string | null;
   batch_id: string;
+  /** Always true (the query reads only test users); exported so a client can check exactly that. */
+  is_test_user: boolean;
   seq: number | null;
   attributes: unknown;
   created_at: Date;
@@ -26,7 +28,7 @@ export async function* readMemberPages(db: Db, filter: { population?: string }):
   try {
     await sql`
       DECLARE bulk_users_export NO SCROLL CURSOR FOR
-      SELECT username, email, population AS batch_id, seq, attributes, created_at, updated_at, expires_at
+      SELECT username, email, population AS batch_id, is_test_user, seq, attributes, created_at, updated_at, expires_at
       FROM users
       WHERE is_test_user = true AND population IS NOT NULL ${filter.population !== undefined ? sql`AND population = ${filter.population}` : sql``}
       ORDER BY population, seq`.execute(trx);

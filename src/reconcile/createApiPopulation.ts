@@ -32,6 +32,8 @@ export interface CreateApiPopulationOptions {
 
 export interface CreateApiPopulationResult {
   batchId: string;
+  /** The password generated because the request gave none; the only time it leaves the server in plain text. */
+  generatedPassword?: string;
   /** Members that exist after the run. */
   created: number;
   /** Members that could not be created (their username is taken). */
@@ -87,6 +89,7 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
   const planned = result.plan.populations.find((p) => p.name === name);
   return {
     batchId: name,
+    ...(prepared.generatedPassword !== undefined ? { generatedPassword: prepared.generatedPassword } : {}),
     created,
     failed: Math.max(0, prepared.population.count - created),
     conflicts: planned?.conflicts.count ?? 0,

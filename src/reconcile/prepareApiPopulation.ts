@@ -11,6 +11,7 @@ import type { PasswordSource, PopulationSpec as PopulationSpecDoc } from '../spe
 import { SpecValidationError, type SpecProblem } from '../spec/SpecProblem.ts';
 import { ApiSpecConflictError, ApiSpecInvalidError } from './apiErrors.ts';
 import { apiVariableProblem } from './apiPasswordVariables.ts';
+import { fillCreateDefaults } from './createDefaults.ts';
 import { loadTemplates } from './loadTemplates.ts';
 
 /** A population as the HTTP API receives it, in the vocabulary of a spec document. */
@@ -31,6 +32,8 @@ export interface PreparedApiPopulation {
   /** The document spec without the password (what is stored). */
   storedSpec: Partial<PopulationSpecDoc>;
   password?: PasswordSource;
+  /** Set when the request gave no password and one was generated (createDefaults.ts): for the caller, once. */
+  generatedPassword?: string;
   /** The population as the validator built it. */
   population: PopulationSpec;
   warnings: SpecProblem[];
@@ -49,6 +52,7 @@ export function generateBatchName(now: Date = new Date()): string {
 
 /**
  * Step one of creating a population through the API: the template applied, then the
+ * defaults (createDefaults.ts) for what both leave out, then the
  * request validated by buildDesiredState as a document next to every spec (the request
  * first, so a clash of names or usernames is reported at the other document and only the
  * request's own mistakes are reported here), and a password variable outside the API's
@@ -80,6 +84,8 @@ export async function prepareApiPopulation(
     }
     spec = applyTemplate(template.spec, spec);
   }
+  const filled = fillCreateDefaults(spec, name);
+  spec = filled.spec;
   const source = apiPopulationSource(name, spec, { labels, file: REQUEST_FILE });
   const files = readSpecSources(opts.specsDir);
   const others = validationSources(await listApiPopulations(db));
@@ -97,6 +103,7 @@ export async function prepareApiPopulation(
     // An environment variable's name is no secret: it stays in the spec; a value never does.
     storedSpec: password && password.fromEnv !== undefined ? spec : rest,
     ...(password ? { password } : {}),
+    ...(filled.generatedPassword !== undefined ? { generatedPassword: filled.generatedPassword } : {}),
     population,
     // The password of an API request is always plain text here; it is stored encrypted, so that warning does not apply.
     warnings: [...mine.filter((p) => p.severity === 'warning' && !p.message.startsWith('password is written')), ...practiceWarnings({ populations: [population], targets: [] })],

@@ -17,10 +17,17 @@ export interface PopulationTemplate {
   origin: { file: string; line: number };
 }
 
+/** The name of the template every API create starts from (built in, see reconcile/createDefaults.ts). */
+export const DEFAULT_TEMPLATE_NAME = 'default';
+
 /** Checks what the schema cannot (a usernamePattern's placeholder rules) and returns the template, or undefined on error. */
 export function toTemplate(doc: PopulationTemplateDoc, src: SourceDocument, problems: SpecProblem[]): PopulationTemplate | undefined {
   const s = doc.spec;
   let ok = true;
+  if (doc.metadata.name === DEFAULT_TEMPLATE_NAME) {
+    problems.push(src.problem(['metadata', 'name'], `the template name "${DEFAULT_TEMPLATE_NAME}" is taken by the built-in default template`, 'choose another name'));
+    ok = false;
+  }
   if (s.usernamePattern !== undefined) {
     const check = parseUsernamePattern(s.usernamePattern);
     if (!check.ok) {

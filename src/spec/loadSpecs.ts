@@ -2,13 +2,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState, type PopulationSpec, type ReconcilerConfig, type SyncTargetSpec } from './DesiredState.ts';
 import { didYouMean } from './didYouMean.ts';
-import { findPatternOverlap } from './patternOverlap.ts';
+import { findAllOverlaps } from './patternOverlap.ts';
 import type { PopulationTemplate as PopulationTemplateDoc, ReconcilerConfig as ReconcilerConfigDoc, SyncTarget, TestUserPopulation } from './schemaTypes.generated.ts';
-import { validateShape } from './schemaValidator.ts';
+import { API_VERSION, validateShape } from './schemaValidator.ts';
 import { parseSpecText, type SourceDocument } from './SourceDocument.ts';
 import { SpecValidationError, type SpecProblem } from './SpecProblem.ts';
 import { toTemplate, type PopulationTemplate } from './PopulationTemplate.ts';
-import { isAddressPattern, parseUsernamePattern } from './usernamePattern.ts';
+import { isAddressPattern, parseUsernamePattern, type UsernamePattern } from './usernamePattern.ts';
 import { targetSpecProblems } from './targetSpecProblems.ts';
 
 export interface SpecSource {
@@ -66,10 +66,19 @@ export function buildDesiredState(sources: SpecSource[]): SpecLoadResult {
     const parsed = parseSpecText(source.file, source.text);
     problems.push(...parsed.problems);
     for (const src of parsed.docs) {
-      const value = src.toJS();
-      const shape = validateShape(src, value);
+      const read = src.toJS();
+      if ('problem' in read) {
+        problems.push(read.problem);
+        continue;
+      }
+      const value = read.value;
+      const badPaths = new Set<string>();
+      const shape = validateShape(src, value, badPaths);
       if (shape.length > 0) {
         problems.push(...shape);
+        // The rules beyond the schema still run on the fields the schema accepted, so one
+        // pass reports every problem of the document (a missing password and a ${id}).
+        checkPartialPopulation(value, src, badPaths, problems);
         continue;
       }
       const doc = value as TestUserPopulation | SyncTarget | ReconcilerConfigDoc | PopulationTemplateDoc;
@@ -126,31 +135,74 @@ export function loadSpecs(dir: string): { state: DesiredState; warnings: SpecPro
   return { state: result.state, warnings: result.problems };
 }
 
+/**
+ * The rules of a population that the schema cannot express, each run only on fields the
+ * schema accepted (`badPaths` holds where it did not): for a valid document and, with the
+ * shape problems already reported, for an invalid one. Returns the parsed pattern when it is usable.
+ */
+function checkPopulationRules(s: Partial<TestUserPopulation['spec']>, src: SourceDocument, badPaths: ReadonlySet<string>, problems: SpecProblem[]): UsernamePattern | undefined {
+  const ok = (field: string): boolean => ![...badPaths].some((p) => p === `spec.${field}` || p.startsWith(`spec.${field}.`) || p.startsWith(`spec.${field}[`));
+  let pattern: UsernamePattern | undefined;
+  if (typeof s.usernamePattern === 'string' && ok('usernamePattern')) {
+    const patternCheck = parseUsernamePattern(s.usernamePattern);
+    if (patternCheck.ok) pattern = patternCheck.pattern;
+    else problems.push(src.problem(['spec', 'usernamePattern'], patternCheck.message, patternCheck.hint));
+  }
+  if (s.ttl !== undefined && s.expiresAt !== undefined) {
+    problems.push(src.problem(['spec', 'expiresAt'], 'spec has both ttl and expiresAt', 'use one of them'));
+  }
+  const idStart = typeof s.idStart === 'number' && ok('idStart') ? s.idStart : 1;
+  if (typeof s.count === 'number' && ok('count') && idStart + s.count - 1 > Number.MAX_SAFE_INTEGER) problems.push(src.problem(['spec', 'count'], 'idStart + count is too large'));
+  if (typeof s.password?.value === 'string' && ok('password')) {
+    problems.push(src.problem(['spec', 'password', 'value'], 'password is written in the spec in plain text', 'specs live in git; prefer password: { fromEnv: VARIABLE }', { severity: 'warning' }));
+  }
+  if (s.attributes !== undefined && ok('attributes')) {
+    const deep = tooDeep(s.attributes, ['spec', 'attributes'], 1);
+    if (deep) problems.push(src.problem(deep, `spec.attributes nest more than ${MAX_ATTRIBUTE_DEPTH} levels deep`, 'attributes are profile fields; flatten them'));
+  }
+  if (pattern && s.emailDomain !== undefined && isAddressPattern(pattern)) {
+    problems.push(src.problem(['spec', 'emailDomain'], 'emailDomain is ignored because usernames are already e-mail addresses', undefined, { severity: 'warning' }));
+  }
+  return pattern;
+}
+
+/** How deep objects and arrays may nest in attributes, counting attributes itself (what stores and exports them recurses). */
+const MAX_ATTRIBUTE_DEPTH = 32;
+
+/** The path of the first object or array nested deeper than MAX_ATTRIBUTE_DEPTH, if any. */
+function tooDeep(value: unknown, path: (string | number)[], depth: number): (string | number)[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_ATTRIBUTE_DEPTH) return path;
+  for (const [k, v] of Object.entries(value)) {
+    const found = tooDeep(v, [...path, Array.isArray(value) ? Number(k) : k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A TestUserPopulation the schema refused: its other rules still get checked (see checkPopulationRules). */
+function checkPartialPopulation(value: unknown, src: SourceDocument, badPaths: ReadonlySet<string>, problems: SpecProblem[]): void {
+  const doc = value as { apiVersion?: unknown; kind?: unknown; spec?: unknown } | null;
+  if (doc?.apiVersion !== API_VERSION || doc.kind !== 'TestUserPopulation') return;
+  const spec = doc.spec;
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return;
+  checkPopulationRules(spec as Partial<TestUserPopulation['spec']>, src, badPaths, problems);
+}
+
 /** Every semantic rule of one population is checked, so one run reports all of its problems. */
 function toPopulation(doc: TestUserPopulation, src: SourceDocument, problems: SpecProblem[]): PopulationSpec | undefined {
   const s = doc.spec;
   const before = problems.length;
-  const patternCheck = parseUsernamePattern(s.usernamePattern);
-  if (!patternCheck.ok) problems.push(src.problem(['spec', 'usernamePattern'], patternCheck.message, patternCheck.hint));
-  if (s.ttl !== undefined && s.expiresAt !== undefined) {
-    problems.push(src.problem(['spec', 'expiresAt'], 'spec has both ttl and expiresAt', 'use one of them'));
-  }
+  const pattern = checkPopulationRules(s, src, new Set(), problems);
   const idStart = s.idStart ?? 1;
-  if (idStart + s.count - 1 > Number.MAX_SAFE_INTEGER) problems.push(src.problem(['spec', 'count'], 'idStart + count is too large'));
   const password = s.password.fromEnv !== undefined ? { fromEnv: s.password.fromEnv } : { value: s.password.value! };
-  if ('value' in password) {
-    problems.push(src.problem(['spec', 'password', 'value'], 'password is written in the spec in plain text', 'specs live in git; prefer password: { fromEnv: VARIABLE }', { severity: 'warning' }));
-  }
-  if (patternCheck.ok && s.emailDomain !== undefined && isAddressPattern(patternCheck.pattern)) {
-    problems.push(src.problem(['spec', 'emailDomain'], 'emailDomain is ignored because usernames are already e-mail addresses', undefined, { severity: 'warning' }));
-  }
-  if (!patternCheck.ok || problems.slice(before).some((p) => p.severity === 'error')) return undefined;
+  if (!pattern || problems.slice(before).some((p) => p.severity === 'error')) return undefined;
   return {
     name: doc.metadata.name,
     labels: doc.metadata.labels ?? {},
     count: s.count,
     usernamePattern: s.usernamePattern,
-    pattern: patternCheck.pattern,
+    pattern,
     idStart,
     emailDomain: s.emailDomain ?? 'example.com',
     password,
@@ -195,26 +247,18 @@ function toTarget(doc: SyncTarget, src: SourceDocument, problems: SpecProblem[])
 }
 
 function checkOverlaps(populations: { spec: PopulationSpec; src: SourceDocument }[], problems: SpecProblem[]): void {
-  for (let i = 0; i < populations.length; i++) {
-    for (let j = i + 1; j < populations.length; j++) {
-      const a = populations[i]!;
-      const b = populations[j]!;
-      if (a.spec.count === 0 || b.spec.count === 0) continue;
-      const overlap = findPatternOverlap(
-        { pattern: a.spec.usernamePattern, idStart: a.spec.idStart, count: a.spec.count },
-        { pattern: b.spec.usernamePattern, idStart: b.spec.idStart, count: b.spec.count },
-      );
-      if (overlap) {
-        const at = a.src.locate(['spec', 'usernamePattern']);
-        problems.push(
-          b.src.problem(
-            ['spec', 'usernamePattern'],
-            `populations "${b.spec.name}" and "${a.spec.name}" can both produce username "${overlap.username}" (ids ${overlap.idB} and ${overlap.idA})`,
-            `make the patterns or id ranges disjoint; "${a.spec.name}" is at ${a.src.file}:${at.line}:${at.column}`,
-          ),
-        );
-      }
-    }
+  const ranges = populations.map((p) => ({ pattern: p.spec.usernamePattern, idStart: p.spec.idStart, count: p.spec.count }));
+  for (const { i, j, overlap } of findAllOverlaps(ranges)) {
+    const a = populations[i]!;
+    const b = populations[j]!;
+    const at = a.src.locate(['spec', 'usernamePattern']);
+    problems.push(
+      b.src.problem(
+        ['spec', 'usernamePattern'],
+        `populations "${b.spec.name}" and "${a.spec.name}" can both produce username "${overlap.username}" (ids ${overlap.idB} and ${overlap.idA})`,
+        `make the patterns or id ranges disjoint; "${a.spec.name}" is at ${a.src.file}:${at.line}:${at.column}`,
+      ),
+    );
   }
 }
 

@@ -204,3 +204,112 @@ export function findPatternOverlap(a: PatternRange, b: PatternRange): Overlap | 
   }
   return null;
 }
+
+export interface PairOverlap {
+  /** Indexes into the list given to findAllOverlaps, i < j. */
+  i: number;
+  j: number;
+  /** findPatternOverlap(ranges[i], ranges[j]). */
+  overlap: Overlap;
+}
+
+const isDigitAt = (s: string, at: number): boolean => at >= 0 && at < s.length && isDigit(s[at] as string);
+
+/**
+ * Whether two suffixes can end the same username: the shorter ends the longer, and the
+ * character just before it in the longer faces the shorter side's id, so it is a digit.
+ * (The same holds for prefixes, read from the front.)
+ */
+function suffixesCompatible(a: string, b: string): boolean {
+  if (a.length === b.length) return a === b;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.endsWith(short) && isDigitAt(long, long.length - short.length - 1);
+}
+
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  /** Distinct patterns whose prefix ends here. */
+  patterns: number[];
+}
+
+/**
+ * Every pair (i < j) of `ranges` that can produce a common username, exactly as calling
+ * findPatternOverlap on every pair would find them and in the same order, without
+ * comparing every pair. Positions before either id are literal on both sides, so one
+ * prefix must start the other, and the character of the longer one where the shorter
+ * ends faces an id: a digit. A trie of prefixes yields, for each pattern, only the
+ * patterns whose prefix passes that test; suffixes are checked the same way before the
+ * exact test runs. Populations with one and the same pattern overlap exactly when their
+ * id ranges do, found by sorting those by idStart.
+ */
+export function findAllOverlaps(ranges: readonly PatternRange[]): PairOverlap[] {
+  const out: PairOverlap[] = [];
+  for (const [i, j] of overlapCandidates(ranges)) {
+    const overlap = findPatternOverlap(ranges[i]!, ranges[j]!);
+    if (overlap) out.push({ i, j, overlap });
+  }
+  return out;
+}
+
+/** The pairs (i < j, in order) findAllOverlaps tests exactly; every other pair provably cannot overlap. */
+export function overlapCandidates(ranges: readonly PatternRange[]): [number, number][] {
+  const candidates: [number, number][] = [];
+  const groups = new Map<string, number[]>();
+  ranges.forEach((r, i) => {
+    if (r.count === 0) return;
+    const list = groups.get(r.pattern);
+    if (list) list.push(i);
+    else groups.set(r.pattern, [i]);
+  });
+
+  // Same pattern: interval overlap, each population against those starting within its range.
+  for (const members of groups.values()) {
+    const byStart = [...members].sort((x, y) => ranges[x]!.idStart - ranges[y]!.idStart || x - y);
+    for (let s = 0; s < byStart.length; s++) {
+      const x = byStart[s]!;
+      const end = ranges[x]!.idStart + ranges[x]!.count - 1;
+      for (let t = s + 1; t < byStart.length && ranges[byStart[t]!]!.idStart <= end; t++) {
+        const y = byStart[t]!;
+        candidates.push(x < y ? [x, y] : [y, x]);
+      }
+    }
+  }
+
+  // Different patterns: walk each prefix down a trie of all prefixes.
+  const distinct = [...groups.keys()];
+  const split = distinct.map((p) => {
+    const at = p.indexOf(PLACEHOLDER);
+    return { prefix: p.slice(0, at), suffix: p.slice(at + PLACEHOLDER.length) };
+  });
+  const root: TrieNode = { children: new Map(), patterns: [] };
+  split.forEach(({ prefix }, k) => {
+    let node = root;
+    for (const ch of prefix) {
+      let next = node.children.get(ch);
+      if (!next) node.children.set(ch, (next = { children: new Map(), patterns: [] }));
+      node = next;
+    }
+    node.patterns.push(k);
+  });
+  split.forEach(({ prefix, suffix }, k) => {
+    let node: TrieNode | undefined = root;
+    for (let depth = 0; node; depth++) {
+      const atEnd = depth === prefix.length;
+      // A shorter prefix ending here is compatible only when the next character is a digit;
+      // equal prefixes (atEnd) pair once, from the pattern listed later.
+      if (atEnd || isDigit(prefix[depth] as string)) {
+        for (const other of node.patterns) {
+          if (atEnd && other >= k) continue;
+          if (!suffixesCompatible(suffix, split[other]!.suffix)) continue;
+          for (const x of groups.get(distinct[k]!)!) {
+            for (const y of groups.get(distinct[other]!)!) candidates.push(x < y ? [x, y] : [y, x]);
+          }
+        }
+      }
+      if (atEnd) break;
+      node = node.children.get(prefix[depth] as string);
+    }
+  });
+
+  return candidates.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+}

@@ -13,6 +13,20 @@ export type BulkUsersSpecDocument = {
   [k: string]: unknown;
 };
 /**
+ * Text inside attributes: no control character other than tab, line feed and carriage return (no U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F, U+2028, U+2029).
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "AttributeText".
+ */
+export type AttributeText = string;
+/**
+ * Any JSON value; the rule of AttributeText applies to every string and key inside it.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "AttributeValue".
+ */
+export type AttributeValue = unknown;
+/**
  * Names of SyncTarget documents that must hold the same users.
  */
 export type SyncTargets = string[];
@@ -34,10 +48,10 @@ export interface Metadata {
    */
   name: string;
   labels?: {
-    [k: string]: string;
+    [k: string]: AttributeText;
   };
   annotations?: {
-    [k: string]: string;
+    [k: string]: AttributeText;
   };
 }
 /**
@@ -106,10 +120,10 @@ export interface PasswordSource {
   value?: string;
 }
 /**
- * Free-form profile fields, stored as JSON.
+ * Free-form profile fields, stored as JSON. Text in them (keys and string values, at any depth) may hold tab, line feed and carriage return but no other control character.
  */
 export interface Attributes {
-  [k: string]: unknown;
+  [k: string]: AttributeValue;
 }
 /**
  * This interface was referenced by `undefined`'s JSON-Schema

@@ -34,8 +34,12 @@ function validatorFor(kind: SpecKind): ValidateFunction {
   return validators.get(kind)!;
 }
 
-/** Checks one document's shape; returns located problems (empty when the document is valid). */
-export function validateShape(src: SourceDocument, value: unknown): SpecProblem[] {
+/**
+ * Checks one document's shape; returns located problems (empty when the document is valid).
+ * `badPaths` collects where they are (as displayPath, e.g. `spec.password.value`), so the
+ * rules beyond the schema can still run on the fields that are fine.
+ */
+export function validateShape(src: SourceDocument, value: unknown, badPaths?: Set<string>): SpecProblem[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return [src.problem([], 'a spec document must be a mapping with apiVersion, kind, metadata and spec')];
   }
@@ -57,14 +61,16 @@ export function validateShape(src: SourceDocument, value: unknown): SpecProblem[
   }
   const validate = validatorFor(obj.kind as SpecKind);
   if (validate(value)) return [];
-  return dedupe(validate.errors ?? []).map((e) => toProblem(src, e));
+  const errors = dedupe(validate.errors ?? []);
+  for (const e of errors) badPaths?.add(displayPath(parsePointer(e.instancePath)));
+  return errors.map((e) => toProblem(src, e));
 }
 
 function dedupe(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
-  // `if/then` wrappers repeat the real error; keep the specific ones.
+  // `if/then` and `propertyNames` wrappers repeat the real error; keep the specific ones.
   return errors.filter((e) => {
-    if (e.keyword === 'if') return false;
+    if (e.keyword === 'if' || e.keyword === 'propertyNames') return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -123,8 +129,19 @@ function toProblem(src: SourceDocument, e: ErrorObject): SpecProblem {
     }
     case 'const':
       return src.problem(path, `${where} must be ${show((e.params as { allowedValue: unknown }).allowedValue)} (got ${show(e.data)})`);
-    case 'pattern':
-      return src.problem(path, `${where} is not valid (got ${show(e.data)})`, parent.description ?? `must match ${(e.params as { pattern: string }).pattern}`);
+    case 'pattern': {
+      const pattern = (e.params as { pattern: string }).pattern;
+      const bad = forbiddenCharacter(pattern, e.data);
+      if (bad) {
+        const key = (e as { propertyName?: string }).propertyName;
+        const hint = pattern.includes('\\u000B')
+          ? 'tab, line feed and carriage return are the only control characters allowed here'
+          : 'no control characters (U+0000-U+001F, U+007F-U+009F) or U+2028/U+2029 here';
+        if (key !== undefined) return src.problem([...path, key], `key ${show(key)} in ${where} contains ${bad}`, hint, { key: true });
+        return src.problem(path, `${where} contains ${bad}`, hint);
+      }
+      return src.problem(path, `${where} is not valid (got ${show(e.data)})`, parent.description ?? `must match ${pattern}`);
+    }
     case 'format':
       return src.problem(path, `${where} must be ${(e.params as { format: string }).format === 'date-time' ? 'an RFC 3339 date-time such as 2026-12-31T00:00:00Z' : `a valid ${(e.params as { format: string }).format}`} (got ${show(e.data)})`);
     case 'minProperties':
@@ -137,6 +154,22 @@ function toProblem(src: SourceDocument, e: ErrorObject): SpecProblem {
     default:
       return src.problem(path, `${where} ${e.message ?? 'is not valid'}`);
   }
+}
+
+/**
+ * For a pattern of the form `^[^...]*$` (characters a field must not hold, as the schema's
+ * control-character rules are written): the first such character of `data`, named by code
+ * point and position, since most of them are invisible.
+ */
+function forbiddenCharacter(pattern: string, data: unknown): string | undefined {
+  if (typeof data !== 'string' || !pattern.startsWith('^[^') || !pattern.endsWith(']*$')) return undefined;
+  const one = new RegExp(`^${pattern.slice(1, -2)}$`, 'u');
+  const chars = [...data];
+  const at = chars.findIndex((c) => !one.test(c));
+  if (at < 0) return undefined;
+  const point = chars[at]!.codePointAt(0)!;
+  const code = `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${point === 0x2028 || point === 0x2029 ? 'a line or paragraph separator' : 'a control character'} (${code}) at position ${at + 1}`;
 }
 
 function article(type: string): string {

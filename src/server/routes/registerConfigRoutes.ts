@@ -8,21 +8,36 @@ import { checkApiConflicts, prepareApiPopulation, REQUEST_FILE } from '../../rec
 import { buildDesiredState } from '../../spec/loadSpecs.ts';
 import { API_VERSION } from '../../spec/schemaValidator.ts';
 import type { PopulationTemplateSpec } from '../../spec/schemaTypes.generated.ts';
-import type { SpecProblem } from '../../spec/SpecProblem.ts';
+import { ALIAS_LIMIT_MESSAGE, countYamlDocuments } from '../../spec/SourceDocument.ts';
+import { formatProblem, type SpecProblem } from '../../spec/SpecProblem.ts';
 import { validateSpecs } from '../../spec/validateSpecs.ts';
 import { redactTemplateSpec } from '../../spec/storableSpec.ts';
 import { createBodySchema, createRequestToSpec, type CreateBody } from '../createRequestToSpec.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
 
-type ValidateBody = Partial<CreateBody> & { yaml?: string };
+type ValidateBody = Partial<CreateBody> & CreateBody['config'] & { yaml?: string };
 
 const validateBody = {
   type: 'object',
   additionalProperties: false,
-  description: 'Either {yaml: "<spec documents>"} (checked exactly like `bulk-users validate`), or the body of POST /create (checked exactly like create would, clashes included).',
-  properties: { ...createBodySchema.properties, yaml: { type: 'string', maxLength: 1_000_000, description: 'One or more YAML spec documents.' } },
+  description:
+    'One of three forms: {yaml: "<spec documents>"} (checked exactly like `bulk-users validate`); the body of POST /create, {count, config} (checked exactly like create would, clashes included); ' +
+    'or a create config on its own, flat, e.g. {"username_pattern": "user_{id}@example.com", "password": "...", "batch_size": 100}, checked like a create of `count` users (default 1) with that config.',
+  properties: {
+    ...createBodySchema.properties,
+    ...createBodySchema.properties.config.properties,
+    yaml: { type: 'string', maxLength: 1_000_000, description: 'One or more YAML spec documents.' },
+  },
 } as const;
+
+const CREATE_FIELDS = new Set(Object.keys(createBodySchema.properties));
+
+/**
+ * Documents one validate request may hold. Validation runs on the event loop, so an
+ * unbounded request would stall every other one (health included) while it runs.
+ */
+export const MAX_VALIDATE_DOCUMENTS = 1000;
 
 interface TemplateBody {
   name: string;
@@ -56,14 +71,19 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { yaml, ...rest } = body;
       if (yaml !== undefined) {
         if (Object.keys(rest).length > 0) throw new HttpError(400, 'invalid_request', `send either "yaml" or a create request ({count, config}), not both (got also ${Object.keys(rest).join(', ')})`);
+        const documents = countYamlDocuments(yaml);
+        if (documents > MAX_VALIDATE_DOCUMENTS) {
+          throw new HttpError(413, 'too_many_documents', `the YAML holds ${documents} documents; config/validate takes at most ${MAX_VALIDATE_DOCUMENTS} per request (run \`bulk-users validate\` on the files, or send them in parts)`);
+        }
         const v = validateSpecs([{ file: 'request.yaml', text: yaml }]);
+        // A document built to exhaust the parser is refused as a request, not judged as a config.
+        const bomb = v.errors.find((p) => p.message.startsWith(ALIAS_LIMIT_MESSAGE));
+        if (bomb) throw new HttpError(400, 'invalid_yaml', formatProblem(bomb), { is_valid: false, errors: [bomb] });
         return { is_valid: v.valid, errors: v.errors, warnings: v.warnings };
       }
-      if (body.count === undefined || body.config === undefined) {
-        throw new HttpError(400, 'invalid_request', 'send {yaml: "<spec documents>"} or a create request with count and config');
-      }
+      const create = asCreateBody(body);
       try {
-        const prepared = await prepareApiPopulation(ctx.database.db, { request: createRequestToSpec(body as CreateBody), specsDir: ctx.specsDir, now: ctx.now(), env: ctx.env });
+        const prepared = await prepareApiPopulation(ctx.database.db, { request: createRequestToSpec(create), specsDir: ctx.specsDir, now: ctx.now(), env: ctx.env });
         await checkApiConflicts(ctx.database.db, prepared);
         return { is_valid: true, errors: [] as SpecProblem[], warnings: prepared.warnings };
       } catch (err) {
@@ -110,4 +130,27 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: ServerContext): 
       return reply.code(201).send({ template: { name, kind: 'saved', description: description ?? null, spec: template.spec }, warnings: built.problems.filter((p) => p.severity === 'warning') });
     },
   );
+}
+
+/**
+ * The create form as is; the flat form (the original system's: the config's fields at the
+ * top level) as the create request it describes.
+ */
+function asCreateBody(body: Omit<ValidateBody, 'yaml'>): CreateBody {
+  const flat = Object.fromEntries(Object.entries(body).filter(([k]) => !CREATE_FIELDS.has(k))) as CreateBody['config'];
+  const flatKeys = Object.keys(flat);
+  if (body.config !== undefined) {
+    if (flatKeys.length > 0) throw new HttpError(400, 'invalid_request', `put ${flatKeys.join(', ')} inside "config", or send the config flat without "config"`);
+    if (body.count === undefined) throw new HttpError(400, 'invalid_request', 'a create request needs count as well as config');
+    return body as CreateBody;
+  }
+  if (flatKeys.length === 0) {
+    throw new HttpError(400, 'invalid_request', 'send {yaml: "<spec documents>"}, a create request {count, config}, or a config such as {"username_pattern": "user_{id}@example.com"}');
+  }
+  return {
+    count: body.count ?? 1,
+    ...(body.batch_id !== undefined ? { batch_id: body.batch_id } : {}),
+    ...(body.labels !== undefined ? { labels: body.labels } : {}),
+    config: flat,
+  };
 }

@@ -21,11 +21,11 @@ const exportQuery = {
   },
 } as const;
 
-const COLUMNS = ['username', 'email', 'batch_id', 'seq', 'attributes', 'created_at', 'updated_at', 'expires_at'] as const;
+const COLUMNS = ['username', 'email', 'batch_id', 'seq', 'attributes', 'created_at', 'updated_at', 'expires_at', 'is_test_user'] as const;
 
 /**
  * GET /api/bulk-users/export: the managed test users, streamed, as JSON {users: [...]} or
- * CSV. Never a password or a hash: the query does not select them. (The Load Tester's
+ * CSV, each with is_test_user (true). Never a password or a hash: the query does not select them. (The Load Tester's
  * export is where load-test tools get credentials.)
  */
 export function registerExportRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -60,12 +60,14 @@ function toJson(m: ExportedMember): Record<string, unknown> {
     created_at: m.created_at.toISOString(),
     updated_at: m.updated_at.toISOString(),
     expires_at: m.expires_at?.toISOString() ?? null,
+    // The column as stored, not a constant: `select(.is_test_user == false)` must find a production row if one ever got here.
+    is_test_user: m.is_test_user,
   };
 }
 
 function toCsvRow(m: ExportedMember): Record<string, string | number | null> {
   const j = toJson(m);
-  return { ...j, attributes: JSON.stringify(j.attributes) } as Record<string, string | number | null>;
+  return { ...j, attributes: JSON.stringify(j.attributes), is_test_user: String(j.is_test_user) } as Record<string, string | number | null>;
 }
 
 async function* flatten<T, U>(pages: AsyncGenerator<T[]>, map: (t: T) => U): AsyncGenerator<U> {

@@ -22,7 +22,8 @@ export function registerPopulationRoutes(app: FastifyInstance, ctx: ServerContex
         summary: 'Create a batch of test users (a population kept in the database) and apply it',
         description:
           'Validated by the same rules as spec files (400 with located messages); a name or username space that clashes with another population is a 409. ' +
-          'The whole desired state is then reconciled, like `bulk-users reconcile --yes`.',
+          'The whole desired state is then reconciled, like `bulk-users reconcile --yes`. ' +
+          'Fields the request and its template leave out come from the default template: username pattern `<batch_id>_{id}@loadtest.invalid`, ttl 7d, and a generated password, returned once as `generated_password`.',
         security: adminSecurity,
         body: createBodySchema,
         querystring: noQuery,
@@ -48,6 +49,7 @@ export function registerPopulationRoutes(app: FastifyInstance, ctx: ServerContex
       );
       return reply.code(201).send({
         batch_id: r.batchId,
+        ...(r.generatedPassword !== undefined ? { generated_password: r.generatedPassword } : {}),
         created: r.created,
         failed: r.failed,
         conflicts: r.conflicts,
