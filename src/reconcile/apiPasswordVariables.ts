@@ -47,7 +47,8 @@ const HINT = 'give the password itself (config.password; stored encrypted), or h
  */
 export function apiVariableProblem(source: SpecSource, env: NodeJS.ProcessEnv): SpecProblem | undefined {
   const doc = parseSpecText(source.file, source.text).docs[0];
-  const variable = (doc?.toJS() as { spec?: { password?: { fromEnv?: unknown } } } | undefined)?.spec?.password?.fromEnv;
+  const js = doc?.toJS();
+  const variable = (js && 'value' in js ? (js.value as { spec?: { password?: { fromEnv?: unknown } } } | undefined) : undefined)?.spec?.password?.fromEnv;
   if (!doc || typeof variable !== 'string') return undefined;
   const refusal = apiVariableRefusal(variable, env);
   return refusal ? doc.problem(['spec', 'password', 'fromEnv'], refusal, HINT) : undefined;

@@ -50,7 +50,7 @@ beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'bu-sec-out-'));
   csvFile = path.join(outDir, 'users.csv');
   mkdirSync(path.join(specsDir, 'templates'));
-  writeFileSync(path.join(specsDir, 'target.yaml'), ['apiVersion: bulk-users/v1', 'kind: SyncTarget', 'metadata: { name: csv-out }', `spec: { type: file, path: "${csvFile}", format: csv }`, ''].join('\n'));
+  writeFileSync(path.join(specsDir, 'target.yaml'), ['apiVersion: bulk-users/v1', 'kind: SyncTarget', 'metadata: { name: csv-out }', 'spec: { type: file, path: users.csv, format: csv }', '---', 'apiVersion: bulk-users/v1', 'kind: ReconcilerConfig', 'metadata: { name: settings }', `spec: { fileTargetDir: "${outDir}" }`, ''].join('\n'));
   writeFileSync(
     path.join(specsDir, 'templates', 'templates.yaml'),
     [

@@ -42,7 +42,7 @@ beforeAll(async () => {
       'apiVersion: bulk-users/v1',
       'kind: SyncTarget',
       'metadata: { name: csv-out }',
-      `spec: { type: file, path: "${path.join(outDir, 'users.csv')}", format: csv }`,
+      'spec: { type: file, path: users.csv, format: csv }',
       '',
     ].join('\n'),
   );
