@@ -4,6 +4,7 @@ import type { SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import { observeAggregates } from '../db/observe.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
+import { userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { planCleanup, type CleanupCandidate, type CleanupSelection } from '../plan/planCleanup.ts';
@@ -50,10 +51,11 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
   const logger = opts.logger ?? silentLogger;
   const config = opts.state.config ?? DEFAULT_RECONCILER_CONFIG;
   const { db } = database;
+  const store = userStoreFor(opts.state.config);
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
     const report = await identify(db, opts.state, opts.now);
-    const { populations, productionUsers } = await observeAggregates(db, []);
+    const { populations, productionUsers } = await observeAggregates(db, store, []);
     const planned = planCleanup(report.classes, populations, productionUsers, opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
     const { plan } = planned;
     const base = { plan, candidates: planned.candidates, deleted: 0, sync: [] as SyncResult[] };
@@ -86,10 +88,10 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
         }
       }
       const audit = { runId, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli' };
-      const applied = await applyPlan(db, plan, { passwordHashes: new Map(), logger, audit, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      const applied = await applyPlan(db, plan, { store, passwordHashes: new Map(), logger, audit, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
       let deleted = applied.deleted;
       if (planned.unmanaged > 0) {
-        const n = await deleteUnmanagedTestUsers(db, 1000);
+        const n = await deleteUnmanagedTestUsers(db, store, 1000);
         deleted += n;
         await db.insertInto('bulk_audit').values({ run_id: runId, actor: audit.actor, trigger: audit.trigger, rule: 'unmanaged-test', population: null, count: n }).execute();
       }

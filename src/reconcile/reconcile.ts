@@ -3,6 +3,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyP
 import { applySync, type SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
+import { userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
@@ -83,20 +84,21 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
   const logger = opts.logger ?? silentLogger;
   const env = opts.env ?? process.env;
   const { db } = database;
+  const store = userStoreFor(opts.state.config);
   const elapsed = (): number => (Date.now() - started) / 1000;
   const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
     const resolved = await resolveDesired(db, opts.state.populations, env, { ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
-    const observed = await observeState(db, resolved.populations);
+    const observed = await observeState(db, store, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
     if (opts.state.targets.length > 0) {
       try {
         await db.transaction().execute(async (trx) => {
           // Rolled back below: its repairs must not lock the summary rows a concurrent sync updates.
           if (opts.dryRun) await suspendSyncSummary(trx);
-          targets = await observeSync(trx, opts.state.targets, drivers, resolved.populations, observed.populations, logger);
+          targets = await observeSync(trx, store, opts.state.targets, drivers, resolved.populations, observed.populations, logger);
           if (opts.dryRun) throw new RollBack();
         });
       } catch (err) {
@@ -114,6 +116,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
     const recordStatus = (extra: { sync?: SyncResult[]; error?: unknown; runId?: string }): Promise<unknown> =>
       recordPopulationStatus(db, {
         plan,
+        store,
         sync: extra.sync ?? [],
         ...(extra.error !== undefined ? { error: extra.error, aborted: opts.signal?.aborted === true } : {}),
         ...(extra.runId ? { runId: extra.runId } : {}),
@@ -137,6 +140,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
         return { plan, outcome: 'cancelled', sync: [], runId, executionTime: elapsed() };
       }
       const applied = await applyPlan(db, plan, {
+        store,
         passwordHashes: resolved.passwordHashes,
         copyPool: database.pool,
         writeStreams: (opts.state.config ?? DEFAULT_RECONCILER_CONFIG).writeStreams,
@@ -204,7 +208,7 @@ export function runSyncJobs(
       const spec = state.targets.find((s) => s.name === t.name)!;
       const populations = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name)).map((p) => p.name);
       const frozen = opts.frozen.filter((f) => !excluded.has(f));
-      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { store: userStoreFor(state.config), passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
     }),
   );
 }
