@@ -1,6 +1,6 @@
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
-import { userStoreFor } from '../db/userStore/userStoreFor.ts';
+import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { OperatorError } from '../errors.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import { defaultActor } from './reconcile.ts';
@@ -23,9 +23,11 @@ export async function adopt(
   }
   const { db } = database;
   const store = userStoreFor(state.config);
+  await store.check(db, state.populations);
   if (opts.dryRun) return { adopted: await store.adopt(db, population, spec, true) };
   const lock = await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
+    await recordUserStore(db, store);
     const adopted = await store.adopt(db, population, spec, false);
     await db
       .insertInto('bulk_audit')

@@ -4,7 +4,7 @@ import type { SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import { observeAggregates } from '../db/observe.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
-import { userStoreFor } from '../db/userStore/userStoreFor.ts';
+import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { planCleanup, type CleanupCandidate, type CleanupSelection } from '../plan/planCleanup.ts';
@@ -54,6 +54,7 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
   const store = userStoreFor(opts.state.config);
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
+    await store.check(db, opts.state.populations);
     const report = await identify(db, opts.state, opts.now);
     const { populations, productionUsers } = await observeAggregates(db, store, []);
     const planned = planCleanup(report.classes, populations, productionUsers, opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
@@ -87,6 +88,7 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
           return { ...base, outcome: 'partial', sync, runId };
         }
       }
+      await recordUserStore(db, store);
       const audit = { runId, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli' };
       const applied = await applyPlan(db, plan, { store, passwordHashes: new Map(), logger, audit, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
       let deleted = applied.deleted;

@@ -3,7 +3,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyP
 import { applySync, type SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
-import { userStoreFor } from '../db/userStore/userStoreFor.ts';
+import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
@@ -91,6 +91,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
     const resolved = await resolveDesired(db, opts.state.populations, env, { ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
+    await store.check(db, opts.state.populations);
     const observed = await observeState(db, store, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
     if (opts.state.targets.length > 0) {
@@ -139,6 +140,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
         logger.warn({ summary: plan.summary, execution_time: elapsed() }, 'reconcile cancelled at confirmation');
         return { plan, outcome: 'cancelled', sync: [], runId, executionTime: elapsed() };
       }
+      await recordUserStore(db, store);
       const applied = await applyPlan(db, plan, {
         store,
         passwordHashes: resolved.passwordHashes,

@@ -1,3 +1,4 @@
+import type { UserStoreSpec } from './schemaTypes.generated.ts';
 import type { UsernamePattern } from './usernamePattern.ts';
 
 export type PasswordSource = { fromEnv: string } | { value: string };
@@ -46,6 +47,8 @@ export interface ReconcilerConfig {
   allowPartialCleanup: boolean;
   confirmationRequired: boolean;
   writeStreams: number;
+  /** The application's own users table; absent: the embedded users table. */
+  userStore?: UserStoreSpec;
 }
 
 export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2 };

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
+import type { PopulationSpec } from '../../spec/DesiredState.ts';
 import type { MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
 
@@ -19,8 +20,15 @@ export interface UserStore {
    * Embedded: the users table itself (so every query stays what it was).
    */
   readonly rows: RawBuilder<unknown>;
-  /** Checks the store against the database before a run uses it; an OperatorError names what does not fit. */
-  check(db: Db): Promise<void>;
+  /**
+   * Checks the store against the database and the populations that will live in it, before
+   * a run reads or writes; an OperatorError names what does not fit. Reads only.
+   */
+  check(db: Db, populations: readonly Pick<PopulationSpec, 'name' | 'pattern'>[]): Promise<void>;
+  /** What identifies the store's rows (a switch to another store must not strand them); null for the embedded table. */
+  readonly identity: object | null;
+  /** Before the first write of an applying run, under the reconcile lock: whatever the store needs in the database. */
+  prepare(db: Db): Promise<void>;
   /**
    * Creates members [from, to] of a population, skipping usernames that are taken (each a
    * late conflict); returns how many it wrote. One transaction: all of the batch or none.

@@ -1,0 +1,213 @@
+/**
+ * A userStore mapping onto the application's own table: creates, updates and deletes land
+ * there with ownership in bulk_user_ownership, production rows stay byte for byte, every
+ * UPDATE/DELETE of the table carries the marker and ownership in its own SQL, a crash
+ * mid-create is finished by the next run, and the optional guard trigger refuses
+ * production rows.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenDatabase } from '../../src/db/openDatabase.ts';
+import { cleanup } from '../../src/reconcile/cleanup.ts';
+import { identify } from '../../src/reconcile/identify.ts';
+import { reconcile } from '../../src/reconcile/reconcile.ts';
+import type { DesiredState } from '../../src/spec/DesiredState.ts';
+import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
+import { populationYaml } from '../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+
+const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
+const PLAN_OPTIONS = { maxDeletePercent: 100, allowMassDelete: true };
+
+let db: TestDatabase;
+/** A second handle on the same database that records every statement it sends. */
+let captured: OpenDatabase;
+const statements: string[] = [];
+
+const STORE = {
+  table: 'app.accounts',
+  primaryKey: 'id',
+  columns: { username: 'login', email: 'email', passwordHash: 'pw' },
+  testUserMarker: { column: 'is_load_test', equals: true },
+  staticColumns: { active: true, joined: { now: true }, note: 'made by bulk-users' },
+  attributes: { columns: { tier: 'tier' } },
+};
+
+function configYaml(store: Record<string, unknown> = STORE): string {
+  return ['apiVersion: bulk-users/v1', 'kind: ReconcilerConfig', 'metadata: { name: config }', `spec: ${JSON.stringify({ userStore: store })}`, ''].join('\n');
+}
+
+function state(...docs: string[]): DesiredState {
+  const built = buildDesiredState(docs.map((text, i) => ({ file: `s${i}.yaml`, text })));
+  expect(built.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  return built.state;
+}
+
+async function appSnapshot(): Promise<string> {
+  return JSON.stringify(await db.query(`SELECT to_jsonb(a) AS row FROM app.accounts a WHERE NOT is_load_test ORDER BY id`));
+}
+
+async function members(population: string): Promise<{ login: string; seq: number; tier: string | null; email: string; active: boolean; note: string }[]> {
+  return db.query(
+    `SELECT a.login, o.seq::int AS seq, a.tier, a.email, a.active, a.note FROM app.accounts a JOIN bulk_user_ownership o ON o.user_id = a.id
+     WHERE o.population = $1 ORDER BY o.seq`,
+    [population],
+  );
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  captured = await openDatabase({ url: db.url, onQuery: (sql) => statements.push(sql) });
+});
+afterAll(async () => {
+  await captured?.close();
+  await db?.drop();
+});
+beforeEach(async () => {
+  await db.query('DROP SCHEMA IF EXISTS app CASCADE');
+  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_user_ownership, bulk_user_store RESTART IDENTITY');
+  await db.query('CREATE SCHEMA app');
+  await db.query(`
+    CREATE TABLE app.accounts (
+      id serial PRIMARY KEY,
+      login varchar(150) NOT NULL UNIQUE,
+      email text NOT NULL,
+      pw text NOT NULL,
+      is_load_test boolean NOT NULL DEFAULT false,
+      active boolean NOT NULL,
+      joined timestamptz NOT NULL,
+      note text NOT NULL,
+      tier text
+    )`);
+  // Production users, one holding a username the population wants, one marked false explicitly.
+  await db.query(`
+    INSERT INTO app.accounts (login, email, pw, is_load_test, active, joined, note, tier)
+    SELECT u, u || '@prod.example', 'app-hash-' || u, false, true, '2020-01-01T00:00:00Z', 'customer', 'gold'
+    FROM unnest(ARRAY['alice', 'bob', 'm_3']) AS u`);
+  statements.length = 0;
+});
+
+describe('a mapped user store', () => {
+  it('creates, updates, scales down and removes populations in the application table, never touching production rows', async () => {
+    const before = await appSnapshot();
+    const config = configYaml();
+    const run = (...docs: string[]) => reconcile(captured, { state: state(config, ...docs), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+
+    const created = await run(populationYaml('m', { count: 12, usernamePattern: 'm_{id}', emailDomain: 'lt.example', attributes: { tier: 'free' }, batchSize: 5 }));
+    expect(created.plan.summary).toMatchObject({ create: 11, conflicts: 1 });
+    expect(created.plan.populations[0]!.conflicts.sample).toEqual([expect.objectContaining({ username: 'm_3', heldBy: 'production' })]);
+    let rows = await members('m');
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(rows[0]).toEqual({ login: 'm_1', seq: 1, tier: 'free', email: 'm_1@lt.example', active: true, note: 'made by bulk-users' });
+    const hashes = await db.query(`SELECT DISTINCT pw FROM app.accounts WHERE is_load_test`);
+    expect(hashes).toHaveLength(1);
+    expect(hashes[0].pw).toMatch(/^scrypt\$/);
+    expect(await db.query('SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
+    expect(await appSnapshot()).toBe(before);
+
+    // A no-op, then an attribute change, then a scale-down.
+    expect((await run(populationYaml('m', { count: 12, usernamePattern: 'm_{id}', emailDomain: 'lt.example', attributes: { tier: 'free' }, batchSize: 5 }))).plan.hasChanges).toBe(false);
+    const updated = await run(populationYaml('m', { count: 12, usernamePattern: 'm_{id}', emailDomain: 'lt.example', attributes: { tier: 'pro' }, batchSize: 5 }));
+    expect(updated.plan.summary).toMatchObject({ update: 11, create: 0, delete: 0 });
+    expect(new Set((await members('m')).map((r) => r.tier))).toEqual(new Set(['pro']));
+    const scaled = await run(populationYaml('m', { count: 6, usernamePattern: 'm_{id}', emailDomain: 'lt.example', attributes: { tier: 'pro' }, batchSize: 5 }));
+    expect(scaled.plan.summary).toMatchObject({ delete: 6 });
+    rows = await members('m');
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 4, 5, 6]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`)).toEqual([{ n: 5 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM bulk_user_ownership`)).toEqual([{ n: 5 }]);
+
+    // The spec removed (deletionPolicy Delete): every test row and ownership row goes.
+    const removed = await run();
+    expect(removed.plan.summary).toMatchObject({ delete: 5 });
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`)).toEqual([{ n: 0 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM bulk_user_ownership`)).toEqual([{ n: 0 }]);
+    expect(await appSnapshot()).toBe(before);
+
+    // Every UPDATE and DELETE of the application's table is restricted, in its own SQL, to
+    // marked rows owned by a population.
+    const writes = statements.filter((s) => /\b(update|delete from)\s+"app"\."accounts"/i.test(s));
+    expect(writes.length).toBeGreaterThanOrEqual(4);
+    for (const s of writes) {
+      expect(s).toMatch(/coalesce\("a"\."is_load_test" = true, false\)/);
+      expect(s).toMatch(/bulk_user_ownership/);
+    }
+    expect(statements.some((s) => /truncate|alter table/i.test(s) && /accounts/.test(s))).toBe(false);
+  });
+
+  it('counts and classifies through the mapping (identify, cleanup of unmanaged rows with strictMode off)', async () => {
+    const config = configYaml();
+    await reconcile(db.database, { state: state(config, populationYaml('c', { count: 4, usernamePattern: 'c_{id}' })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    // A marked row nobody owns: unmanaged.
+    await db.query(`INSERT INTO app.accounts (login, email, pw, is_load_test, active, joined, note) VALUES ('stray', 's@x', 'h', true, true, now(), 'x')`);
+    const report = await identify(db.database.db, state(config, populationYaml('c', { count: 4, usernamePattern: 'c_{id}' })));
+    expect(report.totals).toMatchObject({ managed: 4, 'unmanaged-test': 1, production: 3, lookalike: 0 });
+    const strictOff = ['apiVersion: bulk-users/v1', 'kind: ReconcilerConfig', 'metadata: { name: config }', `spec: ${JSON.stringify({ userStore: STORE, strictMode: false })}`, ''].join('\n');
+    const result = await cleanup(db.database, {
+      state: state(strictOff, populationYaml('c', { count: 4, usernamePattern: 'c_{id}' })),
+      selection: { unmanaged: true },
+      dryRun: false,
+      planOptions: PLAN_OPTIONS,
+    });
+    expect(result.deleted).toBe(1);
+    expect(await db.query(`SELECT login FROM app.accounts WHERE is_load_test ORDER BY id`)).toEqual([{ login: 'c_1' }, { login: 'c_2' }, { login: 'c_3' }, { login: 'c_4' }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE NOT is_load_test`)).toEqual([{ n: 3 }]);
+  });
+
+  it('finishes a create aborted between batches with exactly the rows of an uninterrupted run', async () => {
+    const s = state(configYaml(), populationYaml('k', { count: 40, usernamePattern: 'k_{id}', batchSize: 4 }));
+    const controller = new AbortController();
+    let batches = 0;
+    await expect(
+      reconcile(db.database, {
+        state: s,
+        dryRun: false,
+        env: ENV,
+        planOptions: PLAN_OPTIONS,
+        signal: controller.signal,
+        onProgress: () => {
+          if (++batches === 3) controller.abort(new Error('stop'));
+        },
+      }),
+    ).rejects.toThrow('stop');
+    const partial = await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`);
+    expect(partial[0].n).toBeGreaterThan(0);
+    expect(partial[0].n).toBeLessThan(40);
+    await reconcile(db.database, { state: s, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    expect((await members('k')).map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    // No application row without its ownership row, and none the other way round.
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts a LEFT JOIN bulk_user_ownership o ON o.user_id = a.id WHERE a.is_load_test AND o.user_id IS NULL`)).toEqual([{ n: 0 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM bulk_user_ownership o LEFT JOIN app.accounts a ON o.user_id = a.id WHERE a.id IS NULL`)).toEqual([{ n: 0 }]);
+    expect((await reconcile(db.database, { state: s, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS })).plan.hasChanges).toBe(false);
+  });
+
+  it('with guardTrigger, the database itself refuses a reconciler session that touches a production row', async () => {
+    await reconcile(db.database, { state: state(configYaml({ ...STORE, guardTrigger: true }), populationYaml('g', { count: 2, usernamePattern: 'g_{id}' })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    // db.database's sessions are the reconciler's (bulk_users.reconciler = on).
+    const { sql } = await import('kysely');
+    await expect(sql`UPDATE app.accounts SET note = 'x' WHERE login = 'alice'`.execute(db.database.db)).rejects.toThrow(/bulk-users guard: refusing to update a production row of accounts/);
+    await expect(sql`DELETE FROM app.accounts WHERE login = 'bob'`.execute(db.database.db)).rejects.toThrow(/refusing to delete/);
+    // A test row may be written by the reconciler; the application's own sessions are not affected.
+    await sql`UPDATE app.accounts SET note = 'y' WHERE login = 'g_1'`.execute(db.database.db);
+    await db.query(`UPDATE app.accounts SET note = 'app' WHERE login = 'alice'`);
+    expect(await db.query(`SELECT note FROM app.accounts WHERE login IN ('alice', 'g_1') ORDER BY login`)).toEqual([{ note: 'app' }, { note: 'y' }]);
+  });
+
+  it('refuses a mapping that does not fit the table, naming the field, before writing anything', async () => {
+    const bad = (store: Record<string, unknown>) =>
+      reconcile(db.database, { state: state(configYaml(store), populationYaml('b', { count: 2, usernamePattern: 'b_{id}' })), dryRun: true, env: ENV, planOptions: PLAN_OPTIONS });
+    await expect(bad({ ...STORE, table: 'app.nope' })).rejects.toThrow('userStore.table: there is no table app.nope');
+    await expect(bad({ ...STORE, columns: { ...STORE.columns, email: 'mail' } })).rejects.toThrow('userStore.columns.email: app.accounts has no column "mail"');
+    await expect(bad({ ...STORE, columns: { ...STORE.columns, username: 'email' } })).rejects.toThrow('"email" has no unique index');
+    const { staticColumns: _s, ...withoutStatic } = STORE;
+    await expect(bad(withoutStatic)).rejects.toThrow('NOT NULL columns without a default that the mapping does not fill: active, joined, note');
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts`)).toEqual([{ n: 3 }]);
+  });
+
+  it('refuses to switch stores while managed test users live in the old one', async () => {
+    await reconcile(db.database, { state: state(populationYaml('e', { count: 2, usernamePattern: 'e_{id}' })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    await expect(
+      reconcile(db.database, { state: state(configYaml(), populationYaml('e', { count: 2, usernamePattern: 'e_{id}' })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS }),
+    ).rejects.toThrow('the user store changed from users to app.accounts while 2 managed test users live in users');
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`)).toEqual([{ n: 0 }]);
+  });
+});
