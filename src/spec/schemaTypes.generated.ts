@@ -169,7 +169,7 @@ export interface ReconcilerConfigSpec {
   userStore?: UserStoreSpec;
 }
 /**
- * Where test users are written. Without it: the embedded users table. With it: the application's own table; ownership (population, seq, content hash) stays in bulk_user_ownership, keyed by the table's primary key, so the table needs no ALTER.
+ * Where test users are written. Without it: the embedded users table. With it: the application's own table; ownership (population, seq, content hash, lease end) stays in bulk_user_ownership, keyed by the table's primary key, so the table needs no ALTER.
  *
  * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "UserStoreSpec".
@@ -221,7 +221,7 @@ export interface UserStoreSpec {
         };
   };
   /**
-   * Where population attributes go: one jsonb column, or some attributes to columns (the rest stay in the ownership table).
+   * Where population attributes are written in the application's table: one jsonb column, and/or some attributes to columns. Sync targets get the population's attributes either way.
    */
   attributes?: {
     jsonColumn?: string;
