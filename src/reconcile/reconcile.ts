@@ -6,13 +6,14 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
-import type { Plan, TargetPlan } from '../plan/Plan.ts';
+import { blockingDependents, type Plan, type TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { SpecProblem } from '../spec/SpecProblem.ts';
-import { isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
+import { DependentRowsError, isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
+import { withDependents } from './withDependents.ts';
 import { observeState } from './observeState.ts';
 import { observeSync } from './observeSync.ts';
 import { recordPopulationStatus } from './recordPopulationStatus.ts';
@@ -106,7 +107,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
         if (!(err instanceof RollBack)) throw err;
       }
     }
-    const plan = planReconcile(resolved.populations, { ...observed, targets }, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
+    const plan = await withDependents(db, store, planReconcile(resolved.populations, { ...observed, targets }, opts.planOptions ?? DEFAULT_PLAN_OPTIONS));
     opts.onPlan?.(plan);
 
     if (opts.dryRun) {
@@ -135,6 +136,8 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
     try {
       if (plan.guard.refused) throw new MassDeleteRefusedError(plan.guard.message!);
       if (resolved.unresolved.length > 0) throw new PasswordUnavailableError(resolved.unresolved);
+      const blocking = blockingDependents(plan.dependents);
+      if (blocking.length > 0) throw new DependentRowsError(blocking);
       if (plan.summary.delete + plan.summary.syncDelete > 0 && opts.confirm && !(await opts.confirm(plan))) {
         await finish('cancelled', plan.summary);
         logger.warn({ summary: plan.summary, execution_time: elapsed() }, 'reconcile cancelled at confirmation');

@@ -211,3 +211,56 @@ describe('a mapped user store', () => {
     expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`)).toEqual([{ n: 0 }]);
   });
 });
+
+describe('dependent rows of a mapped store', () => {
+  beforeEach(async () => {
+    await db.query(`CREATE TABLE app.orders (id serial PRIMARY KEY, user_id integer NOT NULL REFERENCES app.accounts (id), total numeric NOT NULL)`);
+    await db.query(`CREATE TABLE app.sessions (id serial PRIMARY KEY, account integer REFERENCES app.accounts (id) ON DELETE CASCADE)`);
+  });
+
+  /** Orders as a load test leaves them: two per test user, and some of production users. */
+  async function placeOrders(): Promise<void> {
+    await db.query(`INSERT INTO app.orders (user_id, total) SELECT id, 10 FROM app.accounts CROSS JOIN generate_series(1, 2) WHERE is_load_test OR login = 'alice'`);
+    await db.query(`INSERT INTO app.sessions (account) SELECT id FROM app.accounts WHERE is_load_test`);
+  }
+  const ordersOf = async (): Promise<{ login: string; n: number }[]> =>
+    db.query(`SELECT a.login, count(*)::int AS n FROM app.orders o JOIN app.accounts a ON a.id = o.user_id GROUP BY a.login ORDER BY a.login`);
+
+  it('reports what references the users a plan deletes, and refuses the delete while unnamed rows would block it', async () => {
+    const config = configYaml();
+    await reconcile(db.database, { state: state(config, populationYaml('d', { count: 6, usernamePattern: 'd_{id}' })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    await placeOrders();
+    const before = await ordersOf();
+    const scaled = state(config, populationYaml('d', { count: 2, usernamePattern: 'd_{id}' }));
+    const planned = await reconcile(db.database, { state: scaled, dryRun: true, env: ENV, planOptions: PLAN_OPTIONS });
+    expect(planned.plan.dependents).toEqual([
+      { table: 'app.orders', column: 'user_id', rows: 8, onDelete: 'no action', deletedFirst: false },
+      { table: 'app.sessions', column: 'account', rows: 4, onDelete: 'cascade', deletedFirst: false },
+    ]);
+    await expect(reconcile(db.database, { state: scaled, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS })).rejects.toThrow(
+      '8 row(s) of app.orders.user_id reference test users this run deletes (ON DELETE no action)',
+    );
+    expect(await ordersOf()).toEqual(before);
+    expect((await members('d')).length).toBe(6);
+  });
+
+  it('deletes named dependents first, in the same batch, only those of the test users it deletes; then a cleanup of the orphaned population', async () => {
+    const config = configYaml({ ...STORE, dependents: [{ table: 'app.orders', column: 'user_id' }] });
+    await reconcile(db.database, { state: state(config, populationYaml('d', { count: 6, usernamePattern: 'd_{id}', deletionPolicy: 'Retain', batchSize: 2 })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    await placeOrders();
+    const scaled = await reconcile(db.database, { state: state(config, populationYaml('d', { count: 2, usernamePattern: 'd_{id}', deletionPolicy: 'Retain', batchSize: 2 })), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    expect(scaled.plan.dependents).toContainEqual({ table: 'app.orders', column: 'user_id', rows: 8, onDelete: 'no action', deletedFirst: true });
+    expect(scaled.applied).toMatchObject({ deleted: 4 });
+    expect(await ordersOf()).toEqual([{ login: 'alice', n: 2 }, { login: 'd_1', n: 2 }, { login: 'd_2', n: 2 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.sessions`)).toEqual([{ n: 2 }]);
+
+    // The spec goes with Retain: orphaned; a cleanup of orphans takes users and their orders.
+    await reconcile(db.database, { state: state(config), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    expect((await members('d')).length).toBe(2);
+    const cleaned = await cleanup(db.database, { state: state(config), selection: { orphans: true }, dryRun: false, planOptions: PLAN_OPTIONS });
+    expect(cleaned).toMatchObject({ outcome: 'applied', deleted: 2 });
+    expect(await ordersOf()).toEqual([{ login: 'alice', n: 2 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`)).toEqual([{ n: 0 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts`)).toEqual([{ n: 3 }]);
+  });
+});

@@ -16,6 +16,8 @@ export class EmbeddedUsersStore implements UserStore {
   readonly rows = sql.raw('users');
 
   readonly identity = null;
+  readonly table = { name: 'users', primaryKey: 'id' };
+  readonly dependents = [];
 
   async check(): Promise<void> {
     // The migrations made it, with its guard.

@@ -36,7 +36,9 @@ export class MappedTableStore implements UserStore {
   readonly description: string;
   readonly rows: RawBuilder<unknown>;
   readonly identity: object;
-  private readonly table: RawBuilder<unknown>;
+  readonly table: { name: string; primaryKey: string };
+  readonly dependents: readonly { table: string; column: string }[];
+  private readonly tableRef: RawBuilder<unknown>;
   private readonly pk: RawBuilder<unknown>;
   private readonly username: RawBuilder<unknown>;
   /** True for a row marked as a test user, in the application's table aliased `a`. */
@@ -46,7 +48,9 @@ export class MappedTableStore implements UserStore {
   constructor(readonly spec: UserStoreSpec) {
     this.description = spec.table;
     this.identity = { table: spec.table, primaryKey: spec.primaryKey, username: spec.columns.username, marker: spec.testUserMarker };
-    this.table = sql.table(spec.table);
+    this.table = { name: spec.table, primaryKey: spec.primaryKey };
+    this.dependents = spec.dependents ?? [];
+    this.tableRef = sql.table(spec.table);
     this.pk = sql.ref(`a.${spec.primaryKey}`);
     this.username = sql.ref(`a.${spec.columns.username}`);
     this.marked = sql<boolean>`coalesce(${sql.ref(`a.${spec.testUserMarker.column}`)} = ${sql.lit(spec.testUserMarker.equals)}, false)`;
@@ -58,7 +62,7 @@ export class MappedTableStore implements UserStore {
     this.rows = sql`(SELECT ${this.pk}::bigint AS id, ${this.username}::text AS username, ${email} AS email,
         ${sql.ref(`a.${spec.columns.passwordHash}`)}::text AS password_hash, ${this.marked} AS is_test_user, false AS is_admin,
         o.population, o.seq, o.content_hash, o.expires_at, p.spec -> 'attributes' AS attributes, o.created_at, o.updated_at
-      FROM ${this.table} a LEFT JOIN ${OWNERSHIP} o ON o.user_id = ${this.pk} LEFT JOIN bulk_populations p ON p.name = o.population)`;
+      FROM ${this.tableRef} a LEFT JOIN ${OWNERSHIP} o ON o.user_id = ${this.pk} LEFT JOIN bulk_populations p ON p.name = o.population)`;
   }
 
   private readColumns(db: Db): Promise<TableColumns> {
@@ -137,8 +141,8 @@ export class MappedTableStore implements UserStore {
     const args = sql`${sql.lit(this.spec.testUserMarker.column)}, ${sql.lit(String(this.spec.testUserMarker.equals))}`;
     for (const op of ['update', 'delete'] as const) {
       const name = sql.id(`bulk_users_guard_${op}`);
-      await sql`DROP TRIGGER IF EXISTS ${name} ON ${this.table}`.execute(db);
-      await sql`CREATE TRIGGER ${name} AFTER ${sql.raw(op.toUpperCase())} ON ${this.table}
+      await sql`DROP TRIGGER IF EXISTS ${name} ON ${this.tableRef}`.execute(db);
+      await sql`CREATE TRIGGER ${name} AFTER ${sql.raw(op.toUpperCase())} ON ${this.tableRef}
         REFERENCING OLD TABLE AS guarded_rows FOR EACH STATEMENT EXECUTE FUNCTION bulk_users_mapped_guard(${args})`.execute(db);
     }
   }
@@ -182,7 +186,7 @@ export class MappedTableStore implements UserStore {
       WITH g AS (
         SELECT s AS seq, ${b.prefix} || s::text || ${b.suffix} AS username FROM generate_series(${b.from}::bigint, ${b.to}::bigint) AS s
       ), ins AS (
-        INSERT INTO ${this.table} (${sql.join(cols.map((c) => sql.id(c.column)))})
+        INSERT INTO ${this.tableRef} (${sql.join(cols.map((c) => sql.id(c.column)))})
         SELECT ${sql.join(cols.map((c) => c.value))} FROM g
         ${arbitrate ? sql`ON CONFLICT DO NOTHING` : sql``}
         RETURNING ${sql.id(this.spec.primaryKey)} AS id, ${sql.id(this.spec.columns.username)}::text AS username
@@ -212,13 +216,13 @@ export class MappedTableStore implements UserStore {
     ];
     const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
       WITH v AS (
-        SELECT o.user_id FROM ${OWNERSHIP} o JOIN ${this.table} a ON ${this.pk} = o.user_id
+        SELECT o.user_id FROM ${OWNERSHIP} o JOIN ${this.tableRef} a ON ${this.pk} = o.user_id
         WHERE ${this.marked} AND o.population = ${b.population}
           AND o.seq > ${b.after} AND o.seq >= ${b.lo} AND o.seq < ${b.hi}
           AND (o.content_hash IS DISTINCT FROM ${b.contentHash} OR o.expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
         ORDER BY o.seq LIMIT ${b.limit}
       ), u AS (
-        UPDATE ${this.table} a SET ${sql.join(sets.map((x) => sql`${sql.id(x.column)} = ${x.value}`))}
+        UPDATE ${this.tableRef} a SET ${sql.join(sets.map((x) => sql`${sql.id(x.column)} = ${x.value}`))}
         FROM ${OWNERSHIP} o
         WHERE ${this.pk} = o.user_id AND o.user_id IN (SELECT user_id FROM v) AND ${this.marked} AND o.population = ${b.population}
         RETURNING o.user_id
@@ -244,12 +248,12 @@ export class MappedTableStore implements UserStore {
   async deleteUnmanagedBatch(db: Db, after: number, limit: number): Promise<{ id: number }[]> {
     const { rows } = await asyncCommit(db, (trx) => sql<{ id: number }>`
       WITH v AS (
-        SELECT ${this.pk} AS id FROM ${this.table} a LEFT JOIN ${OWNERSHIP} o ON o.user_id = ${this.pk}
+        SELECT ${this.pk} AS id FROM ${this.tableRef} a LEFT JOIN ${OWNERSHIP} o ON o.user_id = ${this.pk}
         WHERE ${this.marked} AND ${this.pk} > ${after}
           AND (o.user_id IS NULL OR NOT EXISTS (SELECT 1 FROM bulk_populations r WHERE r.name = o.population))
         ORDER BY ${this.pk} LIMIT ${limit}
       ), ${this.dependentDeletes(sql`SELECT id FROM v`)} d AS (
-        DELETE FROM ${this.table} a WHERE ${this.marked} AND ${this.pk} IN (SELECT id FROM v)
+        DELETE FROM ${this.tableRef} a WHERE ${this.marked} AND ${this.pk} IN (SELECT id FROM v)
         RETURNING ${this.pk} AS id
       ), x AS (
         DELETE FROM ${OWNERSHIP} o USING d WHERE o.user_id = d.id
@@ -266,11 +270,11 @@ export class MappedTableStore implements UserStore {
   private async deleteOwned<K extends string>(db: Db, where: RawBuilder<boolean>, order: RawBuilder<unknown>, limit: number, key: K): Promise<Record<K, number>[]> {
     const { rows } = await asyncCommit(db, (trx) => sql<Record<K, number>>`
       WITH v AS (
-        SELECT o.user_id AS id, o.seq FROM ${OWNERSHIP} o JOIN ${this.table} a ON ${this.pk} = o.user_id
+        SELECT o.user_id AS id, o.seq FROM ${OWNERSHIP} o JOIN ${this.tableRef} a ON ${this.pk} = o.user_id
         WHERE ${this.marked} AND ${where}
         ORDER BY ${order} LIMIT ${limit}
       ), ${this.dependentDeletes(sql`SELECT id FROM v`)} d AS (
-        DELETE FROM ${this.table} a USING ${OWNERSHIP} o
+        DELETE FROM ${this.tableRef} a USING ${OWNERSHIP} o
         WHERE ${this.pk} = o.user_id AND o.user_id IN (SELECT id FROM v) AND ${this.marked} AND ${where}
         RETURNING o.user_id AS id, o.seq
       ), x AS (
@@ -299,13 +303,13 @@ export class MappedTableStore implements UserStore {
     const candidates = sql`${this.marked} AND NOT EXISTS (SELECT 1 FROM ${OWNERSHIP} o WHERE o.user_id = ${this.pk})
       AND ${seqExpr} >= ${shape.idStart} AND ${seqExpr} < ${shape.idStart + shape.count}`;
     if (dryRun) {
-      const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM ${this.table} a WHERE ${candidates}`.execute(db);
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM ${this.tableRef} a WHERE ${candidates}`.execute(db);
       return rows[0]?.n ?? 0;
     }
     // No content hash: the next reconcile counts them stale and writes their content.
     const res = await sql`
       INSERT INTO ${OWNERSHIP} (user_id, population, seq)
-      SELECT ${this.pk}, ${population}, ${seqExpr} FROM ${this.table} a WHERE ${candidates}
+      SELECT ${this.pk}, ${population}, ${seqExpr} FROM ${this.tableRef} a WHERE ${candidates}
       ON CONFLICT (user_id) DO NOTHING`.execute(db);
     return Number(res.numAffectedRows ?? 0n);
   }

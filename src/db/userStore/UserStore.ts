@@ -27,6 +27,10 @@ export interface UserStore {
   check(db: Db, populations: readonly Pick<PopulationSpec, 'name' | 'pattern'>[]): Promise<void>;
   /** What identifies the store's rows (a switch to another store must not strand them); null for the embedded table. */
   readonly identity: object | null;
+  /** The table test users live in and its primary key, as the catalog names them (foreign keys point at it). */
+  readonly table: { name: string; primaryKey: string };
+  /** Tables whose rows referencing a deleted test user are deleted first, in the same statement. */
+  readonly dependents: readonly { table: string; column: string }[];
   /** Before the first write of an applying run, under the reconcile lock: whatever the store needs in the database. */
   prepare(db: Db): Promise<void>;
   /**

@@ -1,5 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../openDatabase.ts';
+
+/** The table named `name` or `schema.name` (exact case) as a regclass, NULL when there is none. */
+export function regclassOf(table: string): RawBuilder<unknown> {
+  const dot = table.indexOf('.');
+  return dot < 0 ? sql`to_regclass(format('%I', ${table}::text))` : sql`to_regclass(format('%I.%I', ${table.slice(0, dot)}::text, ${table.slice(dot + 1)}::text))`;
+}
 
 export interface TableColumns {
   exists: boolean;
@@ -11,8 +17,7 @@ export interface TableColumns {
 
 /** A table's columns from the catalog; `table` is `name` or `schema.name`, exact case. */
 export async function readTableColumns(db: Db, table: string): Promise<TableColumns> {
-  const dot = table.indexOf('.');
-  const regclass = dot < 0 ? sql`to_regclass(format('%I', ${table}::text))` : sql`to_regclass(format('%I.%I', ${table.slice(0, dot)}::text, ${table.slice(dot + 1)}::text))`;
+  const regclass = regclassOf(table);
   const { rows } = await sql<{ name: string; type: string; not_null: boolean; has_default: boolean; unique_alone: boolean }>`
     WITH t AS (SELECT ${regclass} AS oid)
     SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
