@@ -5,8 +5,19 @@
  * mid-create is finished by the next run, and the optional guard trigger refuses
  * production rows.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/applyPlan.ts';
+import { countMembers, countUsers } from '../../src/db/batchQueries.ts';
 import { openDatabase, type OpenDatabase } from '../../src/db/openDatabase.ts';
+import { recordedUserStore, userStoreFor } from '../../src/db/userStore/userStoreFor.ts';
+import { startLoadTester } from '../../src/loadtester/startLoadTester.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { planReconcile } from '../../src/plan/planReconcile.ts';
+import { observeState } from '../../src/reconcile/observeState.ts';
+import { resolveDesired } from '../../src/reconcile/resolveDesired.ts';
 import { cleanup } from '../../src/reconcile/cleanup.ts';
 import { identify } from '../../src/reconcile/identify.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
@@ -178,6 +189,60 @@ describe('a mapped user store', () => {
     expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts a LEFT JOIN bulk_user_ownership o ON o.user_id = a.id WHERE a.is_load_test AND o.user_id IS NULL`)).toEqual([{ n: 0 }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM bulk_user_ownership o LEFT JOIN app.accounts a ON o.user_id = a.id WHERE a.id IS NULL`)).toEqual([{ n: 0 }]);
     expect((await reconcile(db.database, { state: s, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS })).plan.hasChanges).toBe(false);
+  });
+
+  it('skips a username the application took between plan and apply (the batch falls back to arbitration), and counts it', async () => {
+    const s = state(configYaml(), populationYaml('late', { count: 10, usernamePattern: 'late_{id}' }));
+    const store = userStoreFor(s.config);
+    await store.check(db.database.db, s.populations);
+    const resolved = await resolveDesired(db.database.db, s.populations, ENV);
+    const plan = planReconcile(resolved.populations, await observeState(db.database.db, store, resolved.populations));
+    expect(plan.summary.create).toBe(10);
+    await db.query(`INSERT INTO app.accounts (login, email, pw, active, joined, note) VALUES ('late_5', 'l@prod.example', 'app', true, now(), 'signup')`);
+    const before = await appSnapshot();
+    const applied = await applyPlan(db.database.db, plan, { store, passwordHashes: resolved.passwordHashes, logger: silentLogger });
+    expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
+    expect((await members('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    expect(await appSnapshot()).toBe(before);
+  });
+
+  it('syncs targets from the mapped table, and the API counts what the last run wrote to', async () => {
+    const ltDb = await createTestDatabase();
+    const lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }, logger: false });
+    const out = mkdtempSync(path.join(tmpdir(), 'bu-mapped-sync-'));
+    try {
+      const target = (name: string, spec: Record<string, unknown>) => ['apiVersion: bulk-users/v1', 'kind: SyncTarget', `metadata: { name: ${name} }`, `spec: ${JSON.stringify(spec)}`, ''].join('\n');
+      const docs = (count: number) => [
+        configYaml(),
+        populationYaml('s', { count, usernamePattern: 's_{id}', attributes: { tier: 'free' }, syncTargets: ['lt', 'file'] }),
+        target('lt', { type: 'loadtester', url: lt.url, timeoutSeconds: 5 }),
+        target('file', { type: 'file', path: path.join(out, 'users.csv'), format: 'csv' }),
+      ];
+      const first = await reconcile(db.database, { state: state(...docs(5)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+      expect(first.sync.map((r) => [r.target, r.upserted, r.error])).toEqual([['lt', 5, undefined], ['file', 5, undefined]]);
+      expect(readFileSync(path.join(out, 'users.csv'), 'utf8').trim().split('\n')).toEqual([
+        'username,password,email,population',
+        ...['s_1', 's_2', 's_3', 's_4', 's_5'].map((u) => `${u},pw-for-tests,${u}@example.com,s`),
+      ]);
+      expect((await ltDb.query(`SELECT username, attributes FROM loadtester.credentials ORDER BY username`)).map((r) => [r.username, r.attributes])).toEqual(
+        ['s_1', 's_2', 's_3', 's_4', 's_5'].map((u) => [u, { tier: 'free' }]),
+      );
+      // In step: a no-op. Then a scale-down reaches both targets.
+      expect((await reconcile(db.database, { state: state(...docs(5)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS })).outcome).toBe('no-changes');
+      const scaled = await reconcile(db.database, { state: state(...docs(3)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+      expect(scaled.sync.find((r) => r.target === 'lt')).toMatchObject({ deleted: 2 });
+      expect((await ltDb.query(`SELECT username FROM loadtester.credentials ORDER BY username`)).map((r) => r.username)).toEqual(['s_1', 's_2', 's_3']);
+
+      // Readers without the specs (the API's stats and batches) use the store the run wrote to.
+      const recorded = await recordedUserStore(db.database.db);
+      expect(recorded.description).toBe('app.accounts');
+      expect(await countUsers(db.database.db, recorded)).toMatchObject({ total: 6, testUsers: 3, productionUsers: 3, managedTestUsers: 3 });
+      expect((await countMembers(db.database.db, recorded)).get('s')?.total).toBe(3);
+    } finally {
+      await lt.close();
+      await ltDb.drop();
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('with guardTrigger, the database itself refuses a reconciler session that touches a production row', async () => {
