@@ -1,5 +1,5 @@
 /**
- * `npm run bench:mapped [-- --users N] [--repeat N] [--out FILE]`
+ * `npm run bench:mapped [-- --users N] [--repeat N] [--batch-size N] [--out FILE]`
  *
  * A create into the application's own table (Django's auth_user) through a userStore
  * mapping, against single-stream COPY of the same rows into a table like it (same columns,
@@ -29,7 +29,7 @@ import { reconcile } from '../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../src/spec/loadSpecs.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({ options: { users: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' } }, strict: true });
+const { values: args } = parseArgs({ options: { users: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' }, 'batch-size': { type: 'string' } }, strict: true });
 const positiveInt = (raw: string | undefined, flag: string, fallback: number): number => {
   if (raw === undefined) return fallback;
   const n = Number(raw.replace(/_/g, ''));
@@ -38,6 +38,7 @@ const positiveInt = (raw: string | undefined, flag: string, fallback: number): n
 };
 const N = positiveInt(args.users, '--users', 200_000);
 const REPEAT = positiveInt(args.repeat, '--repeat', 2);
+const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 10_000);
 const OUT = path.resolve(args.out ?? path.join(benchDir, 'results', 'mapped-latest.json'));
 const TARGET_RATIO = 0.7;
 const PASSWORD_ENV = 'BENCH_MAPPED_PASSWORD';
@@ -76,7 +77,7 @@ function specs(writeStreams: number): string {
       'apiVersion: bulk-users/v1',
       'kind: TestUserPopulation',
       'metadata: { name: bench-mapped }',
-      `spec: ${JSON.stringify({ count: N, usernamePattern: 'bm_{id}', emailDomain: 'bench.example', batchSize: 10_000, password: { fromEnv: PASSWORD_ENV } })}`,
+      `spec: ${JSON.stringify({ count: N, usernamePattern: 'bm_{id}', emailDomain: 'bench.example', batchSize: BATCH_SIZE, password: { fromEnv: PASSWORD_ENV } })}`,
     ].join('\n'),
   ].join('\n---\n');
 }
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
     const figures = {
       n: N,
       rounds: REPEAT,
+      batchSize: BATCH_SIZE,
       reconcile: { seconds: best.streams2, rowsPerSecond: N / best.streams2, all: timed.streams2 },
       reconcileOneStream: { seconds: best.streams1, rowsPerSecond: N / best.streams1, all: timed.streams1 },
       copy: { seconds: best.copy, rowsPerSecond: N / best.copy, all: timed.copy },

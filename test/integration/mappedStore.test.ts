@@ -18,6 +18,8 @@ import { silentLogger } from '../../src/log/logger.ts';
 import { planReconcile } from '../../src/plan/planReconcile.ts';
 import { observeState } from '../../src/reconcile/observeState.ts';
 import { resolveDesired } from '../../src/reconcile/resolveDesired.ts';
+import { readMemberPages } from '../../src/db/readMemberPages.ts';
+import { adopt } from '../../src/reconcile/adopt.ts';
 import { cleanup } from '../../src/reconcile/cleanup.ts';
 import { identify } from '../../src/reconcile/identify.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
@@ -162,6 +164,22 @@ describe('a mapped user store', () => {
     expect(result.deleted).toBe(1);
     expect(await db.query(`SELECT login FROM app.accounts WHERE is_load_test ORDER BY id`)).toEqual([{ login: 'c_1' }, { login: 'c_2' }, { login: 'c_3' }, { login: 'c_4' }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE NOT is_load_test`)).toEqual([{ n: 3 }]);
+  });
+
+  it('adopts marked rows nobody owns, and exports members without hashes', async () => {
+    const s = state(configYaml(), populationYaml('ad', { count: 4, usernamePattern: 'ad_{id}' }));
+    // Marked rows made by hand (say, by an older script): two canonical members, one not.
+    await db.query(`INSERT INTO app.accounts (login, email, pw, is_load_test, active, joined, note)
+      VALUES ('ad_2', 'x', 'old', true, true, now(), 'x'), ('ad_3', 'x', 'old', true, true, now(), 'x'), ('ad_03', 'x', 'old', true, true, now(), 'x')`);
+    expect(await adopt(db.database, s, 'ad', { dryRun: true })).toEqual({ adopted: 2 });
+    expect(await adopt(db.database, s, 'ad', { dryRun: false })).toEqual({ adopted: 2 });
+    const run = await reconcile(db.database, { state: s, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    expect(run.plan.summary).toMatchObject({ create: 2, update: 2 });
+    expect(await db.query(`SELECT count(DISTINCT pw)::int AS n FROM app.accounts a JOIN bulk_user_ownership o ON o.user_id = a.id`)).toEqual([{ n: 1 }]);
+    const pages: unknown[] = [];
+    for await (const page of readMemberPages(db.database.db, userStoreFor(s.config), { population: 'ad' })) pages.push(...page);
+    expect(pages.map((m) => (m as { username: string }).username)).toEqual(['ad_1', 'ad_2', 'ad_3', 'ad_4']);
+    expect(JSON.stringify(pages)).not.toMatch(/scrypt|old/);
   });
 
   it('finishes a create aborted between batches with exactly the rows of an uninterrupted run', async () => {
