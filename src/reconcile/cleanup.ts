@@ -55,7 +55,7 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
   const store = userStoreFor(opts.state.config);
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
-    await store.check(db, opts.state.populations);
+    // identify checks the store against the database first.
     const report = await identify(db, opts.state, opts.now);
     const { populations, productionUsers } = await observeAggregates(db, store, []);
     const planned = planCleanup(report.classes, populations, productionUsers, opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);

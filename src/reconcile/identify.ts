@@ -24,7 +24,9 @@ async function knownPatterns(db: Db, state: DesiredState): Promise<string[]> {
 
 /** Classifies every row of the user store (read-only): what identify and cleanup-candidates show. */
 export async function identify(db: Db, state: DesiredState, now: Date = new Date()): Promise<IdentifyReport> {
-  const classes = await classifyUsers(db, userStoreFor(state.config), await knownPatterns(db, state), now);
+  const store = userStoreFor(state.config);
+  await store.check(db, state.populations);
+  const classes = await classifyUsers(db, store, await knownPatterns(db, state), now);
   const totals = { managed: 0, expired: 0, orphaned: 0, 'unmanaged-test': 0, lookalike: 0, production: 0 };
   for (const c of classes) totals[c.class] += c.count;
   return { classes, candidates: cleanupCandidates(classes), totals };
