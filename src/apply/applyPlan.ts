@@ -1,13 +1,10 @@
-import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
-import { asyncCommit } from '../db/asyncCommit.ts';
-import { copyUsers, type CopyBatch } from '../db/copyUsers.ts';
 import { keysetLoop } from './keysetLoop.ts';
-import { isMember } from '../db/memberSql.ts';
 import type { Db } from '../db/openDatabase.ts';
+import type { MemberContent, UserStore } from '../db/userStore/UserStore.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Plan, PopulationPlan, SeqRange } from '../plan/Plan.ts';
-import { DEFAULT_RECONCILER_CONFIG, type PopulationSpec } from '../spec/DesiredState.ts';
+import { DEFAULT_RECONCILER_CONFIG } from '../spec/DesiredState.ts';
 import { isAddressPattern } from '../spec/usernamePattern.ts';
 import { writePopulationRecord, finishPopulationRecord } from './populationRecords.ts';
 import { emitReconcileEvent } from '../reconcile/reconcileEvents.ts';
@@ -21,6 +18,8 @@ export interface ApplyProgress {
 }
 
 export interface ApplyOptions {
+  /** Where the users are written. */
+  store: UserStore;
   /** Password hash per population, resolved before apply (never plaintext). */
   passwordHashes: ReadonlyMap<string, string>;
   logger: Logger;
@@ -86,16 +85,10 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
   for (const p of plan.populations) {
     if (p.delete.count === 0) continue;
     const batchSize = p.desired?.spec.batchSize ?? 1000;
-    const where = p.desired ? sql<boolean>`NOT ${isMember(p.desired.spec)}` : sql<boolean>`true`;
+    const keep = p.desired?.spec ?? null;
     const n = await keysetLoop('seq', batchSize, checkAbort, async (cursor) => {
       const started = Date.now();
-      const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
-        DELETE FROM users
-        WHERE is_test_user = true AND population = ${p.name} AND id IN (
-          SELECT id FROM users
-          WHERE is_test_user = true AND population = ${p.name} AND seq > ${cursor} AND ${where}
-          ORDER BY seq LIMIT ${batchSize})
-        RETURNING seq`.execute(trx));
+      const rows = await opts.store.deleteBatch(db, { population: p.name, keep, after: cursor, limit: batchSize });
       progress(p.name, 'delete', rows.length);
       logBatch(opts.logger, p, 'delete', rows.length, started);
       return rows;
@@ -112,27 +105,21 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
   for (const p of active) {
     const spec = p.desired!.spec;
     const passwordHash = opts.passwordHashes.get(p.name);
+    if ((p.update.count > 0 || p.create.count > 0) && !passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
+    const content: MemberContent = {
+      population: p.name,
+      prefix: spec.pattern.prefix,
+      suffix: spec.pattern.suffix,
+      emailDomain: isAddressPattern(spec.pattern) ? null : spec.emailDomain,
+      passwordHash: passwordHash!,
+      contentHash: p.desired!.contentHash,
+      attributes: spec.attributes,
+      expiresAt: p.desired!.lease?.expiresAt ?? null,
+    };
     if (p.update.count > 0) {
-      if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
-      const hash = p.desired!.contentHash;
-      const expires = p.desired!.lease?.expiresAt ?? null;
       const n = await keysetLoop('seq', spec.batchSize, checkAbort, async (cursor) => {
         const started = Date.now();
-        const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
-          UPDATE users SET
-            email = ${emailExpr(spec, sql`username`)},
-            attributes = ${JSON.stringify(spec.attributes)}::jsonb,
-            password_hash = ${passwordHash},
-            content_hash = ${hash},
-            expires_at = ${expires}::timestamptz,
-            updated_at = now()
-          WHERE is_test_user = true AND population = ${p.name} AND id IN (
-            SELECT id FROM users
-            WHERE is_test_user = true AND population = ${p.name}
-              AND seq > ${cursor} AND seq >= ${spec.idStart} AND seq < ${spec.idStart + spec.count}
-              AND (content_hash IS DISTINCT FROM ${hash} OR expires_at IS DISTINCT FROM ${expires}::timestamptz)
-            ORDER BY seq LIMIT ${spec.batchSize})
-          RETURNING seq`.execute(trx));
+        const rows = await opts.store.updateBatch(db, { ...content, lo: spec.idStart, hi: spec.idStart + spec.count, after: cursor, limit: spec.batchSize });
         progress(p.name, 'update', rows.length);
         logBatch(opts.logger, p, 'update', rows.length, started);
         return rows;
@@ -140,39 +127,15 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
       result.updated += n;
     }
     if (p.create.count > 0) {
-      if (!passwordHash) throw new Error(`no password hash resolved for population ${p.name}`);
       // Generated as the streams take them: a list of every batch would grow with the count.
       function* batches(): Generator<SeqRange> {
         for (const [from, to] of p.create.ranges) {
           for (let a = from; a <= to; a += spec.batchSize) yield [a, Math.min(to, a + spec.batchSize - 1)];
         }
       }
-      const copy: Omit<CopyBatch, 'from' | 'to'> = {
-        population: p.name,
-        prefix: spec.pattern.prefix,
-        suffix: spec.pattern.suffix,
-        emailDomain: isAddressPattern(spec.pattern) ? null : spec.emailDomain,
-        passwordHash,
-        contentHash: p.desired!.contentHash,
-        attributesJson: JSON.stringify(spec.attributes),
-        expiresAt: p.desired!.lease?.expiresAt ?? null,
-      };
       await inParallel(batches(), opts.copyPool ? (opts.writeStreams ?? DEFAULT_RECONCILER_CONFIG.writeStreams) : 1, checkAbort, async ([a, b]) => {
         const started = Date.now();
-        const username = sql<string>`${spec.pattern.prefix} || s::text || ${spec.pattern.suffix}`;
-        const copied = opts.copyPool ? await copyUsers(opts.copyPool, { ...copy, from: a, to: b }) : null;
-        // A username taken since the plan makes COPY fail whole; that batch (and a run
-        // without a pool) takes the INSERT path, which skips what is taken.
-        // ON CONFLICT (username) only: arbitrating every unique index per row cost a third
-        // of the insert time; (population, seq) cannot collide under the reconcile lock,
-        // because this population's non-members were deleted first.
-        const inserted = copied !== null ? { numAffectedRows: BigInt(copied) } : await asyncCommit(db, (trx) => sql`
-          INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
-          SELECT ${username}, ${emailExpr(spec, username)}, ${passwordHash}, true, false, ${p.name}, s, ${p.desired!.contentHash},
-                 ${copy.attributesJson}::jsonb, ${copy.expiresAt}::timestamptz, now(), now()
-          FROM generate_series(${a}::bigint, ${b}::bigint) AS s
-          ON CONFLICT (username) DO NOTHING`.execute(trx));
-        const n = Number(inserted.numAffectedRows ?? 0n);
+        const n = await opts.store.createBatch(db, opts.copyPool, { ...content, from: a, to: b });
         result.created += n;
         result.lateConflicts += b - a + 1 - n;
         progress(p.name, 'create', b - a + 1);
@@ -182,7 +145,7 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
   }
 
   for (const p of plan.populations) {
-    if (hasWork(p)) await finishPopulationRecord(db, p);
+    if (hasWork(p)) await finishPopulationRecord(db, opts.store, p);
   }
   return result;
 }
@@ -207,10 +170,6 @@ async function inParallel<T>(items: Iterator<T>, streams: number, checkAbort: ()
   };
   await Promise.all(Array.from({ length: Math.max(1, streams) }, stream));
   if (failure) throw failure.err;
-}
-
-function emailExpr(spec: PopulationSpec, username: RawBuilder<string>): RawBuilder<string> {
-  return isAddressPattern(spec.pattern) ? username : sql<string>`${username} || ${'@' + spec.emailDomain}`;
 }
 
 function logBatch(logger: Logger, p: PopulationPlan, step: string, rows: number, started: number): void {

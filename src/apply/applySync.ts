@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { markSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type SyncCandidate } from '../db/syncQueries.ts';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
+import type { UserStore } from '../db/userStore/UserStore.ts';
 import { recordTargetRun } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
@@ -34,13 +35,13 @@ export interface SyncResult {
  * `concurrency` requests at a time. The sync state changes only after the target
  * confirmed a chunk, so a crash or a failed chunk is simply resumed by the next run.
  */
-export async function applySync(db: Db, job: SyncJob, opts: { passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal }): Promise<SyncResult> {
+export async function applySync(db: Db, job: SyncJob, opts: { store: UserStore; passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal }): Promise<SyncResult> {
   const started = Date.now();
   const result: SyncResult = { target: job.spec.name, upserted: 0, deleted: 0 };
   if (job.plan.skipped) return skipOptional(db, job, result, job.plan.unreachable ?? 'unreachable', opts.logger);
   try {
     if (job.driver.mode === 'incremental') await syncIncremental(db, job, job.driver, result, opts);
-    else await syncSnapshot(db, job, job.driver, result, opts.passwords);
+    else await syncSnapshot(db, opts.store, job, job.driver, result, opts.passwords);
     // What was sent went through, but a target that could not be observed was never
     // checked for drift: it is not known to be in step, so this run did not finish it.
     if (job.plan.unreachable) throw new Error(`${job.plan.unreachable}; it could not be checked for drift, the next run retries`);
@@ -81,7 +82,7 @@ async function syncIncremental(
   job: SyncJob,
   target: IncrementalTarget,
   result: SyncResult,
-  opts: { passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal },
+  opts: { store: UserStore; passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal },
 ): Promise<void> {
   const { chunkSize, concurrency } = job.spec;
   const limit = pLimit(concurrency);
@@ -134,7 +135,7 @@ async function syncIncremental(
 
   await inChunks(
     async (cursor: string) => {
-      const w = await nextExtraWindow(db, job.spec.name, job.populations, job.frozen, cursor, window);
+      const w = await nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window);
       return { items: w.usernames, done: w.done, last: w.last };
     },
     '',
@@ -150,7 +151,7 @@ async function syncIncremental(
     if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
     await inChunks(
       async (seq: number) => {
-        const w = await nextUnsyncedWindow(db, job.spec.name, population, seq, window);
+        const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, seq, window);
         return { items: w.rows.map((r) => toRecord(r, opts.passwords)), done: w.done, last: w.last };
       },
       -1,
@@ -165,12 +166,12 @@ async function syncIncremental(
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');
 }
 
-async function syncSnapshot(db: Db, job: SyncJob, target: SnapshotTarget, result: SyncResult, passwords: ReadonlyMap<string, string>): Promise<void> {
+async function syncSnapshot(db: Db, store: UserStore, job: SyncJob, target: SnapshotTarget, result: SyncResult, passwords: ReadonlyMap<string, string>): Promise<void> {
   const populations = job.populations;
   async function* rows(): AsyncGenerator<TargetRecord> {
     let after = { population: '', seq: -1 };
     for (;;) {
-      const chunk = await nextRowsChunk(db, populations, after, 5000);
+      const chunk = await nextRowsChunk(db, store, populations, after, 5000);
       if (chunk.length === 0) return;
       const last = chunk[chunk.length - 1]!;
       after = { population: last.population, seq: last.seq };
@@ -178,7 +179,7 @@ async function syncSnapshot(db: Db, job: SyncJob, target: SnapshotTarget, result
     }
   }
   const fingerprint = await target.write(rows());
-  await replaceSyncStateWithRows(db, job.spec.name, populations);
+  await replaceSyncStateWithRows(db, store, job.spec.name, populations);
   await recordTargetRun(db, job.spec, { status: { fingerprint } });
   result.upserted = job.plan.upsert;
   result.deleted = job.plan.delete;

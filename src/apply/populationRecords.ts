@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { countMembersOf } from '../db/batchQueries.ts';
 import type { Db } from '../db/openDatabase.ts';
+import type { UserStore } from '../db/userStore/UserStore.ts';
 import type { DesiredPopulation, PopulationPlan } from '../plan/Plan.ts';
 import { storableSpec } from '../spec/storableSpec.ts';
 
@@ -50,10 +51,10 @@ export async function writePopulationRecord(db: Db, d: DesiredPopulation, passwo
  * After a population's rows are done: record what was observed, or drop the record of a
  * removed population (only now, so a crash before this point leaves it to be finished).
  */
-export async function finishPopulationRecord(db: Db, p: PopulationPlan): Promise<void> {
+export async function finishPopulationRecord(db: Db, store: UserStore, p: PopulationPlan): Promise<void> {
   if (p.action === 'delete') {
     await sql`DELETE FROM bulk_populations WHERE name = ${p.name}
-      AND NOT EXISTS (SELECT 1 FROM users WHERE is_test_user = true AND population = ${p.name})`.execute(db);
+      AND NOT EXISTS (SELECT 1 FROM ${store.rows} u WHERE is_test_user = true AND population = ${p.name})`.execute(db);
     return;
   }
   if (p.action === 'retain') {
@@ -66,7 +67,7 @@ export async function finishPopulationRecord(db: Db, p: PopulationPlan): Promise
     await db.updateTable('bulk_populations').set({ phase: 'Expired', updated_at: sql`now()` }).where('name', '=', p.name).execute();
     return;
   }
-  const actual = await countMembersOf(db, p.name);
+  const actual = await countMembersOf(db, store, p.name);
   await db
     .updateTable('bulk_populations')
     .set({

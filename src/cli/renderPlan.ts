@@ -66,6 +66,14 @@ export function renderPlan(plan: Plan, style: Style = plain): string {
     if (t.unreachable) out.push(`      ${style.red('!')} unreachable: ${t.unreachable}${t.skipped ? ' (optional target: skipped this run, its records stay pending)' : ''}`);
     out.push('');
   }
+  for (const d of (plan.dependents ?? []).filter((d) => d.rows > 0)) {
+    const fate = d.deletedFirst
+      ? style.yellow('deleted first, with the users')
+      : d.onDelete === 'no action' || d.onDelete === 'restrict'
+        ? style.red('blocks the delete: name it in userStore.dependents')
+        : `the database will ${d.onDelete === 'cascade' ? 'delete them too (ON DELETE CASCADE)' : `${d.onDelete} the column (ON DELETE ${d.onDelete?.toUpperCase()})`}`;
+    out.push(`  ${style.yellow('!')} ${d.rows} row(s) of ${style.bold(`${d.table}.${d.column}`)} reference users to delete: ${fate}`);
+  }
   const s = plan.summary;
   if (!plan.hasChanges) {
     out.push(style.green('No changes.') + ' The database matches the specs.');
@@ -88,6 +96,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     managedUsers: plan.managedUsers,
     guard: plan.guard,
     targets: plan.targets,
+    ...(plan.dependents ? { dependents: plan.dependents } : {}),
     populations: plan.populations.map((p) => ({
       name: p.name,
       action: p.action,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './openDatabase.ts';
+import type { UserStore } from './userStore/UserStore.ts';
 
 /** A population record as the API shows it (never its password_hash). */
 export interface PopulationRecordView {
@@ -43,18 +44,18 @@ export async function readPopulationRecords(db: Db, name?: string): Promise<Popu
  * Managed rows per population (of every population, or of the ones named): one aggregate
  * pass, nothing per user crosses the wire. A population without rows has no entry.
  */
-export async function countMembers(db: Db, names?: string | readonly string[]): Promise<Map<string, { total: number; lastUpdatedAt: Date | null }>> {
+export async function countMembers(db: Db, store: UserStore, names?: string | readonly string[]): Promise<Map<string, { total: number; lastUpdatedAt: Date | null }>> {
   const only = names === undefined ? undefined : typeof names === 'string' ? [names] : [...names];
   const { rows } = await sql<{ population: string; total: number; last_updated_at: Date | null }>`
     SELECT population, count(*)::bigint AS total, max(updated_at) AS last_updated_at
-    FROM users WHERE is_test_user = true AND population IS NOT NULL ${only !== undefined ? sql`AND population = ANY(${only}::text[])` : sql``}
+    FROM ${store.rows} u WHERE is_test_user = true AND population IS NOT NULL ${only !== undefined ? sql`AND population = ANY(${only}::text[])` : sql``}
     GROUP BY population`.execute(db);
   return new Map(rows.map((r) => [r.population, { total: r.total, lastUpdatedAt: r.last_updated_at }]));
 }
 
 /** Managed rows of one population. */
-export async function countMembersOf(db: Db, name: string): Promise<number> {
-  return (await countMembers(db, name)).get(name)?.total ?? 0;
+export async function countMembersOf(db: Db, store: UserStore, name: string): Promise<number> {
+  return (await countMembers(db, store, name)).get(name)?.total ?? 0;
 }
 
 /** What each sync target holds of one population, per the sync state. */
@@ -72,14 +73,14 @@ export interface UserTotals {
   admins: number;
 }
 
-export async function countUsers(db: Db): Promise<UserTotals> {
+export async function countUsers(db: Db, store: UserStore): Promise<UserTotals> {
   const { rows } = await sql<{ total: number; test_users: number; production_users: number; managed: number; admins: number }>`
     SELECT count(*)::bigint AS total,
            count(*) FILTER (WHERE is_test_user)::bigint AS test_users,
            count(*) FILTER (WHERE NOT is_test_user)::bigint AS production_users,
            count(*) FILTER (WHERE is_test_user AND population IS NOT NULL)::bigint AS managed,
            count(*) FILTER (WHERE is_admin)::bigint AS admins
-    FROM users`.execute(db);
+    FROM ${store.rows} u`.execute(db);
   const r = rows[0]!;
   return { total: r.total, testUsers: r.test_users, productionUsers: r.production_users, managedTestUsers: r.managed, admins: r.admins };
 }

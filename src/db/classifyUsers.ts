@@ -1,15 +1,7 @@
 import { sql } from 'kysely';
+import type { ClassCount } from '../plan/ClassCount.ts';
 import type { Db } from './openDatabase.ts';
-
-export type UserClass = 'managed' | 'expired' | 'orphaned' | 'unmanaged-test' | 'lookalike' | 'production';
-
-export interface ClassCount {
-  class: UserClass;
-  /** The owning population for managed, expired and orphaned rows. */
-  population: string | null;
-  count: number;
-  sample: string[];
-}
+import type { UserStore } from './userStore/UserStore.ts';
 
 /** A regular expression matching exactly the usernames of `prefix{id}suffix`. */
 export function patternRegex(pattern: { prefix: string; suffix: string }): string {
@@ -20,7 +12,7 @@ export function patternRegex(pattern: { prefix: string; suffix: string }): strin
 const SAMPLE = 5;
 
 /**
- * Every row of `users` in one class, in one pass:
+ * Every row of the user store in one class, in one pass:
  * - managed: a test user of a population the reconciler knows (Active);
  * - expired: of a population whose lease passed, or whose own expires_at has;
  * - orphaned: of a population whose spec is gone and that was retained;
@@ -28,7 +20,7 @@ const SAMPLE = 5;
  * - lookalike: a production row whose username matches a test-user pattern;
  * - production: everything else.
  */
-export async function classifyUsers(db: Db, patterns: readonly string[], now: Date): Promise<ClassCount[]> {
+export async function classifyUsers(db: Db, store: UserStore, patterns: readonly string[], now: Date): Promise<ClassCount[]> {
   const { rows } = await sql<ClassCount>`
     WITH r AS (SELECT name, phase FROM bulk_populations),
     c AS (
@@ -39,7 +31,7 @@ export async function classifyUsers(db: Db, patterns: readonly string[], now: Da
         WHEN u.is_test_user THEN 'unmanaged-test'
         WHEN u.username ~ ANY(${patterns as string[]}::text[]) THEN 'lookalike'
         ELSE 'production' END AS class
-      FROM users u LEFT JOIN r ON r.name = u.population
+      FROM ${store.rows} u LEFT JOIN r ON r.name = u.population
     )
     SELECT class, CASE WHEN class IN ('managed', 'expired', 'orphaned') THEN population END AS population,
            count(*)::bigint AS count, (array_agg(username ORDER BY id))[1:${SAMPLE}] AS sample

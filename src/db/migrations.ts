@@ -296,6 +296,37 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX IF NOT EXISTS bulk_login_failures_window_idx ON bulk_login_failures (window_started_at)`.execute(db);
     },
   },
+  '0008_user_store': {
+    async up(db: Kysely<any>) {
+      // Ownership of test users that live in the application's own table (a userStore of the
+      // ReconcilerConfig): keyed by that table's primary key, so the table needs no ALTER.
+      // No foreign key to it: that would put triggers on the application's table. Narrow on
+      // purpose: a create writes one of these per user next to the application's row, and
+      // every byte counts against the COPY ceiling (a username and attributes column here
+      // cost a quarter of the create time; the username is the application's, the
+      // attributes are the population's).
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_user_ownership (
+          user_id bigint PRIMARY KEY,
+          population text NOT NULL,
+          seq bigint NOT NULL,
+          content_hash text,
+          expires_at timestamptz,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS bulk_user_ownership_population_seq_idx ON bulk_user_ownership (population, seq)`.execute(db);
+      // Which store the last applying run wrote to (no row: the embedded users table), for
+      // readers without the specs and to refuse switching stores while test users live in
+      // the old one.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_user_store (
+          id boolean PRIMARY KEY DEFAULT true CHECK (id),
+          spec jsonb NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,6 +4,7 @@ import type { PopulationSpec } from '../spec/DesiredState.ts';
 import { digestItem, digestSum } from './digestSql.ts';
 import { isMemberOf, seqOfUsername } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
+import type { UserStore } from './userStore/UserStore.ts';
 
 /** The part of a desired population that observation compares against. */
 export interface ObservationTarget {
@@ -55,14 +56,14 @@ export interface PopulationAggregates {
  * username the pattern gives, and stale ones; plus the count of production users. Cost is
  * one pass over the table; nothing per user crosses the wire.
  */
-export async function observeAggregates(db: Db, targets: readonly ObservationTarget[]): Promise<PopulationAggregates> {
+export async function observeAggregates(db: Db, store: UserStore, targets: readonly ObservationTarget[]): Promise<PopulationAggregates> {
   const { rows } = await sql<AggregateRow>`
     WITH d AS (${desiredRows(targets)}
     ), m AS (
       SELECT CASE WHEN u.is_test_user AND u.population IS NOT NULL THEN u.population END AS population,
              u.is_test_user, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
              ${isMemberOf(sql`u.seq`, sql`u.username`, FROM_D)} AS member
-      FROM users u LEFT JOIN d ON d.name = u.population AND u.is_test_user
+      FROM ${store.rows} u LEFT JOIN d ON d.name = u.population AND u.is_test_user
     )
     -- One pass over the table: managed rows grouped by population, and in the group of
     -- everything else, the production users the plan reports as untouched.
@@ -153,6 +154,7 @@ const SCAN_ROWS_PER_SEQ = 5;
  */
 export async function observeGaps(
   db: Db,
+  store: UserStore,
   target: ObservationTarget,
   search: readonly SeqRange[],
   released: readonly string[],
@@ -165,12 +167,12 @@ export async function observeGaps(
   const holders =
     tableRows <= searched * SCAN_ROWS_PER_SEQ
       ? sql`SELECT x.seq, u.username, u.population, u.is_test_user, u.seq AS seq_own
-            FROM users u
+            FROM ${store.rows} u
               CROSS JOIN LATERAL (SELECT ${seqOfUsername(sql`u.username`, pattern)} AS seq) x
               JOIN r ON x.seq BETWEEN r.lo AND r.hi`
       : sql`SELECT s AS seq, u.username, u.population, u.is_test_user, u.seq AS seq_own FROM r
               CROSS JOIN LATERAL generate_series(r.lo, r.hi) AS s
-              JOIN users u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}`;
+              JOIN ${store.rows} u ON u.username = ${pattern.prefix} || s::text || ${pattern.suffix}`;
   const { rows } = await sql<{ kind: string; a: number | null; b: number | null; holder_pop: string | null; holder_test: boolean | null; n: number }>`
     WITH d AS (${desiredRows(desired)}), r AS (
       SELECT * FROM unnest(${search.map((x) => x[0])}::bigint[], ${search.map((x) => x[1])}::bigint[]) AS r(lo, hi)

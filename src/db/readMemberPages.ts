@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './openDatabase.ts';
+import type { UserStore } from './userStore/UserStore.ts';
 
 /** A managed test user as the API may export it: no password, no hash, by construction of the SELECT. */
 export interface ExportedMember {
@@ -23,13 +24,13 @@ const PAGE_ROWS = 1000;
  * export of any size runs in constant memory and sees one consistent state. The
  * transaction ends in `finally`, also when the client goes away mid-stream.
  */
-export async function* readMemberPages(db: Db, filter: { population?: string }): AsyncGenerator<ExportedMember[]> {
+export async function* readMemberPages(db: Db, store: UserStore, filter: { population?: string }): AsyncGenerator<ExportedMember[]> {
   const trx = await db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
   try {
     await sql`
       DECLARE bulk_users_export NO SCROLL CURSOR FOR
       SELECT username, email, population AS batch_id, is_test_user, seq, attributes, created_at, updated_at, expires_at
-      FROM users
+      FROM ${store.rows} u
       WHERE is_test_user = true AND population IS NOT NULL ${filter.population !== undefined ? sql`AND population = ${filter.population}` : sql``}
       ORDER BY population, seq`.execute(trx);
     for (;;) {

@@ -3,6 +3,7 @@ import type { SetDigest } from '../targets/SyncTargetDriver.ts';
 import { bucketOf, recordsDigestSql } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
+import type { UserStore } from './userStore/UserStore.ts';
 
 /**
  * For the rest of a transaction that will be rolled back, writes to the sync state leave
@@ -73,9 +74,9 @@ export async function clearSyncState(db: Db, target: string): Promise<number> {
 }
 
 /** Members of a population the target lacks, or holds with another content hash than `desiredHash`. */
-export async function countUnsynced(db: Db, target: string, population: string, shape: MemberShape, desiredHash: string): Promise<number> {
+export async function countUnsynced(db: Db, store: UserStore, target: string, population: string, shape: MemberShape, desiredHash: string): Promise<number> {
   const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::bigint AS n FROM users u
+    SELECT count(*)::bigint AS n FROM ${store.rows} u
     WHERE u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')}
       AND NOT EXISTS (
         SELECT 1 FROM bulk_sync_state s
@@ -84,12 +85,12 @@ export async function countUnsynced(db: Db, target: string, population: string, 
 }
 
 /** Records the target holds for a population that are not (or will not stay) its members. */
-export async function countExtra(db: Db, target: string, population: string, shape: MemberShape): Promise<number> {
+export async function countExtra(db: Db, store: UserStore, target: string, population: string, shape: MemberShape): Promise<number> {
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::bigint AS n FROM bulk_sync_state s
     WHERE s.target = ${target} AND s.population = ${population}
       AND NOT EXISTS (
-        SELECT 1 FROM users u
+        SELECT 1 FROM ${store.rows} u
         WHERE u.username = s.username AND u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')})`.execute(db);
   return rows[0]?.n ?? 0;
 }
@@ -112,6 +113,7 @@ export interface SyncCandidate {
  */
 export async function nextUnsyncedWindow(
   db: Db,
+  store: UserStore,
   target: string,
   population: string,
   cursor: number,
@@ -120,7 +122,7 @@ export async function nextUnsyncedWindow(
   // Only the rows to send cross the wire, plus one row saying how far the window reached.
   const { rows } = await sql<SyncCandidate & { kind: 'row' | 'end'; scanned: number }>`
     WITH w AS (
-      SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
+      SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM ${store.rows} u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor}
       ORDER BY u.seq LIMIT ${window}
     )
@@ -141,9 +143,9 @@ export async function nextUnsyncedWindow(
 }
 
 /** Next chunk of every row of some populations, for rewriting a snapshot target whole. */
-export async function nextRowsChunk(db: Db, populations: readonly string[], after: { population: string; seq: number }, limit: number): Promise<SyncCandidate[]> {
+export async function nextRowsChunk(db: Db, store: UserStore, populations: readonly string[], after: { population: string; seq: number }, limit: number): Promise<SyncCandidate[]> {
   const { rows } = await sql<SyncCandidate>`
-    SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM users u
+    SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM ${store.rows} u
     WHERE u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[])
       AND (u.population, u.seq) > (${after.population}, ${after.seq})
     ORDER BY u.population, u.seq LIMIT ${limit}`.execute(db);
@@ -158,6 +160,7 @@ export async function nextRowsChunk(db: Db, populations: readonly string[], afte
  */
 export async function nextExtraWindow(
   db: Db,
+  store: UserStore,
   target: string,
   populations: readonly string[],
   frozen: readonly string[],
@@ -172,7 +175,7 @@ export async function nextExtraWindow(
     )
     SELECT 'row' AS kind, w.username, 0::bigint AS scanned FROM w
     WHERE w.population <> ALL(${frozen as string[]}::text[]) AND NOT EXISTS (
-      SELECT 1 FROM users u
+      SELECT 1 FROM ${store.rows} u
       WHERE u.username = w.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))
     UNION ALL
     SELECT 'end', max(w.username), count(*)::bigint FROM w`.execute(db);
@@ -201,12 +204,12 @@ export async function markUnsynced(db: Db, target: string, usernames: readonly s
 }
 
 /** After a snapshot target was rewritten from these populations, the sync state is exactly their rows. */
-export async function replaceSyncStateWithRows(db: Db, target: string, populations: readonly string[]): Promise<void> {
+export async function replaceSyncStateWithRows(db: Db, store: UserStore, target: string, populations: readonly string[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql`DELETE FROM bulk_sync_state WHERE target = ${target}`.execute(trx);
     await sql`
       INSERT INTO bulk_sync_state (target, username, population, content_hash)
-      SELECT ${target}, username, population, content_hash FROM users
+      SELECT ${target}, username, population, content_hash FROM ${store.rows} u
       WHERE is_test_user = true AND population = ANY(${populations as string[]}::text[])`.execute(trx);
   });
 }

@@ -166,4 +166,27 @@ export interface Plan {
   guard: MassDeleteGuard;
   /** True when applying would write anything (users, targets or population records). */
   hasChanges: boolean;
+  /**
+   * Rows of the application that reference users this plan deletes (foreign keys to the
+   * user store's table, and the dependents the operator named); absent when nothing is
+   * deleted.
+   */
+  dependents?: DependentRows[];
+}
+
+/** Rows of one table that reference users a plan deletes. */
+export interface DependentRows {
+  table: string;
+  column: string;
+  /** Referencing rows of the users to delete. */
+  rows: number;
+  /** The foreign key's ON DELETE action; null for a named dependent without a foreign key. */
+  onDelete: 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default' | null;
+  /** Named in the store's dependents: deleted first, in the same transaction as the users. */
+  deletedFirst: boolean;
+}
+
+/** Dependents that would make the deletion fail: referencing rows under a NO ACTION or RESTRICT key that nobody deletes first. */
+export function blockingDependents(dependents: readonly DependentRows[] | undefined): DependentRows[] {
+  return (dependents ?? []).filter((d) => d.rows > 0 && !d.deletedFirst && (d.onDelete === 'no action' || d.onDelete === 'restrict'));
 }

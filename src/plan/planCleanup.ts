@@ -1,4 +1,4 @@
-import type { ClassCount } from '../db/classifyUsers.ts';
+import type { ClassCount } from './ClassCount.ts';
 import { OperatorError } from '../errors.ts';
 import type { ReconcilerConfig } from '../spec/DesiredState.ts';
 import type { ObservedPopulation, Plan, PopulationPlan } from './Plan.ts';

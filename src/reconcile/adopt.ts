@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
-import { seqOfUsername } from '../db/memberSql.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
+import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { OperatorError } from '../errors.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import { defaultActor } from './reconcile.ts';
@@ -22,18 +21,14 @@ export async function adopt(
   if (!spec) {
     throw new OperatorError(`population "${population}" is not declared in the specs; only a declared population can adopt rows`, 'unknown_population');
   }
-  // Canonical ids only: "user_007" is not the username of id 7, so it is not adopted.
-  const seqExpr = seqOfUsername(sql`username`, spec.pattern);
-  const candidates = sql`is_test_user = true AND population IS NULL AND ${seqExpr} >= ${spec.idStart} AND ${seqExpr} < ${spec.idStart + spec.count}`;
   const { db } = database;
-  if (opts.dryRun) {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE ${candidates}`.execute(db);
-    return { adopted: rows[0]?.n ?? 0 };
-  }
+  const store = userStoreFor(state.config);
+  await store.check(db, state.populations);
+  if (opts.dryRun) return { adopted: await store.adopt(db, population, spec, true) };
   const lock = await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
-    const res = await sql`UPDATE users SET population = ${population}, seq = ${seqExpr}, updated_at = now() WHERE ${candidates}`.execute(db);
-    const adopted = Number(res.numAffectedRows ?? 0n);
+    await recordUserStore(db, store);
+    const adopted = await store.adopt(db, population, spec, false);
     await db
       .insertInto('bulk_audit')
       .values({ run_id: null, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli', rule: 'adopt', population, count: adopted })

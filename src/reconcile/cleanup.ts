@@ -4,13 +4,15 @@ import type { SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import { observeAggregates } from '../db/observe.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
+import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
-import type { Plan, TargetPlan } from '../plan/Plan.ts';
+import { blockingDependents, type Plan, type TargetPlan } from '../plan/Plan.ts';
 import { planCleanup, type CleanupCandidate, type CleanupSelection } from '../plan/planCleanup.ts';
 import { DEFAULT_PLAN_OPTIONS, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
-import { MassDeleteRefusedError } from './errors.ts';
+import { DependentRowsError, MassDeleteRefusedError } from './errors.ts';
+import { withDependents } from './withDependents.ts';
 import { identify } from './identify.ts';
 import { buildDrivers, defaultActor, runSyncJobs } from './reconcile.ts';
 import { startRun, type RunTrigger } from './runs.ts';
@@ -52,16 +54,20 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
   const logger = opts.logger ?? silentLogger;
   const config = opts.state.config ?? DEFAULT_RECONCILER_CONFIG;
   const { db } = database;
+  const store = userStoreFor(opts.state.config);
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   try {
+    // identify checks the store against the database first.
     const report = await identify(db, opts.state, opts.now);
-    const { populations, productionUsers } = await observeAggregates(db, []);
+    const { populations, productionUsers } = await observeAggregates(db, store, []);
     const planned = planCleanup(report.classes, populations, productionUsers, opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
-    const { plan } = planned;
+    const plan = await withDependents(db, store, planned.plan);
     const base = { plan, candidates: planned.candidates, deleted: 0, sync: [] as SyncResult[] };
     if (opts.dryRun) return { ...base, outcome: 'planned' };
     if (!plan.hasChanges) return { ...base, outcome: 'nothing-to-do' };
     if (plan.guard.refused) throw new MassDeleteRefusedError(plan.guard.message!);
+    const blocking = blockingDependents(plan.dependents);
+    if (blocking.length > 0) throw new DependentRowsError(blocking);
 
     const { id: runId, finish } = await startRun(db, opts.trigger ?? 'cli');
     try {
@@ -87,11 +93,12 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
           return { ...base, outcome: 'partial', sync, runId };
         }
       }
+      await recordUserStore(db, store);
       const audit = { runId, actor: opts.actor ?? defaultActor(), trigger: opts.trigger ?? 'cli' };
-      const applied = await applyPlan(db, plan, { passwordHashes: new Map(), logger, audit, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      const applied = await applyPlan(db, plan, { store, passwordHashes: new Map(), logger, audit, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
       let deleted = applied.deleted;
       if (planned.unmanaged > 0) {
-        const n = await deleteUnmanagedTestUsers(db, 1000);
+        const n = await deleteUnmanagedTestUsers(db, store, 1000);
         deleted += n;
         await db.insertInto('bulk_audit').values({ run_id: runId, actor: audit.actor, trigger: audit.trigger, rule: 'unmanaged-test', population: null, count: n }).execute();
       }

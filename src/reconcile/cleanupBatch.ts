@@ -1,6 +1,7 @@
 import { reconcileForApi } from './reconcileForApi.ts';
 import { sql } from 'kysely';
 import { countMembers, countMembersOf } from '../db/batchQueries.ts';
+import { userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
@@ -52,7 +53,7 @@ export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOpt
   const planOptions = planOptionsFor(loaded.state, { allowMassDelete: opts.allowMassDelete });
 
   if (apiRow) {
-    const members = await countMembersOf(db, opts.batchId);
+    const members = await countMembersOf(db, userStoreFor(loaded.state.config), opts.batchId);
     if (opts.dryRun) return { ...base, kind: 'api', deleted: members, outcome: 'planned' };
     await withApiSpecLock(db, async (trx) => {
       await deleteApiPopulation(trx, opts.batchId);
@@ -74,7 +75,7 @@ export async function cleanupBatch(database: OpenDatabase, opts: CleanupBatchOpt
     }
   }
 
-  const known = loaded.state.populations.some((p) => p.name === opts.batchId) || (await countMembers(db, opts.batchId)).has(opts.batchId);
+  const known = loaded.state.populations.some((p) => p.name === opts.batchId) || (await countMembers(db, userStoreFor(loaded.state.config), opts.batchId)).has(opts.batchId);
   if (!known && !(await db.selectFrom('bulk_populations').select('name').where('name', '=', opts.batchId).executeTakeFirst())) {
     throw new NotFoundError(`no batch "${opts.batchId}"`);
   }

@@ -1,5 +1,7 @@
 import { reconcileForApi } from './reconcileForApi.ts';
 import { countMembersOf } from '../db/batchQueries.ts';
+import { userStoreFor } from '../db/userStore/userStoreFor.ts';
+import type { UserStore } from '../db/userStore/UserStore.ts';
 import { encryptSecret } from '../crypto/secretBox.ts';
 import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
@@ -74,9 +76,11 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
   });
 
   let result: ReconcileResult;
+  let store: UserStore | undefined;
   try {
     // The spec files as the request was validated against, not read a third time.
     const desired = await loadDesiredState({ db, specsDir: opts.specsDir, files: prepared.files, secretKey: opts.secretKey, ...(opts.env ? { env: opts.env } : {}) });
+    store = userStoreFor(desired.state.config);
     result = await reconcileForApi(database, desired.state, opts);
   } catch (err) {
     // The population record is written before any of its rows: without it, nothing was.
@@ -85,7 +89,7 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
     throw err;
   }
 
-  const created = await countMembersOf(db, name);
+  const created = await countMembersOf(db, store, name);
   const planned = result.plan.populations.find((p) => p.name === name);
   return {
     batchId: name,

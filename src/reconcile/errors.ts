@@ -1,4 +1,5 @@
 import { OperatorError } from '../errors.ts';
+import type { DependentRows } from '../plan/Plan.ts';
 
 export { OperatorError };
 
@@ -26,7 +27,18 @@ export class ConfirmationRequiredError extends OperatorError {
   }
 }
 
+/** Rows of the application reference test users the plan deletes, under keys that would make the delete fail. */
+export class DependentRowsError extends OperatorError {
+  constructor(blocking: readonly DependentRows[]) {
+    super(
+      blocking.map((d) => `${d.rows} row(s) of ${d.table}.${d.column} reference test users this run deletes (ON DELETE ${d.onDelete})`).join('\n') +
+        '\nname them in the ReconcilerConfig userStore.dependents to delete them first, or remove them; nothing was deleted',
+      'dependent_rows',
+    );
+  }
+}
+
 /** A run the guards stopped before it wrote anything (outcome "refused", not "failed"). */
 export function isRefusal(err: unknown): boolean {
-  return err instanceof MassDeleteRefusedError || err instanceof PasswordUnavailableError || err instanceof ConfirmationRequiredError;
+  return err instanceof MassDeleteRefusedError || err instanceof PasswordUnavailableError || err instanceof ConfirmationRequiredError || err instanceof DependentRowsError;
 }

@@ -1,5 +1,7 @@
-import { classifyUsers, patternRegex, type ClassCount } from '../db/classifyUsers.ts';
+import { classifyUsers, patternRegex } from '../db/classifyUsers.ts';
+import type { ClassCount } from '../plan/ClassCount.ts';
 import type { Db } from '../db/openDatabase.ts';
+import { userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { cleanupCandidates, type CleanupCandidate } from '../plan/planCleanup.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import { parseUsernamePattern } from '../spec/usernamePattern.ts';
@@ -20,9 +22,11 @@ async function knownPatterns(db: Db, state: DesiredState): Promise<string[]> {
   });
 }
 
-/** Classifies every row of `users` (read-only): what identify and cleanup-candidates show. */
+/** Classifies every row of the user store (read-only): what identify and cleanup-candidates show. */
 export async function identify(db: Db, state: DesiredState, now: Date = new Date()): Promise<IdentifyReport> {
-  const classes = await classifyUsers(db, await knownPatterns(db, state), now);
+  const store = userStoreFor(state.config);
+  await store.check(db, state.populations);
+  const classes = await classifyUsers(db, store, await knownPatterns(db, state), now);
   const totals = { managed: 0, expired: 0, orphaned: 0, 'unmanaged-test': 0, lookalike: 0, production: 0 };
   for (const c of classes) totals[c.class] += c.count;
   return { classes, candidates: cleanupCandidates(classes), totals };

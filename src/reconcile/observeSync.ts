@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { bucketsFor } from '../db/digestSql.ts';
 import type { Db } from '../db/openDatabase.ts';
+import type { UserStore } from '../db/userStore/UserStore.ts';
 import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggregates, syncBucketDigests } from '../db/syncQueries.ts';
 import { readTargetStatus } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
@@ -20,6 +21,7 @@ const sameSet = (a: SetDigest | undefined, b: SetDigest | undefined): boolean =>
  */
 export async function observeSync(
   db: Db,
+  store: UserStore,
   targets: readonly SyncTargetSpec[],
   drivers: ReadonlyMap<string, SyncTargetDriver>,
   desired: readonly DesiredPopulation[],
@@ -59,8 +61,8 @@ export async function observeSync(
         population: d.spec.name,
         desired: true,
         frozen: false,
-        unsynced: await countUnsynced(db, spec.name, d.spec.name, d.spec, d.contentHash),
-        extra: mine ? await countExtra(db, spec.name, d.spec.name, d.spec) : 0,
+        unsynced: await countUnsynced(db, store, spec.name, d.spec.name, d.spec, d.contentHash),
+        extra: mine ? await countExtra(db, store, spec.name, d.spec.name, d.spec) : 0,
       });
     }
     for (const [population, h] of held) {

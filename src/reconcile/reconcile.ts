@@ -3,16 +3,18 @@ import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyP
 import { applySync, type SyncResult } from '../apply/applySync.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
+import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
-import type { Plan, TargetPlan } from '../plan/Plan.ts';
+import { blockingDependents, type Plan, type TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
 import { fileTargetDirectory } from '../targets/file/fileTargetDirectory.ts';
 import type { SyncTargetDriver } from '../targets/SyncTargetDriver.ts';
 import type { SpecProblem } from '../spec/SpecProblem.ts';
-import { isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
+import { DependentRowsError, isRefusal, MassDeleteRefusedError, PasswordUnavailableError } from './errors.ts';
+import { withDependents } from './withDependents.ts';
 import { observeState } from './observeState.ts';
 import { emitReconcileEvent } from './reconcileEvents.ts';
 import { observeSync } from './observeSync.ts';
@@ -114,27 +116,29 @@ async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Pr
   const logger = opts.logger ?? silentLogger;
   const env = opts.env ?? process.env;
   const { db } = database;
+  const store = userStoreFor(opts.state.config);
   const elapsed = (): number => (Date.now() - started) / 1000;
   const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir, logger, env);
 
   const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
     const resolved = await resolveDesired(db, opts.state.populations, env, { passwordHash: (opts.state.config ?? DEFAULT_RECONCILER_CONFIG).passwordHash, ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
-    const observed = await observeState(db, resolved.populations);
+    await store.check(db, opts.state.populations);
+    const observed = await observeState(db, store, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
     if (opts.state.targets.length > 0) {
       try {
         await db.transaction().execute(async (trx) => {
           // Rolled back below: its repairs must not lock the summary rows a concurrent sync updates.
           if (opts.dryRun) await suspendSyncSummary(trx);
-          targets = await observeSync(trx, opts.state.targets, drivers, resolved.populations, observed.populations, logger);
+          targets = await observeSync(trx, store, opts.state.targets, drivers, resolved.populations, observed.populations, logger);
           if (opts.dryRun) throw new RollBack();
         });
       } catch (err) {
         if (!(err instanceof RollBack)) throw err;
       }
     }
-    const plan = planReconcile(resolved.populations, { ...observed, targets }, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
+    const plan = await withDependents(db, store, planReconcile(resolved.populations, { ...observed, targets }, opts.planOptions ?? DEFAULT_PLAN_OPTIONS));
     opts.onPlan?.(plan);
 
     if (opts.dryRun) {
@@ -145,6 +149,7 @@ async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Pr
     const recordStatus = (extra: { sync?: SyncResult[]; error?: unknown; runId?: string }): Promise<unknown> =>
       recordPopulationStatus(db, {
         plan,
+        store,
         sync: extra.sync ?? [],
         ...(extra.error !== undefined ? { error: extra.error, aborted: opts.signal?.aborted === true } : {}),
         ...(extra.runId ? { runId: extra.runId } : {}),
@@ -162,12 +167,16 @@ async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Pr
     try {
       if (plan.guard.refused) throw new MassDeleteRefusedError(plan.guard.message!);
       if (resolved.unresolved.length > 0) throw new PasswordUnavailableError(resolved.unresolved);
+      const blocking = blockingDependents(plan.dependents);
+      if (blocking.length > 0) throw new DependentRowsError(blocking);
       if (plan.summary.delete + plan.summary.syncDelete > 0 && opts.confirm && !(await opts.confirm(plan))) {
         await finish('cancelled', plan.summary);
         logger.warn({ summary: plan.summary, execution_time: elapsed() }, 'reconcile cancelled at confirmation');
         return { plan, outcome: 'cancelled', sync: [], runId, executionTime: elapsed() };
       }
+      await recordUserStore(db, store);
       const applied = await applyPlan(db, plan, {
+        store,
         passwordHashes: resolved.passwordHashes,
         copyPool: database.pool,
         writeStreams: (opts.state.config ?? DEFAULT_RECONCILER_CONFIG).writeStreams,
@@ -235,7 +244,7 @@ export function runSyncJobs(
       const spec = state.targets.find((s) => s.name === t.name)!;
       const populations = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name)).map((p) => p.name);
       const frozen = opts.frozen.filter((f) => !excluded.has(f));
-      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { store: userStoreFor(state.config), passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
     }),
   );
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { countMembers } from '../db/batchQueries.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import type { Db } from '../db/openDatabase.ts';
+import type { UserStore } from '../db/userStore/UserStore.ts';
 import type { PopulationStatus, TargetSyncStatus } from '../db/PopulationStatus.ts';
 import { deleteStaleStatuses, readPopulationStatuses, writePopulationStatus } from '../db/populationStatusQueries.ts';
 import type { Logger } from '../log/logger.ts';
@@ -12,6 +13,8 @@ import { ConfirmationRequiredError, isRefusal, MassDeleteRefusedError, PasswordU
 
 export interface RunStatusInput {
   plan: Plan;
+  /** Where the run wrote its users (recounted after a failure). */
+  store: UserStore;
   /** Targets synced this run (empty when the run stopped before syncing or had nothing to do). */
   sync: readonly SyncResult[];
   /** Why the run did not complete, if it did not. */
@@ -52,7 +55,7 @@ export async function recordPopulationStatus(db: Db, input: RunStatusInput): Pro
 
   // A failure after writing began leaves counts only the database knows.
   const recount = input.error !== undefined && !refused ? plan.populations.filter(pending).map((p) => p.name) : [];
-  const counted: Awaited<ReturnType<typeof countMembers>> = recount.length ? await countMembers(db, recount) : new Map();
+  const counted: Awaited<ReturnType<typeof countMembers>> = recount.length ? await countMembers(db, input.store, recount) : new Map();
 
   const actualOf = (p: PopulationPlan): number => {
     if (counted.has(p.name) || recount.includes(p.name)) return counted.get(p.name)?.total ?? 0;

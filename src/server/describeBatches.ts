@@ -1,4 +1,5 @@
 import { countMembers, readPopulationRecords } from '../db/batchQueries.ts';
+import { recordedUserStore } from '../db/userStore/userStoreFor.ts';
 import { readPopulationStatuses } from '../db/populationStatusQueries.ts';
 import { loadDesiredState } from '../reconcile/loadDesiredState.ts';
 import type { PopulationSpec } from '../spec/DesiredState.ts';
@@ -64,7 +65,7 @@ export async function describeBatches(ctx: ServerContext, name?: string): Promis
     if (!(err instanceof SpecValidationError)) throw err;
     specErrors = err.problems.filter((p) => p.severity === 'error');
   }
-  const [records, counts, statuses] = await Promise.all([readPopulationRecords(db, name), countMembers(db, name), readPopulationStatuses(db, name === undefined ? undefined : [name])]);
+  const [records, counts, statuses] = await Promise.all([readPopulationRecords(db, name), countMembers(db, await recordedUserStore(db), name), readPopulationStatuses(db, name === undefined ? undefined : [name])]);
   const byName = new Map(records.map((r) => [r.name, r]));
   const names = new Set<string>([...desired.map((d) => d.name), ...records.map((r) => r.name), ...counts.keys()]);
   const out: BatchDetail[] = [];

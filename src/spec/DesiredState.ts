@@ -1,4 +1,4 @@
-import type { PasswordHash } from './schemaTypes.generated.ts';
+import type { PasswordHash, UserStoreSpec } from './schemaTypes.generated.ts';
 import type { UsernamePattern } from './usernamePattern.ts';
 
 export type PasswordSource = { fromEnv: string } | { value: string };
@@ -59,6 +59,8 @@ export interface ReconcilerConfig {
   passwordHash: PasswordHash;
   /** The directory file targets write into, relative to the directory holding the specs directory; absent = "out". */
   fileTargetDir?: string;
+  /** The application's own users table; absent: the embedded users table. */
+  userStore?: UserStoreSpec;
 }
 
 export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2, passwordHash: { algorithm: 'scrypt' } };

@@ -216,6 +216,7 @@ export interface ReconcilerConfigSpec {
    */
   writeStreams?: number;
   passwordHash?: PasswordHash;
+  userStore?: UserStoreSpec;
 }
 export interface PasswordHash1 {
   /**
@@ -254,6 +255,79 @@ export interface PasswordHash1 {
    * PBKDF2-HMAC-SHA256 iterations (default 1000000, the value of Django 5.2 and Werkzeug 3.1).
    */
   iterations?: number;
+}
+/**
+ * Where test users are written. Without it: the embedded users table. With it: the application's own table; ownership (population, seq, content hash, lease end) stays in bulk_user_ownership, keyed by the table's primary key, so the table needs no ALTER.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "UserStoreSpec".
+ */
+export interface UserStoreSpec {
+  /**
+   * The application's users table, schema-qualified (public.auth_user).
+   */
+  table: string;
+  /**
+   * Its primary key column (smallint, integer or bigint).
+   */
+  primaryKey: string;
+  columns: {
+    /**
+     * Column holding the username (needs a unique index). May be the email column when usernames are addresses.
+     */
+    username: string;
+    /**
+     * Column holding the e-mail address.
+     */
+    email?: string;
+    /**
+     * Column holding the password hash.
+     */
+    passwordHash: string;
+  };
+  /**
+   * What marks a row as a test user: column = value. Every other row is a production user, never written.
+   */
+  testUserMarker: {
+    column: string;
+    equals: string | number | boolean;
+  };
+  /**
+   * Columns set on create: a literal, or {now: true}.
+   */
+  staticColumns?: {
+    [k: string]:
+      | string
+      | number
+      | boolean
+      | null
+      | {
+          /**
+           * The time of the insert (now()).
+           */
+          now: true;
+        };
+  };
+  /**
+   * Where population attributes are written in the application's table: one jsonb column, and/or some attributes to columns. Sync targets get the population's attributes either way.
+   */
+  attributes?: {
+    jsonColumn?: string;
+    columns?: {
+      [k: string]: string;
+    };
+  };
+  /**
+   * Rows of the application that reference a test user (orders, sessions): deleted first, in the same transaction, only where they reference a managed test user being deleted.
+   */
+  dependents?: {
+    table: string;
+    column: string;
+  }[];
+  /**
+   * Install the statement-level guard trigger on the mapped table too (needs its owner's rights; costs every UPDATE and DELETE of the application a transition table). Every statement of the reconciler carries the marker and ownership predicate either way.
+   */
+  guardTrigger?: boolean;
 }
 /**
  * Named defaults for TestUserPopulation specs created through the HTTP API (specs/templates/ holds the built-in ones). metadata.annotations.description describes it.

@@ -5,8 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observeGaps, type ObservationTarget } from '../../src/db/observe.ts';
+import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts';
 import type { SeqRange } from '../../src/plan/Plan.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+
+const EMBEDDED = new EmbeddedUsersStore();
 
 let db: TestDatabase;
 
@@ -50,7 +53,7 @@ describe.each([
   ['probing the username index', Infinity],
   ['scanning the table', 0],
 ])('observeGaps, %s', (_, tableRows) => {
-  const gaps = (search: SeqRange[]) => observeGaps(db.database.db, G, search, ['gone'], [G, OTHER], tableRows);
+  const gaps = (search: SeqRange[]) => observeGaps(db.database.db, EMBEDDED, G, search, ['gone'], [G, OTHER], tableRows);
 
   it('creates the gaps between blocked seqs and names each conflict with its holder', async () => {
     const g = await gaps([[1, 30]]);
@@ -72,7 +75,7 @@ describe.each([
   });
 
   it('counts pattern lengths in characters, not UTF-16 units', async () => {
-    const g = await observeGaps(db.database.db, EMOJI, [[1, 5]], [], [EMOJI], tableRows);
+    const g = await observeGaps(db.database.db, EMBEDDED, EMOJI, [[1, 5]], [], [EMOJI], tableRows);
     expect(g.ranges).toEqual([[1, 2], [4, 5]]);
     expect(g.conflicts).toEqual([{ population: 'emoji', seq: 3, username: '😀3🎉', heldBy: 'production' }]);
   });

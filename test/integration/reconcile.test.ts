@@ -238,14 +238,16 @@ describe('a username taken between plan and apply', () => {
     const { planReconcile } = await import('../../src/plan/planReconcile.ts');
     const { applyPlan } = await import('../../src/apply/applyPlan.ts');
     const { silentLogger } = await import('../../src/log/logger.ts');
+    const { EmbeddedUsersStore } = await import('../../src/db/userStore/EmbeddedUsersStore.ts');
+    const store = new EmbeddedUsersStore();
     const built = buildDesiredState([{ file: 'late.yaml', text: populationYaml('late', { count: 10, password: { value: 'pw-late' } }) }]);
     const resolved = await resolveDesired(db.database.db, built.state.populations, {});
-    const plan = planReconcile(resolved.populations, await observeState(db.database.db, resolved.populations));
+    const plan = planReconcile(resolved.populations, await observeState(db.database.db, store, resolved.populations));
     expect(plan.summary.create).toBe(10);
     // The application takes late_5 after the plan was made.
     await seedProductionUsers(db, ['late_5']);
     const snapshot = await productionSnapshot(db);
-    const applied = await applyPlan(db.database.db, plan, { passwordHashes: resolved.passwordHashes, logger: silentLogger, copyPool: db.database.pool });
+    const applied = await applyPlan(db.database.db, plan, { store, passwordHashes: resolved.passwordHashes, logger: silentLogger, copyPool: db.database.pool });
     expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
     expect((await managed('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
     expect(await productionSnapshot(db)).toBe(snapshot);

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import { countMembers, readPopulationRecords } from '../../db/batchQueries.ts';
 import { readMemberPages, type ExportedMember } from '../../db/readMemberPages.ts';
+import { recordedUserStore } from '../../db/userStore/userStoreFor.ts';
 import { HttpError } from '../../http/HttpError.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, text } from './sharedSchemas.ts';
@@ -35,10 +36,11 @@ export function registerExportRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (request, reply) => {
       const { batch_id: batchId, format } = request.query;
       const { db } = ctx.database;
-      if (batchId !== undefined && (await readPopulationRecords(db, batchId)).length === 0 && !(await countMembers(db, batchId)).has(batchId)) {
+      const store = await recordedUserStore(db);
+      if (batchId !== undefined && (await readPopulationRecords(db, batchId)).length === 0 && !(await countMembers(db, store, batchId)).has(batchId)) {
         throw new HttpError(404, 'not_found', `no batch "${batchId}"`);
       }
-      const pages = readMemberPages(db, batchId !== undefined ? { population: batchId } : {});
+      const pages = readMemberPages(db, store, batchId !== undefined ? { population: batchId } : {});
       const stamp = new Date().toISOString().slice(0, 10);
       void reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="bulk-users-${batchId ?? 'all'}-${stamp}.${format}"`);
       if (format === 'csv') {

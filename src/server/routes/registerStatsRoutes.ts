@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { countSyncState, countUsers, lastRun, readTargetRecords } from '../../db/batchQueries.ts';
+import { recordedUserStore } from '../../db/userStore/userStoreFor.ts';
 import { describeBatches } from '../describeBatches.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery } from './sharedSchemas.ts';
@@ -8,7 +9,7 @@ import { adminSecurity, noQuery } from './sharedSchemas.ts';
 export function registerStatsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/bulk-users/stats', { schema: { tags: ['bulk-users'], summary: 'Totals, test vs production users, per batch and target, active operations', security: adminSecurity, querystring: noQuery } }, async () => {
     const { db } = ctx.database;
-    const [totals, batches, targets, held, run] = await Promise.all([countUsers(db), describeBatches(ctx), readTargetRecords(db), countSyncState(db), lastRun(db)]);
+    const [totals, batches, targets, held, run] = await Promise.all([countUsers(db, await recordedUserStore(db)), describeBatches(ctx), readTargetRecords(db), countSyncState(db), lastRun(db)]);
     const operations = ctx.operations.list();
     return {
       total_users: totals.total,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { countMembers, countSyncState, readPopulationRecords, readTargetRecords } from '../../db/batchQueries.ts';
+import { recordedUserStore } from '../../db/userStore/userStoreFor.ts';
 import { HttpError } from '../../http/HttpError.ts';
 import { loadDesiredState } from '../../reconcile/loadDesiredState.ts';
 import { syncOneTarget } from '../../reconcile/syncOneTarget.ts';
@@ -85,7 +86,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.get('/api/bulk-users/sync/status', { schema: { tags: ['sync'], summary: 'Per target: in sync or drifted, counts, last run, last error', security: adminSecurity, querystring: noQuery } }, async () => {
     const { db } = ctx.database;
     const desired = await desiredOrProblems(ctx);
-    const [records, held, members] = await Promise.all([readTargetRecords(db), countSyncState(db), countMembers(db)]);
+    const [records, held, members] = await Promise.all([readTargetRecords(db), countSyncState(db), countMembers(db, await recordedUserStore(db))]);
     const names = new Set([...(desired.state?.targets.map((t) => t.name) ?? []), ...records.map((r) => r.name)]);
     const targets = [...names].sort().map((name) => {
       const spec = desired.state?.targets.find((t) => t.name === name);

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench:mapped [-- --users N] [--repeat N] [--batch-size N] [--out FILE]`
+ *
+ * A create into the application's own table (Django's auth_user) through a userStore
+ * mapping, against single-stream COPY of the same rows into a table like it (same columns,
+ * defaults and indexes). The reconciler runs as configured by default (writeStreams 2),
+ * and with writeStreams 1 for the like-for-like figure. The mapped create writes the
+ * ownership table too, in the same statements; the COPY writes only the application's
+ * table, so the ratio includes what ownership costs. Reconcile times are whole runs
+ * (observe, plan, apply, status). Best of `--repeat` rounds each (default 2), N default
+ * 200,000. Prints the ratios (reconcile rows/s ÷ COPY rows/s; the target is at least 0.7
+ * for the default configuration) and writes the figures to bench/results/mapped-latest.json
+ * (or --out). On a database of its own, dropped at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyField } from '../src/db/copyUsers.ts';
+import { ensureEmbeddedPostgres } from '../src/db/embeddedPostgres.ts';
+import { openDatabase, redactUrl } from '../src/db/openDatabase.ts';
+import { reconcile } from '../src/reconcile/reconcile.ts';
+import { buildDesiredState } from '../src/spec/loadSpecs.ts';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({ options: { users: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' }, 'batch-size': { type: 'string' } }, strict: true });
+const positiveInt = (raw: string | undefined, flag: string, fallback: number): number => {
+  if (raw === undefined) return fallback;
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer (got "${raw}")`);
+  return n;
+};
+const N = positiveInt(args.users, '--users', 200_000);
+const REPEAT = positiveInt(args.repeat, '--repeat', 2);
+const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 10_000);
+const OUT = path.resolve(args.out ?? path.join(benchDir, 'results', 'mapped-latest.json'));
+const TARGET_RATIO = 0.7;
+const PASSWORD_ENV = 'BENCH_MAPPED_PASSWORD';
+
+const log = (msg: string): void => void process.stderr.write(`[bench:mapped] ${msg}\n`);
+
+/** Django's auth_user, as its migrations create it: the realistic shape of an application's table. */
+const TABLE_DDL = `
+  CREATE TABLE %s (
+    id serial PRIMARY KEY,
+    password varchar(128) NOT NULL,
+    last_login timestamptz NULL,
+    is_superuser boolean NOT NULL,
+    username varchar(150) NOT NULL UNIQUE,
+    first_name varchar(150) NOT NULL,
+    last_name varchar(150) NOT NULL,
+    email varchar(254) NOT NULL,
+    is_staff boolean NOT NULL,
+    is_active boolean NOT NULL,
+    date_joined timestamptz NOT NULL
+  )`;
+const MARKER = 'bulk-users test user';
+
+const STORE = {
+  table: 'public.auth_user',
+  primaryKey: 'id',
+  columns: { username: 'username', email: 'email', passwordHash: 'password' },
+  testUserMarker: { column: 'last_name', equals: MARKER },
+  staticColumns: { is_superuser: false, is_staff: false, is_active: true, first_name: '', date_joined: { now: true } },
+};
+
+function specs(writeStreams: number): string {
+  return [
+    ['apiVersion: bulk-users/v1', 'kind: ReconcilerConfig', 'metadata: { name: config }', `spec: ${JSON.stringify({ userStore: STORE, writeStreams, maxDeletePercent: 100 })}`].join('\n'),
+    [
+      'apiVersion: bulk-users/v1',
+      'kind: TestUserPopulation',
+      'metadata: { name: bench-mapped }',
+      `spec: ${JSON.stringify({ count: N, usernamePattern: 'bm_{id}', emailDomain: 'bench.example', batchSize: BATCH_SIZE, password: { fromEnv: PASSWORD_ENV } })}`,
+    ].join('\n'),
+  ].join('\n---\n');
+}
+
+/** COPY of the rows the reconciler wrote (read back: same hash, same values) into `table`. */
+async function copyInto(client: pg.Client, table: string, hash: string): Promise<number> {
+  await client.query(`DROP TABLE IF EXISTS ${table}`);
+  await client.query(TABLE_DDL.replace('%s', table));
+  await client.query('CHECKPOINT');
+  const started = performance.now();
+  await client.query('BEGIN');
+  await client.query('SET LOCAL synchronous_commit = off');
+  const joined = new Date().toISOString();
+  function* chunks(): Generator<string> {
+    let buf = '';
+    for (let s = 1; s <= N; s++) {
+      const u = `bm_${s}`;
+      buf += `${copyField(hash)}\tf\t${u}\t\t${copyField(MARKER)}\t${u}@bench.example\tf\tt\t${joined}\n`;
+      if (buf.length > 65536) {
+        yield buf;
+        buf = '';
+      }
+    }
+    if (buf) yield buf;
+  }
+  await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY ${table} (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined) FROM STDIN`)));
+  await client.query('COMMIT');
+  return (performance.now() - started) / 1000;
+}
+
+async function main(): Promise<void> {
+  const admin = process.env.DATABASE_URL ?? (await ensureEmbeddedPostgres(path.resolve(process.env.BULK_USERS_DATA_DIR ?? '.data'))).url;
+  const dbName = `bench_mapped_${randomBytes(5).toString('hex')}`;
+  const u = new URL(admin);
+  u.pathname = `/${dbName}`;
+  const url = u.toString();
+  const adminClient = new pg.Client({ connectionString: admin });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${dbName}`);
+  log(`N = ${N.toLocaleString('en-US')}, database ${dbName} on ${redactUrl(admin).replace(/\/[^/]*$/, '')}`);
+  const database = await openDatabase({ url });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const stateFor = (streams: number) => {
+      const built = buildDesiredState([{ file: 'bench.yaml', text: specs(streams) }]);
+      const errors = built.problems.filter((p) => p.severity === 'error');
+      if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
+      return built.state;
+    };
+    const env = { [PASSWORD_ENV]: randomBytes(12).toString('hex') };
+    const timed = { streams2: [] as number[], streams1: [] as number[], copy: [] as number[] };
+    const reconcileOnce = async (streams: 1 | 2): Promise<string> => {
+      await client.query('DROP TABLE IF EXISTS public.auth_user');
+      await client.query(TABLE_DDL.replace('%s', 'public.auth_user'));
+      await client.query('TRUNCATE bulk_user_ownership, bulk_populations, bulk_user_store');
+      await client.query('CHECKPOINT');
+      const started = performance.now();
+      const result = await reconcile(database, { state: stateFor(streams), dryRun: false, env, confirm: async () => true });
+      timed[`streams${streams}`].push((performance.now() - started) / 1000);
+      if (result.applied?.created !== N) throw new Error(`the reconciler created ${result.applied?.created} rows, not ${N}`);
+      return (await client.query<{ password: string }>('SELECT password FROM public.auth_user LIMIT 1')).rows[0]!.password;
+    };
+    for (let round = 1; round <= REPEAT; round++) {
+      await reconcileOnce(1);
+      const hash = await reconcileOnce(2);
+      timed.copy.push(await copyInto(client, 'public.auth_user_copy', hash));
+      log(`round ${round}: reconcile ${timed.streams2.at(-1)!.toFixed(2)} s (1 stream: ${timed.streams1.at(-1)!.toFixed(2)} s), COPY ${timed.copy.at(-1)!.toFixed(2)} s`);
+    }
+    const best = { streams2: Math.min(...timed.streams2), streams1: Math.min(...timed.streams1), copy: Math.min(...timed.copy) };
+    const ratio = best.copy / best.streams2;
+    const ratio1 = best.copy / best.streams1;
+    const figures = {
+      n: N,
+      rounds: REPEAT,
+      batchSize: BATCH_SIZE,
+      reconcile: { seconds: best.streams2, rowsPerSecond: N / best.streams2, all: timed.streams2 },
+      reconcileOneStream: { seconds: best.streams1, rowsPerSecond: N / best.streams1, all: timed.streams1 },
+      copy: { seconds: best.copy, rowsPerSecond: N / best.copy, all: timed.copy },
+      ratio: { mappedCreateToCopy: ratio, mappedCreateOneStreamToCopy: ratio1, target: TARGET_RATIO, met: ratio >= TARGET_RATIO },
+    };
+    mkdirSync(path.dirname(OUT), { recursive: true });
+    writeFileSync(OUT, `${JSON.stringify(figures, null, 2)}\n`);
+    process.stdout.write(
+      [
+        `mapped-table create, whole reconcile (writeStreams 2, the default): ${best.streams2.toFixed(2)} s, ${Math.round(N / best.streams2).toLocaleString('en-US')} rows/s`,
+        `mapped-table create, whole reconcile (writeStreams 1):              ${best.streams1.toFixed(2)} s, ${Math.round(N / best.streams1).toLocaleString('en-US')} rows/s`,
+        `COPY into the same table (1 stream):                                ${best.copy.toFixed(2)} s, ${Math.round(N / best.copy).toLocaleString('en-US')} rows/s`,
+        `ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}), one stream ${ratio1.toFixed(2)}; figures in ${path.relative(process.cwd(), OUT)}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await client.end();
+    await database.close();
+    await adminClient.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await adminClient.end();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

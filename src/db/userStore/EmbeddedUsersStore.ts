@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type pg from 'pg';
+import { asyncCommit } from '../asyncCommit.ts';
+import { copyUsers } from '../copyUsers.ts';
+import { isMember, seqOfUsername, type MemberShape } from '../memberSql.ts';
+import type { Db } from '../openDatabase.ts';
+import { emailOf, type CreateBatch, type DeleteBatch, type UpdateBatch, type UserStore } from './UserStore.ts';
+
+/**
+ * The embedded `users` table, which carries the reconciler's own columns (population, seq,
+ * content_hash, expires_at, attributes) next to the application's. The default store; the
+ * database guard of migration 0003 watches every UPDATE and DELETE of it.
+ */
+export class EmbeddedUsersStore implements UserStore {
+  readonly description = 'users';
+  readonly rows = sql.raw('users');
+
+  readonly identity = null;
+  readonly table = { name: 'users', primaryKey: 'id' };
+  readonly dependents = [];
+
+  async check(): Promise<void> {
+    // The migrations made it, with its guard.
+  }
+
+  async prepare(): Promise<void> {}
+
+  async createBatch(db: Db, pool: pg.Pool | undefined, b: CreateBatch): Promise<number> {
+    const attributesJson = JSON.stringify(b.attributes);
+    const copied = pool ? await copyUsers(pool, { ...b, attributesJson }) : null;
+    if (copied !== null) return copied;
+    // A username taken since the plan makes COPY fail whole; that batch (and a run
+    // without a pool) takes the INSERT path, which skips what is taken.
+    // ON CONFLICT (username) only: arbitrating every unique index per row cost a third
+    // of the insert time; (population, seq) cannot collide under the reconcile lock,
+    // because this population's non-members were deleted first.
+    const username = sql<string>`${b.prefix} || s::text || ${b.suffix}`;
+    const inserted = await asyncCommit(db, (trx) => sql`
+      INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
+      SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
+             ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
+      FROM generate_series(${b.from}::bigint, ${b.to}::bigint) AS s
+      ON CONFLICT (username) DO NOTHING`.execute(trx));
+    return Number(inserted.numAffectedRows ?? 0n);
+  }
+
+  async updateBatch(db: Db, b: UpdateBatch): Promise<{ seq: number }[]> {
+    const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
+      UPDATE users SET
+        email = ${emailOf(b, sql`username`)},
+        attributes = ${JSON.stringify(b.attributes)}::jsonb,
+        password_hash = ${b.passwordHash},
+        content_hash = ${b.contentHash},
+        expires_at = ${b.expiresAt}::timestamptz,
+        updated_at = now()
+      WHERE is_test_user = true AND population = ${b.population} AND id IN (
+        SELECT id FROM users
+        WHERE is_test_user = true AND population = ${b.population}
+          AND seq > ${b.after} AND seq >= ${b.lo} AND seq < ${b.hi}
+          AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
+        ORDER BY seq LIMIT ${b.limit})
+      RETURNING seq`.execute(trx));
+    return rows;
+  }
+
+  async deleteBatch(db: Db, b: DeleteBatch): Promise<{ seq: number }[]> {
+    const where = b.keep ? sql<boolean>`NOT ${isMember(b.keep)}` : sql<boolean>`true`;
+    const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
+      DELETE FROM users
+      WHERE is_test_user = true AND population = ${b.population} AND id IN (
+        SELECT id FROM users
+        WHERE is_test_user = true AND population = ${b.population} AND seq > ${b.after} AND ${where}
+        ORDER BY seq LIMIT ${b.limit})
+      RETURNING seq`.execute(trx));
+    return rows;
+  }
+
+  async deleteUnmanagedBatch(db: Db, after: number, limit: number): Promise<{ id: number }[]> {
+    const { rows } = await sql<{ id: number }>`
+      DELETE FROM users WHERE is_test_user = true AND id IN (
+        SELECT u.id FROM users u
+        WHERE u.is_test_user = true AND u.id > ${after}
+          AND (u.population IS NULL OR NOT EXISTS (SELECT 1 FROM bulk_populations r WHERE r.name = u.population))
+        ORDER BY u.id LIMIT ${limit})
+      RETURNING id`.execute(db);
+    return rows;
+  }
+
+  async adopt(db: Db, population: string, shape: MemberShape, dryRun: boolean): Promise<number> {
+    // Canonical ids only: "user_007" is not the username of id 7, so it is not adopted.
+    const seqExpr = seqOfUsername(sql`username`, shape.pattern);
+    const candidates = sql`is_test_user = true AND population IS NULL AND ${seqExpr} >= ${shape.idStart} AND ${seqExpr} < ${shape.idStart + shape.count}`;
+    if (dryRun) {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM users WHERE ${candidates}`.execute(db);
+      return rows[0]?.n ?? 0;
+    }
+    const res = await sql`UPDATE users SET population = ${population}, seq = ${seqExpr}, updated_at = now() WHERE ${candidates}`.execute(db);
+    return Number(res.numAffectedRows ?? 0n);
+  }
+}
