@@ -74,7 +74,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   // Readable warnings on a terminal; without one the log file has them and stderr keeps
   // only the CLI's own messages.
-  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: defaultLogFile(io.env) });
+  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: defaultLogFile(io.env), env: io.env });
   const style = io.interactive && !io.env.NO_COLOR ? colors : plain;
 
   const program = new Command('bulk-users')

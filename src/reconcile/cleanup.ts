@@ -5,6 +5,8 @@ import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import { observeAggregates } from '../db/observe.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
+import { operationLogger } from '../log/operationLogger.ts';
+import { memoryBudget, watchMemory } from '../log/watchMemory.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { planCleanup, type CleanupCandidate, type CleanupSelection } from '../plan/planCleanup.ts';
 import { DEFAULT_PLAN_OPTIONS, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
@@ -47,11 +49,14 @@ export interface CleanupResult {
  * follows where every target confirmed, so the two are never left out of step.
  */
 export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Promise<CleanupResult> {
-  const logger = opts.logger ?? silentLogger;
+  const started = Date.now();
+  const logger = operationLogger(opts.logger ?? silentLogger, 'cleanup');
   const config = opts.state.config ?? DEFAULT_RECONCILER_CONFIG;
   const { db } = database;
-  const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
+  const stopWatchingMemory = watchMemory(logger, memoryBudget());
+  let lock: Awaited<ReturnType<typeof acquireAdvisoryLock>> | undefined;
   try {
+    lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
     const report = await identify(db, opts.state, opts.now);
     const { populations, productionUsers } = await observeAggregates(db, []);
     const planned = planCleanup(report.classes, populations, productionUsers, opts.selection, config, opts.planOptions ?? DEFAULT_PLAN_OPTIONS);
@@ -96,13 +101,15 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
       if (config.allowPartialCleanup) sync = await syncDeletes();
       const outcome = sync.some((s) => s.error) ? 'partial' : 'applied';
       await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, sync.filter((s) => s.error).map((s) => s.error).join('; ') || undefined);
-      logger.info({ run: runId, deleted, selection: opts.selection }, 'cleanup applied');
+      logger.info({ run: runId, deleted, selection: opts.selection, execution_time: (Date.now() - started) / 1000 }, 'cleanup applied');
       return { ...base, outcome, deleted, sync, runId };
     } catch (err) {
       await finish('failed', plan.summary, err instanceof Error ? err.message : String(err)).catch(() => {});
+      logger.error({ run: runId, err: err instanceof Error ? err.message : String(err), execution_time: (Date.now() - started) / 1000 }, 'cleanup did not complete');
       throw err;
     }
   } finally {
+    stopWatchingMemory();
     await lock?.release();
   }
 }

@@ -5,6 +5,8 @@ import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
+import { operationLogger } from '../log/operationLogger.ts';
+import { memoryBudget, watchMemory } from '../log/watchMemory.ts';
 import type { Plan, TargetPlan } from '../plan/Plan.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
@@ -80,14 +82,16 @@ class RollBack extends Error {}
  */
 export async function reconcile(database: OpenDatabase, opts: ReconcileOptions): Promise<ReconcileResult> {
   const started = Date.now();
-  const logger = opts.logger ?? silentLogger;
+  const logger = operationLogger(opts.logger ?? silentLogger, 'reconcile');
   const env = opts.env ?? process.env;
   const { db } = database;
   const elapsed = (): number => (Date.now() - started) / 1000;
   const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir ?? process.cwd(), logger);
 
-  const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const stopWatchingMemory = watchMemory(logger, memoryBudget(env));
+  let lock: Awaited<ReturnType<typeof acquireAdvisoryLock>> | undefined;
   try {
+    lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
     const resolved = await resolveDesired(db, opts.state.populations, env, { ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
     const observed = await observeState(db, resolved.populations);
     let targets: Awaited<ReturnType<typeof observeSync>> = [];
@@ -161,6 +165,7 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
       throw err;
     }
   } finally {
+    stopWatchingMemory();
     await lock?.release();
   }
 }

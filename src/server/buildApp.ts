@@ -1,4 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
+import { logRequestsAtDebug, QUIET_REQUEST_LOGGING } from '../log/logRequestsAtDebug.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -84,7 +85,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.controller ? { controller: opts.controller } : {}),
   };
 
-  const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
+  const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...QUIET_REQUEST_LOGGING, bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
+  logRequestsAtDebug(app);
   if (isAuthDisabled(env)) ctx.logger.warn('DISABLE_AUTH=true: the API serves every request without authentication; never do this in production');
   if (isAuthDisableIgnored(env)) ctx.logger.warn('DISABLE_AUTH=true is ignored because NODE_ENV=production: authentication stays on');
 
