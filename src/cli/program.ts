@@ -20,6 +20,7 @@ import { registerServeCommand } from './serveCommand.ts';
 import { registerApiKeyCommand } from './apiKeyCommand.ts';
 import { registerAdminCommand } from './adminCommand.ts';
 import { registerStatusCommand } from './statusCommand.ts';
+import { registerDoctorCommand } from './doctorCommand.ts';
 import { createProgressReporter } from './progressBar.ts';
 import { colors, plain, planToJson, renderPlan } from './renderPlan.ts';
 
@@ -189,6 +190,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   registerApiKeyCommand(program, { stdout: io.stdout, stderr: io.stderr, env: io.env });
   registerAdminCommand(program, { stdout: io.stdout, env: io.env });
   registerStatusCommand(program, { stdout: io.stdout, env: io.env, style });
+  registerDoctorCommand(program, { stdout: io.stdout, env: io.env, style, setExitCode: (c) => (exitCode = c) });
 
   const dbCmd = program.command('db').description('the embedded PostgreSQL (used when DATABASE_URL is not set)');
   dbCmd
