@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { logRequestsAtDebug, QUIET_REQUEST_LOGGING } from '../log/logRequestsAtDebug.ts';
+import { requestLogging } from '../log/requestLogging.ts';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { REDACT_PATHS } from '../log/logger.ts';
@@ -64,10 +64,9 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
 
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    ...QUIET_REQUEST_LOGGING,
+    ...requestLogging(),
     bodyLimit: BODY_LIMIT,
   }) as unknown as FastifyInstance;
-  logRequestsAtDebug(app);
   // Bodies are JSON only (the protocol); without Fastify's default text/plain parser any
   // other Content-Type is a clear 415 instead of a confusing "must be an object".
   app.removeContentTypeParser('text/plain');

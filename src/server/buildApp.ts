@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import { logRequestsAtDebug, QUIET_REQUEST_LOGGING } from '../log/logRequestsAtDebug.ts';
+import { requestLogging } from '../log/requestLogging.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -85,8 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.controller ? { controller: opts.controller } : {}),
   };
 
-  const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...QUIET_REQUEST_LOGGING, bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
-  logRequestsAtDebug(app);
+  const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...requestLogging(), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
   if (isAuthDisabled(env)) ctx.logger.warn('DISABLE_AUTH=true: the API serves every request without authentication; never do this in production');
   if (isAuthDisableIgnored(env)) ctx.logger.warn('DISABLE_AUTH=true is ignored because NODE_ENV=production: authentication stays on');
 
