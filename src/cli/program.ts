@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LockTimeoutError } from '../db/advisoryLock.ts';
 import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
 import { dataDirectory } from '../dataDirectory.ts';
-import { DatabaseUnavailableError, openDatabase, redactUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
+import { DatabaseUnavailableError, openDatabase, redactUrl, resolveDatabaseUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
 import { planOptionsFor } from '../plan/planReconcile.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
@@ -200,6 +200,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const database = await openDatabase({ env: { ...io.env, DATABASE_URL: '' } });
       await database.close();
       io.stdout(`${redactUrl(database.url)}\n`);
+    });
+  dbCmd
+    .command('url')
+    .description('print the connection URL, password included, for psql, pg_dump and pg_restore (DATABASE_URL when set, else the embedded server, started if needed)')
+    .action(async () => {
+      io.stdout(`${(await resolveDatabaseUrl(io.env)).url}\n`);
     });
   dbCmd
     .command('stop')

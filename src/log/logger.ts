@@ -129,7 +129,14 @@ export function createLogger(opts: { file?: string | false; level?: string; stde
   }
   const lowest = [fileLevel, ...(opts.stderr ? [stderrLevel] : [])].sort((a, b) => LEVELS.indexOf(a) - LEVELS.indexOf(b))[0]!;
   const logger = pino(
-    { name: opts.name ?? 'bulk-users', level: lowest, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } },
+    {
+      name: opts.name ?? 'bulk-users',
+      level: lowest,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { pid: process.pid },
+      // "level":"ERROR" rather than 50, so the operator guide's `grep ERROR` finds errors.
+      formatters: { level: (label) => ({ level: label.toUpperCase() }) },
+    },
     streams.length ? pino.multistream(streams) : pino.destination({ dest: '/dev/null', sync: true }),
   );
   if (env.LOG_LEVEL?.trim() && !envLevel) logger.warn(`LOG_LEVEL="${env.LOG_LEVEL}" is not one of ${LEVELS.join(', ')}; using ${fileLevel}`);

@@ -151,3 +151,12 @@ describe('bulk-users doctor', () => {
     expect(readdirSync(path.join(empty.dir, '.data'))).toEqual([]);
   });
 });
+
+describe('bulk-users db url', () => {
+  it('prints the URL pg_dump and psql need, password included', async () => {
+    const p = spawnCli(['db', 'url'], { env: { DATABASE_URL: db.url } });
+    const r = await p.exited;
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(db.url);
+  });
+});

@@ -39,8 +39,10 @@ function tempDir(prefix: string): string {
   return d;
 }
 
+const RANK: Record<string, number> = { TRACE: 10, DEBUG: 20, INFO: 30, WARN: 40, ERROR: 50, FATAL: 60 };
+
 interface LogLine {
-  level: number;
+  level: string;
   msg: string;
   operation?: string;
   execution_time?: number;
@@ -78,7 +80,7 @@ describe('a CLI reconcile (a real process)', () => {
     expect(done?.execution_time).toEqual(expect.any(Number));
     expect(done!.execution_time).toBeGreaterThanOrEqual(0);
     // Info by default: no debug lines.
-    expect(grep(file, '"level"').every((l) => l.level >= 30)).toBe(true);
+    expect(grep(file, '"level"').every((l) => RANK[l.level]! >= RANK.INFO!)).toBe(true);
     if (process.platform !== 'win32') {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
@@ -90,10 +92,10 @@ describe('a CLI reconcile (a real process)', () => {
     const file = await reconcileProcess({ LOG_LEVEL: 'WARN', BULK_USERS_MEMORY_LIMIT: '1M' });
     const all = grep(file, '"level"');
     expect(all.length).toBeGreaterThan(0);
-    expect(all.every((l) => l.level >= 40)).toBe(true);
+    expect(all.every((l) => RANK[l.level]! >= RANK.WARN!)).toBe(true);
     const memory = grep(file, 'memory');
     expect(memory.length).toBeGreaterThanOrEqual(1);
-    expect(memory[0]).toMatchObject({ level: 40, operation: 'reconcile', memory: { limit_bytes: 1024 * 1024 } });
+    expect(memory[0]).toMatchObject({ level: 'WARN', operation: 'reconcile', memory: { limit_bytes: 1024 * 1024 } });
     expect(memory[0]!.memory!.rss_bytes).toBeGreaterThan(1024 * 1024);
   });
 
@@ -184,7 +186,7 @@ describe('serve', () => {
     expect(grep(debug.file, 'reconcile applied').every((l) => l.operation === 'bulk_user_creation')).toBe(true);
     const requests = grep(debug.file, 'request completed');
     expect(requests.some((l) => l.url === '/api/bulk-users/create' && l.statusCode === 201)).toBe(true);
-    expect(requests.every((l) => l.level === 20)).toBe(true);
+    expect(requests.every((l) => l.level === 'DEBUG')).toBe(true);
     expect(grep(debug.file, 'incoming request')).toEqual([]);
     // No secret in the log.
     expect(readFileSync(debug.file, 'utf8')).not.toContain('Log-Test-Passw0rd!');
