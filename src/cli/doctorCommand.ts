@@ -36,6 +36,6 @@ function renderChecks(checks: DoctorCheck[], style: Style): string {
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;
   const lines = table(['CHECK', 'STATUS', 'DETAIL'], checks.map((c) => [c.name, mark(c.status), c.detail]));
-  lines.push('', failed ? `${failed} check(s) failed, ${warned} warning(s).` : `All checks passed${warned ? `, ${warned} warning(s)` : ''}.`);
+  lines.push('', failed ? `${failed} check(s) failed, ${warned} warning(s).` : warned ? `No check failed; ${warned} warning(s).` : 'All checks passed.');
   return lines.join('\n') + '\n';
 }
