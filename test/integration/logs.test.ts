@@ -123,10 +123,17 @@ describe('rotation', () => {
     const logger = createLogger({ file, env: { BULK_USERS_LOG_MAX_SIZE: '1K', BULK_USERS_LOG_FILES: '2' } });
     const lines = 300;
     for (let i = 0; i < lines; i++) logger.info({ operation: 'reconcile', i, pad: 'x'.repeat(40) }, 'rotation line');
-    // Written once the last line is in the live file (rotations happen before later writes).
-    await until('the last line', async () => existsSync(file) && readFileSync(file, 'utf8').includes(`"i":${lines - 1},`));
-    const names = readdirSync(dir).sort();
-    expect(names).toEqual([LOG_FILE_NAME, `${LOG_FILE_NAME}.1`, `${LOG_FILE_NAME}.2`]);
+    // Settled once the last line is written and the rotations it caused are done: the live
+    // file and exactly two rotated ones, though some 40 rotations happened.
+    const expected = [LOG_FILE_NAME, `${LOG_FILE_NAME}.1`, `${LOG_FILE_NAME}.2`];
+    const names = await until('the last line, in three files', async () => {
+      const now = readdirSync(dir).sort();
+      // A file may be renamed between the listing and the read: then look again.
+      const read = (n: string) => (existsSync(path.join(dir, n)) ? readFileSync(path.join(dir, n), 'utf8') : '');
+      const last = now.some((n) => read(n).includes(`"i":${lines - 1},`));
+      return last && JSON.stringify(now) === JSON.stringify(expected) ? now : undefined;
+    });
+    expect(names).toEqual(expected);
     for (const n of names) {
       const text = readFileSync(path.join(dir, n), 'utf8');
       // Each file is whole JSON lines, each about the size limit at most.
