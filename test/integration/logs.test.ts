@@ -129,7 +129,13 @@ describe('rotation', () => {
     const names = await until('the last line, in three files', async () => {
       const now = readdirSync(dir).sort();
       // A file may be renamed between the listing and the read: then look again.
-      const read = (n: string) => (existsSync(path.join(dir, n)) ? readFileSync(path.join(dir, n), 'utf8') : '');
+      const read = (n: string): string => {
+        try {
+          return readFileSync(path.join(dir, n), 'utf8');
+        } catch {
+          return '';
+        }
+      };
       const last = now.some((n) => read(n).includes(`"i":${lines - 1},`));
       return last && JSON.stringify(now) === JSON.stringify(expected) ? now : undefined;
     });
