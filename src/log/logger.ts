@@ -95,6 +95,14 @@ function tighten(p: string, mode: number): void {
 }
 
 /**
+ * Every log file stream stays referenced for the life of the process: one whose logger
+ * went out of scope (the CLI's, once the command returned) would otherwise be collected
+ * with its file handle open, and Node warns on stderr about closing it on collection.
+ * The process's exit closes them, after pending writes.
+ */
+const openLogStreams = new Set<NodeJS.WritableStream>();
+
+/**
  * A size-rotated file stream (rotating-file-stream in logrotate style): the live file keeps
  * its name, so `grep … logs/bulk_user_management.log` always reads the current log, and at
  * most `files` rotated copies (.1 newest … .N oldest) are kept.
@@ -102,6 +110,7 @@ function tighten(p: string, mode: number): void {
 function rotatingFile(file: string, rotation: LogRotation) {
   preparePrivateLogFile(file);
   const stream = createStream(path.basename(file), { path: path.dirname(file), size: rotation.size, rotate: rotation.files, mode: 0o600 });
+  openLogStreams.add(stream);
   // A full disk or a removed directory must not crash the service through an unhandled 'error'.
   stream.on('error', (err) => process.stderr.write(`bulk-users: cannot write the log file ${file}: ${err.message}\n`));
   return stream;
