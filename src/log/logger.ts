@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -74,13 +74,22 @@ export function logRotationFromEnv(env: NodeJS.ProcessEnv = process.env): LogRot
 
 /**
  * The log directory 0700 and the file 0600: failed logins log the typed username, which is
- * sometimes a password typed into the wrong field. Existing ones of ours are tightened.
+ * sometimes a password typed into the wrong field. An existing file is tightened, and an
+ * existing directory too when it holds nothing but this log (a `logs/` of an older
+ * version); a shared one (BULK_USERS_LOG_DIR=/tmp) is never changed.
  */
 function preparePrivateLogFile(file: string): void {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
-  tighten(dir, 0o700);
+  const base = path.basename(file);
+  let ours = false;
+  try {
+    ours = readdirSync(dir).every((n) => n === base || n.startsWith(`${base}.`));
+  } catch {
+    // unreadable: leave it
+  }
+  if (ours) tighten(dir, 0o700);
   tighten(file, 0o600);
 }
 

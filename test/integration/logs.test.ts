@@ -114,6 +114,16 @@ describe('the log file', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
+
+  it('never changes a shared directory it is pointed at (other files in it)', () => {
+    if (process.platform === 'win32') return;
+    const dir = tempDir('bu-logs-shared-');
+    chmodSync(dir, 0o755);
+    writeFileSync(path.join(dir, 'someone-else.txt'), '');
+    const file = path.join(dir, LOG_FILE_NAME);
+    createLogger({ file, env: {} });
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
+  });
 });
 
 describe('rotation', () => {
