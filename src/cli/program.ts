@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LockTimeoutError } from '../db/advisoryLock.ts';
 import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
 import { dataDirectory } from '../dataDirectory.ts';
-import { DatabaseUnavailableError, openDatabase, redactUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
+import { DatabaseUnavailableError, openDatabase, redactUrl, resolveDatabaseUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
 import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
 import { planOptionsFor } from '../plan/planReconcile.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
@@ -20,6 +20,7 @@ import { registerServeCommand } from './serveCommand.ts';
 import { registerApiKeyCommand } from './apiKeyCommand.ts';
 import { registerAdminCommand } from './adminCommand.ts';
 import { registerStatusCommand } from './statusCommand.ts';
+import { registerDoctorCommand } from './doctorCommand.ts';
 import { createProgressReporter } from './progressBar.ts';
 import { colors, plain, planToJson, renderPlan } from './renderPlan.ts';
 
@@ -74,7 +75,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   // Readable warnings on a terminal; without one the log file has them and stderr keeps
   // only the CLI's own messages.
-  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: defaultLogFile(io.env) });
+  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: defaultLogFile(io.env), env: io.env });
   const style = io.interactive && !io.env.NO_COLOR ? colors : plain;
 
   const program = new Command('bulk-users')
@@ -196,6 +197,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   registerApiKeyCommand(program, { stdout: io.stdout, stderr: io.stderr, env: io.env });
   registerAdminCommand(program, { stdout: io.stdout, env: io.env });
   registerStatusCommand(program, { stdout: io.stdout, env: io.env, style });
+  registerDoctorCommand(program, { stdout: io.stdout, env: io.env, style, setExitCode: (c) => (exitCode = c) });
 
   const dbCmd = program.command('db').description('the embedded PostgreSQL (used when DATABASE_URL is not set)');
   dbCmd
@@ -205,6 +207,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const database = await openDatabase({ env: { ...io.env, DATABASE_URL: '' } });
       await database.close();
       io.stdout(`${redactUrl(database.url)}\n`);
+    });
+  dbCmd
+    .command('url')
+    .description('print the connection URL, password included, for psql, pg_dump and pg_restore (DATABASE_URL when set, else the embedded server, started if needed)')
+    .action(async () => {
+      io.stdout(`${(await resolveDatabaseUrl(io.env)).url}\n`);
     });
   dbCmd
     .command('stop')

@@ -20,7 +20,7 @@ export function withListenOptions(command: Command, portHelp: string, hostHelp =
 }
 
 export function serviceLogger(io: ServiceCommandIO, name: string): Logger | false {
-  return io.logger ?? createLogger({ stderr: true, name, file: defaultLogFile(io.env) });
+  return io.logger ?? createLogger({ stderr: true, name, file: defaultLogFile(io.env), env: io.env });
 }
 
 /**

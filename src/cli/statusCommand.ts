@@ -5,6 +5,7 @@ import { readPopulationStatuses } from '../db/populationStatusQueries.ts';
 import { listRuns, type RunRecord } from '../db/runHistory.ts';
 import type { PopulationStatus, StatusCondition } from '../db/PopulationStatus.ts';
 import type { Style } from './renderPlan.ts';
+import { table } from './table.ts';
 
 export interface StatusCommandIO {
   stdout: (text: string) => void;
@@ -80,12 +81,4 @@ function renderStatus(populations: PopulationStatus[], leader: { identity: strin
     );
   }
   return out.join('\n') + '\n';
-}
-
-/** Columns padded to their widest cell (ANSI colour codes do not count). */
-function table(head: string[], rows: string[][]): string[] {
-  const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? ''))));
-  const line = (cells: string[]): string => cells.map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - visible(c)))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)];
 }

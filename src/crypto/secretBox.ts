@@ -13,6 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { OperatorError } from '../errors.ts';
 import { dataDirectory } from '../dataDirectory.ts';
+import { describeLooseMode, looseModeOf } from './privateFileMode.ts';
 
 /** Where one service's key comes from. */
 export interface SecretKeySource {
@@ -53,7 +54,7 @@ export async function loadSecretKey(source: SecretKeySource, env: NodeJS.Process
   const file = secretKeyFilePath(source, env);
   if (opts.create === false) {
     try {
-      return parseSecretKey(await fs.readFile(file, 'utf8'), `key file ${file}`);
+      return await readKeyFile(file);
     } catch (err) {
       if (errCode(err) === 'ENOENT') throw new SecretKeyError(`no encryption key: set ${source.envVar}, or run where the key file ${file} is (BULK_USERS_DATA_DIR)`);
       throw err;
@@ -77,9 +78,20 @@ export function parseSecretKey(text: string, origin: string): Buffer {
   return key;
 }
 
+/**
+ * A key file others can read is refused, as ssh refuses such a private key: whoever read
+ * it can decrypt every stored password, so the operator must know and fix it.
+ */
+async function readKeyFile(file: string): Promise<Buffer> {
+  const text = await fs.readFile(file, 'utf8');
+  const loose = await looseModeOf(file);
+  if (loose !== undefined) throw new SecretKeyError(`refusing the encryption key: ${describeLooseMode(file, loose)}`);
+  return parseSecretKey(text, `key file ${file}`);
+}
+
 async function readOrCreateKeyFile(file: string): Promise<Buffer> {
   try {
-    return parseSecretKey(await fs.readFile(file, 'utf8'), `key file ${file}`);
+    return await readKeyFile(file);
   } catch (err) {
     if (errCode(err) !== 'ENOENT') throw err;
   }
@@ -96,7 +108,7 @@ async function readOrCreateKeyFile(file: string): Promise<Buffer> {
   } finally {
     await fs.rm(tmp, { force: true });
   }
-  return parseSecretKey(await fs.readFile(file, 'utf8'), `key file ${file}`);
+  return readKeyFile(file);
 }
 
 /**

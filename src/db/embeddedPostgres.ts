@@ -111,6 +111,44 @@ export async function stopEmbeddedPostgres(dataDir = dataDirectory()): Promise<b
   });
 }
 
+/** What a read-only look at a data directory tells about its embedded server. */
+export interface EmbeddedServerState {
+  dataDir: string;
+  /** initdb completed here (server.json says so). */
+  initialized: boolean;
+  /** The postmaster of postmaster.pid is alive. */
+  running: boolean;
+  pid?: number;
+  /** The port server.json records (the server's, while it runs). */
+  port?: number;
+  /** A connection to it succeeds (only tried while it runs). */
+  accepting: boolean;
+  /** Its connection URL (with the password) while it accepts connections. */
+  url?: string;
+}
+
+/**
+ * The state of the embedded server of `dataDir` without changing anything: no lock, no
+ * start, no file written (`doctor`, and the test setup deciding whether it must stop the
+ * server afterwards). Unlike ensureEmbeddedPostgres it never starts the server.
+ */
+export async function embeddedPostgresState(dataDir = dataDirectory()): Promise<EmbeddedServerState> {
+  const layout = layoutOf(dataDir);
+  const creds = await readCredentials(layout).catch(() => undefined);
+  const state: EmbeddedServerState = { dataDir: layout.dataDir, initialized: creds?.initialized === true, running: false, accepting: false };
+  if (creds && creds.port > 0) state.port = creds.port;
+  // postmaster.pid: first line the postmaster's pid; PostgreSQL removes it on a clean stop.
+  const pidText = await fs.readFile(path.join(layout.pgDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number.parseInt(pidText, 10);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    state.running = true;
+    state.pid = pid;
+    state.accepting = creds ? await ping(creds, 'postgres') : false;
+    if (state.accepting) state.url = serverInfo(layout, creds!).url;
+  }
+  return state;
+}
+
 // ---------------------------------------------------------------------------
 // init / start
 

@@ -343,3 +343,9 @@ export async function migrateToLatest(db: Kysely<any>, upTo?: string): Promise<v
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/** Names of the migrations this version has and the database has not run yet; reads only. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'bulk_migrations', migrationLockTableName: 'bulk_migrations_lock' });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

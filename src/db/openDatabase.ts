@@ -32,11 +32,27 @@ const MIGRATION_LOCK = LOCK_KEYS.migration;
 
 /** Connects, migrates the schema (serialized across processes) and returns a Kysely handle. */
 export async function openDatabase(
-  opts: { url?: string; env?: NodeJS.ProcessEnv; poolSize?: number; /** Sees every SQL statement (tests prove invariants with it). */ onQuery?: (sql: string, params: readonly unknown[]) => void } = {},
+  opts: {
+    url?: string;
+    env?: NodeJS.ProcessEnv;
+    poolSize?: number;
+    /** Sees every SQL statement (tests prove invariants with it). */
+    onQuery?: (sql: string, params: readonly unknown[]) => void;
+    /** false: only connect (`doctor` looks at the schema and must not change it). */
+    migrate?: boolean;
+    /** Give up connecting after this long (default: wait as long as the network does). */
+    connectTimeoutMs?: number;
+  } = {},
 ): Promise<OpenDatabase> {
   const resolved = opts.url ? { url: opts.url, embedded: false } : await resolveDatabaseUrl(opts.env);
   // bulk_users.reconciler marks our sessions for the database guard (migration 0003).
-  const pool = new pg.Pool({ connectionString: resolved.url, max: opts.poolSize ?? 4, application_name: 'bulk-users', options: '-c bulk_users.reconciler=on' });
+  const pool = new pg.Pool({
+    connectionString: resolved.url,
+    max: opts.poolSize ?? 4,
+    application_name: 'bulk-users',
+    options: '-c bulk_users.reconciler=on',
+    ...(opts.connectTimeoutMs ? { connectionTimeoutMillis: opts.connectTimeoutMs } : {}),
+  });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const onQuery = opts.onQuery;
@@ -44,6 +60,7 @@ export async function openDatabase(
     dialect: new PostgresDialect({ pool }),
     ...(onQuery ? { log: (e) => onQuery(e.query.sql, e.query.parameters) } : {}),
   });
+  if (opts.migrate === false) return { db, pool, url: resolved.url, embedded: resolved.embedded, close: () => db.destroy() };
   try {
     await db.connection().execute(async (conn) => {
       await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);

@@ -35,3 +35,16 @@ export async function listRuns(db: Db, opts: { limit: number; trigger?: string; 
     error: r.error,
   }));
 }
+
+/** The newest applying run that succeeded, if any. */
+export async function lastSuccessfulRun(db: Db): Promise<RunRecord | undefined> {
+  const row = await db
+    .selectFrom('bulk_reconcile_runs')
+    .select('id')
+    .where('dry_run', '=', false)
+    .where('outcome', '=', 'succeeded')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? (await listRuns(db, { limit: 1, beforeId: Number(row.id) + 1 }))[0] : undefined;
+}

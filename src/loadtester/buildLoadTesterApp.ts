@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { requestLogging } from '../log/requestLogging.ts';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { REDACT_PATHS } from '../log/logger.ts';
@@ -74,6 +75,7 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
 
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    ...requestLogging(),
     bodyLimit: BODY_LIMIT,
   }) as unknown as FastifyInstance;
   // Bodies are JSON only (the protocol); without Fastify's default text/plain parser any

@@ -7,6 +7,8 @@ import type { OpenDatabase } from '../db/openDatabase.ts';
 import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import { blockingDependents, type Plan, type TargetPlan } from '../plan/Plan.ts';
+import { operationLogger } from '../log/operationLogger.ts';
+import { memoryBudget, watchMemory } from '../log/watchMemory.ts';
 import { planCleanup, type CleanupCandidate, type CleanupSelection } from '../plan/planCleanup.ts';
 import { DEFAULT_PLAN_OPTIONS, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
@@ -51,12 +53,15 @@ export interface CleanupResult {
  * follows where every target confirmed, so the two are never left out of step.
  */
 export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Promise<CleanupResult> {
-  const logger = opts.logger ?? silentLogger;
+  const started = Date.now();
+  const logger = operationLogger(opts.logger ?? silentLogger, 'cleanup');
   const config = opts.state.config ?? DEFAULT_RECONCILER_CONFIG;
   const { db } = database;
   const store = userStoreFor(opts.state.config);
-  const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
+  const stopWatchingMemory = watchMemory(logger, memoryBudget());
+  let lock: Awaited<ReturnType<typeof acquireAdvisoryLock>> | undefined;
   try {
+    lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000 });
     // identify checks the store against the database first.
     const report = await identify(db, opts.state, opts.now);
     const { populations, productionUsers } = await observeAggregates(db, store, []);
@@ -105,13 +110,15 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
       if (config.allowPartialCleanup) sync = await syncDeletes();
       const outcome = sync.some((s) => s.error) ? 'partial' : 'applied';
       await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, sync.filter((s) => s.error).map((s) => s.error).join('; ') || undefined);
-      logger.info({ run: runId, deleted, selection: opts.selection }, 'cleanup applied');
+      logger.info({ run: runId, deleted, selection: opts.selection, execution_time: (Date.now() - started) / 1000 }, 'cleanup applied');
       return { ...base, outcome, deleted, sync, runId };
     } catch (err) {
       await finish('failed', plan.summary, err instanceof Error ? err.message : String(err)).catch(() => {});
+      logger.error({ run: runId, err: err instanceof Error ? err.message : String(err), execution_time: (Date.now() - started) / 1000 }, 'cleanup did not complete');
       throw err;
     }
   } finally {
+    stopWatchingMemory();
     await lock?.release();
   }
 }

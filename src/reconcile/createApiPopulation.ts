@@ -5,7 +5,8 @@ import type { UserStore } from '../db/userStore/UserStore.ts';
 import { encryptSecret } from '../crypto/secretBox.ts';
 import { deleteApiPopulation, insertApiPopulation, withApiSpecLock } from '../db/apiPopulations.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
-import type { Logger } from '../log/logger.ts';
+import { silentLogger, type Logger } from '../log/logger.ts';
+import { operationLogger } from '../log/operationLogger.ts';
 import type { Conflict } from '../plan/Plan.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import { apiCreateCapsFromEnv, checkRequestCap, checkStoredCaps, type ApiCreateCaps } from './apiCreateCaps.ts';
@@ -58,6 +59,7 @@ export interface CreateApiPopulationResult {
  */
 export async function createApiPopulation(database: OpenDatabase, opts: CreateApiPopulationOptions): Promise<CreateApiPopulationResult> {
   const started = Date.now();
+  const logger = operationLogger(opts.logger ?? silentLogger, 'bulk_user_creation');
   const { db } = database;
   const prepared = await prepareApiPopulation(db, { request: opts.request, specsDir: opts.specsDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const name = prepared.name;
@@ -81,8 +83,9 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
     // The spec files as the request was validated against, not read a third time.
     const desired = await loadDesiredState({ db, specsDir: opts.specsDir, files: prepared.files, secretKey: opts.secretKey, ...(opts.env ? { env: opts.env } : {}) });
     store = userStoreFor(desired.state.config);
-    result = await reconcileForApi(database, desired.state, opts);
+    result = await reconcileForApi(database, desired.state, { ...opts, logger });
   } catch (err) {
+    logger.error({ batch: name, err: err instanceof Error ? err.message : String(err), execution_time: (Date.now() - started) / 1000 }, 'bulk user creation did not complete');
     // The population record is written before any of its rows: without it, nothing was.
     const record = await db.selectFrom('bulk_populations').select('name').where('name', '=', name).executeTakeFirst().catch(() => ({ name }));
     if (!record) await deleteApiPopulation(db, name).catch(() => {});
@@ -91,6 +94,8 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
 
   const created = await countMembersOf(db, store, name);
   const planned = result.plan.populations.find((p) => p.name === name);
+  const executionTime = (Date.now() - started) / 1000;
+  logger.info({ batch: name, requested: prepared.population.count, created, outcome: result.outcome, execution_time: executionTime }, 'bulk user creation finished');
   return {
     batchId: name,
     ...(prepared.generatedPassword !== undefined ? { generatedPassword: prepared.generatedPassword } : {}),
@@ -100,6 +105,6 @@ export async function createApiPopulation(database: OpenDatabase, opts: CreateAp
     conflictSample: planned?.conflicts.sample ?? [],
     outcome: result.outcome,
     sync: result.sync,
-    executionTime: (Date.now() - started) / 1000,
+    executionTime,
   };
 }

@@ -7,6 +7,8 @@ import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';
 import { suspendSyncSummary } from '../db/syncQueries.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import { blockingDependents, type Plan, type TargetPlan } from '../plan/Plan.ts';
+import { operationLogger } from '../log/operationLogger.ts';
+import { memoryBudget, watchMemory } from '../log/watchMemory.ts';
 import { DEFAULT_PLAN_OPTIONS, planReconcile, retainedPopulations, type PlanOptions } from '../plan/planReconcile.ts';
 import { DEFAULT_RECONCILER_CONFIG, type DesiredState } from '../spec/DesiredState.ts';
 import { createTargetDriver } from '../targets/createTargetDriver.ts';
@@ -113,15 +115,17 @@ export async function reconcile(database: OpenDatabase, opts: ReconcileOptions):
 
 async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Promise<ReconcileResult> {
   const started = Date.now();
-  const logger = opts.logger ?? silentLogger;
+  const logger = operationLogger(opts.logger ?? silentLogger, 'reconcile');
   const env = opts.env ?? process.env;
   const { db } = database;
   const store = userStoreFor(opts.state.config);
   const elapsed = (): number => (Date.now() - started) / 1000;
   const drivers = opts.drivers ?? buildDrivers(opts.state, opts.baseDir, logger, env);
 
-  const lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const stopWatchingMemory = watchMemory(logger, memoryBudget(env));
+  let lock: Awaited<ReturnType<typeof acquireAdvisoryLock>> | undefined;
   try {
+    lock = opts.dryRun ? undefined : await acquireAdvisoryLock(database.url, { timeoutMs: opts.lockTimeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
     const resolved = await resolveDesired(db, opts.state.populations, env, { passwordHash: (opts.state.config ?? DEFAULT_RECONCILER_CONFIG).passwordHash, ...(opts.now ? { now: opts.now } : {}), ...(opts.renew ? { renew: opts.renew } : {}) });
     await store.check(db, opts.state.populations);
     const observed = await observeState(db, store, resolved.populations);
@@ -201,6 +205,7 @@ async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Pr
       throw err;
     }
   } finally {
+    stopWatchingMemory();
     await lock?.release();
   }
 }

@@ -1,7 +1,8 @@
 import { reconcileForApi } from './reconcileForApi.ts';
 import type { SyncResult } from '../apply/applySync.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
-import type { Logger } from '../log/logger.ts';
+import { silentLogger, type Logger } from '../log/logger.ts';
+import { operationLogger } from '../log/operationLogger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
 import { didYouMean } from '../spec/didYouMean.ts';
 import { NotFoundError } from './apiErrors.ts';
@@ -33,8 +34,10 @@ export async function syncOneTarget(
     const guess = didYouMean(opts.target, known);
     throw new NotFoundError(`no sync target "${opts.target}"` + (guess ? `; did you mean "${guess}"?` : known.length ? `; targets: ${known.join(', ')}` : '; no SyncTarget is defined'));
   }
-  const result = await reconcileForApi(database, desired.state, opts, { onlyTargets: [opts.target] });
+  const logger = operationLogger(opts.logger ?? silentLogger, 'sync');
+  const result = await reconcileForApi(database, desired.state, { ...opts, logger }, { onlyTargets: [opts.target] });
   const planned = result.plan.targets.find((t) => t.name === opts.target);
   const synced = result.sync.find((s) => s.target === opts.target);
+  logger.info({ target: opts.target, outcome: result.outcome, upserted: synced?.upserted ?? 0, deleted: synced?.deleted ?? 0, error: synced?.error, execution_time: result.executionTime }, 'sync finished');
   return { target: opts.target, outcome: result.outcome, ...(planned ? { planned } : {}), ...(synced ? { synced } : {}), executionTime: result.executionTime };
 }

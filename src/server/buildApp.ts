@@ -1,3 +1,4 @@
+import { requestLogging } from '../log/requestLogging.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -102,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   apiCreateCapsFromEnv(env);
   apiEnvPrefixes(env);
 
-  const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
+  const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...requestLogging(), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
   if (ctx.authDisabled) {
     // On standard error whatever the logger does (without a terminal it writes only the log file).
     (opts.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(AUTH_DISABLED_NOTICE);
