@@ -87,7 +87,7 @@ function expectNoOverlap(rows: RunRow[]): void {
 
 describe('two serve replicas on one database', () => {
   it(
-    'exactly one (the leader) applies each tick; killing it (SIGKILL) hands over within seconds',
+    'exactly one (the leader) applies each tick; killing it (SIGKILL) hands leadership to the survivor',
     async () => {
       const specs = specDir();
       specs.write('a.yaml', populationYaml('rep', { count: 20 }));
