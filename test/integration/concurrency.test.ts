@@ -1,5 +1,5 @@
 /**
- * DESIGN §4.7: two reconcilers against one database never both apply. The advisory lock
+ * Invariant 7 of docs/design.md: two reconcilers against one database never both apply. The advisory lock
  * makes the second wait (then find nothing to do) or give up after --lock-timeout.
  */
 import type { ChildProcess } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * DESIGN §4.4: reconcile is crash-safe. An apply stopped at any point (an abort between
+ * Invariant 4 of docs/design.md: reconcile is crash-safe. An apply stopped at any point (an abort between
  * batches in-process, a real SIGKILL of the CLI) and then run again ends in exactly the
  * state an uninterrupted run gives.
  */
