@@ -52,6 +52,8 @@ export class TargetError extends Error {
     message: string,
     /** Worth retrying (timeouts, resets, 5xx, 429) as opposed to a refusal (4xx). */
     readonly retryable: boolean,
+    /** The target asked to wait this long before the next attempt (Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(`target "${target}": ${message}`);
     this.name = 'TargetError';

@@ -89,7 +89,7 @@ export class LoadTesterTarget implements IncrementalTarget {
     this.stats.bytesReceived += Buffer.byteLength(text);
     if (!res.ok) {
       const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
-      throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable);
+      throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable, retryAfterMs(res.headers.get('retry-after')));
     }
     let answer: unknown;
     try {
@@ -104,6 +104,13 @@ export class LoadTesterTarget implements IncrementalTarget {
     }
     return answer as T;
   }
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
