@@ -251,7 +251,7 @@ describe('faults', () => {
 });
 
 describe('more faults: 500, 429 with Retry-After, a truncated answer, JSON of the wrong shape', () => {
-  it('retries each transient fault and converges with nothing lost', async () => {
+  it('retries each transient fault (after the Retry-After of a 429) and converges with nothing lost', async () => {
     const proxy = await startFaultProxy(lt.url);
     try {
       const state = specs([{ name: 'rough', count: 1500, targets: ['lt'] }], [ltTarget(proxy.url, { timeoutSeconds: 2, retry: { attempts: 4, delaySeconds: 0.02 } })]);
@@ -266,6 +266,12 @@ describe('more faults: 500, 429 with Retry-After, a truncated answer, JSON of th
         expect(r.result.sync.every((s) => !s.error), fault).toBe(true);
         expect(proxy.counts.faulted - faultedBefore, fault).toBe(count);
         await expectTargetEqualsDatabase(['rough']);
+        if (fault === '429') {
+          // Retry-After: 1 was honoured: the attempt after each 429 came at least a second later
+          // (a lower bound; a slow machine only makes it later).
+          const log = proxy.log;
+          for (const [k, e] of log.entries()) if (e.fault === '429') expect(log[k + 1]!.at - e.at, 'wait after a 429').toBeGreaterThanOrEqual(950);
+        }
       }
       expect((await run(state)).result.outcome).toBe('no-changes');
     } finally {

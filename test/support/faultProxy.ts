@@ -15,6 +15,8 @@ export async function startFaultProxy(upstream: string): Promise<{
   url: string;
   fail(fault: Fault, count?: number, delayMs?: number): void;
   counts: { requests: number; faulted: number; forwarded: number };
+  /** Every request: when it arrived (Date.now()) and the fault it got. */
+  log: { at: number; fault: Fault }[];
   close(): Promise<void>;
 }> {
   const target = new URL(upstream);
@@ -22,11 +24,13 @@ export async function startFaultProxy(upstream: string): Promise<{
   let remaining = 0;
   let delayMs = 0;
   const counts = { requests: 0, faulted: 0, forwarded: 0 };
+  const log: { at: number; fault: Fault }[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
   const server = http.createServer((req, res) => {
     counts.requests++;
     const active = remaining > 0 ? fault : 'none';
+    log.push({ at: Date.now(), fault: active });
     if (remaining > 0) remaining--;
     if (active === '503' || active === '500') {
       counts.faulted++;
@@ -99,6 +103,7 @@ export async function startFaultProxy(upstream: string): Promise<{
       delayMs = ms;
     },
     counts,
+    log,
     async close() {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
