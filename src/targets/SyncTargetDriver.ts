@@ -57,6 +57,8 @@ export class TargetError extends Error {
      * opposed to answering with an error: an optional target skips the run then.
      */
     readonly offline = false,
+    /** The target asked to wait this long before the next attempt (Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(`target "${target}": ${message}`);
     this.name = 'TargetError';

@@ -1,9 +1,10 @@
 /**
- * DESIGN §4.4: reconcile is crash-safe. An apply stopped at any point (an abort between
+ * Invariant 4 of docs/design.md: reconcile is crash-safe. An apply stopped at any point (an abort between
  * batches in-process, a real SIGKILL of the CLI) and then run again ends in exactly the
  * state an uninterrupted run gives.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +14,9 @@ import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.t
 import type { DesiredState } from '../../src/spec/DesiredState.ts';
 import { loadSpecs } from '../../src/spec/loadSpecs.ts';
 import { cli, populationYaml, spawnCli, specDir, type SpawnedCli } from '../support/cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
+import { createTestDatabase, productionSnapshot, seedProductionUsers, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
+import { until } from '../support/until.ts';
 
 const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
 const PLAN_OPTIONS = { maxDeletePercent: 50, allowMassDelete: true };
@@ -347,4 +350,131 @@ describe('a real SIGKILL of the CLI in the middle of an apply', () => {
     },
     90_000,
   );
+});
+
+/**
+ * SIGKILL in the delete, update and Load Tester sync phases, with production rows present.
+ * The kill is certain to land mid-phase: the test holds a row lock on one row the phase
+ * must reach (a user row for delete and update, a Load Tester record for the sync), waits
+ * until the child is blocked on it with earlier batches already committed, and kills it.
+ */
+describe('a real SIGKILL of the CLI during delete, update and the Load Tester sync', () => {
+  const N = 3000;
+  const PRODUCTION = ['alice', 'bob', 'admin_ops', 'kd_3', 'kd_3001'];
+  let main: TestDatabase;
+  let ltDb: TestDatabase;
+  let lt: RunningLoadTester;
+  beforeAll(async () => {
+    [main, ltDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64') }, logger: false });
+  });
+  afterAll(async () => {
+    await lt?.close();
+    await Promise.all([main?.drop(), ltDb?.drop()]);
+  });
+  beforeEach(async () => {
+    await main.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets, bulk_audit RESTART IDENTITY');
+    await ltDb.query('TRUNCATE loadtester.credentials');
+    await seedProductionUsers(main, PRODUCTION);
+  });
+
+  const specsFor = (spec: Record<string, unknown>) =>
+    populationYaml('kd', { count: N, batchSize: 200, syncTargets: ['lt'], ...spec }) +
+    `---\napiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: lt }\nspec: ${JSON.stringify({ type: 'loadtester', url: lt.url, chunkSize: 250, concurrency: 2, timeoutSeconds: 60 })}\n`;
+
+  async function lockedRow(url: string, sqlText: string, params: unknown[]): Promise<pg.Client> {
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => {});
+    await c.connect();
+    await c.query('BEGIN');
+    const r = await c.query(sqlText, params);
+    expect(r.rowCount).toBe(1);
+    return c;
+  }
+
+  const waitingOnLocks = async (t: TestDatabase): Promise<number> =>
+    (await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0]!.n;
+
+  const inLt = () => ltDb.query('SELECT username, content_hash FROM loadtester.credentials ORDER BY username');
+  const inDb = () => main.query(`SELECT username, content_hash FROM users WHERE is_test_user AND population = 'kd' ORDER BY username`);
+
+  async function killWhileBlocked(args: string[], lock: { on: TestDatabase; sql: string; params: unknown[] }, progressed: () => Promise<boolean>): Promise<void> {
+    const holder = await lockedRow(lock.on.url, lock.sql, lock.params);
+    const logDir = mkdtempSync(path.join(tmpdir(), 'bu-logs-'));
+    let victim: SpawnedCli | undefined;
+    try {
+      victim = spawnCli(args, { env: { DATABASE_URL: main.url, BU_TEST_PASSWORD: ENV.BU_TEST_PASSWORD, BULK_USERS_LOG_DIR: logDir } });
+      const child = victim;
+      await until('the child to block on the held row', async () => {
+        if (child.child.exitCode !== null) throw new Error(`the child exited (code ${child.child.exitCode}) before it blocked:\n${child.stderr()}`);
+        return (await waitingOnLocks(lock.on)) > 0;
+      }, 60_000);
+      // Mid-phase: earlier batches are committed, the rest is not.
+      expect(await progressed()).toBe(true);
+      victim.child.kill('SIGKILL');
+      expect((await victim.exited).signal).toBe('SIGKILL');
+    } finally {
+      killQuietly(victim);
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end().catch(() => {});
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  }
+
+  async function expectRecovered(dir: string, production: string): Promise<void> {
+    const next = await cli(['reconcile', '--specs', dir, '--yes', '--allow-mass-delete', '--output', 'json', '--lock-timeout', '30'], { databaseUrl: main.url, env: ENV });
+    expect(next.code, next.stderr).toBe(0);
+    expect(['applied', 'no-changes']).toContain(JSON.parse(next.stdout).outcome);
+    expect(await inLt()).toEqual(await inDb());
+    const { summary, truth } = await syncSummaryAndTruth(main);
+    expect(summary).toEqual(truth);
+    expect(await productionSnapshot(main)).toBe(production);
+    await expectNoDuplicates(main);
+    const further = await cli(['reconcile', '--specs', dir, '--yes', '--detailed-exitcode'], { databaseUrl: main.url, env: ENV });
+    expect(further.code, further.stdout + further.stderr).toBe(0);
+  }
+
+  async function setUp(spec: Record<string, unknown>): Promise<{ dir: string; write: (s: Record<string, unknown>) => void; production: string }> {
+    const specs = specDir();
+    specs.write('a.yaml', specsFor(spec));
+    const first = await cli(['reconcile', '--specs', specs.dir, '--yes'], { databaseUrl: main.url, env: ENV });
+    expect(first.code, first.stderr).toBe(0);
+    expect(await inLt()).toEqual(await inDb());
+    return { dir: specs.dir, write: (s) => specs.write('a.yaml', specsFor(s)), production: await productionSnapshot(main) };
+  }
+
+  it('killed while deleting (scale down): the next run deletes the rest and the Load Tester follows', { timeout: 180_000 }, async () => {
+    const { dir, write, production } = await setUp({});
+    write({ count: 500 });
+    await killWhileBlocked(['reconcile', '--specs', dir, '--yes', '--allow-mass-delete'], { on: main, sql: `SELECT 1 FROM users WHERE population = 'kd' AND seq = 2500 FOR UPDATE`, params: [] }, async () => {
+      const n = (await main.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE population = 'kd'`))[0]!.n;
+      return n < N - 1 && n > 500;
+    });
+    await expectRecovered(dir, production);
+    expect((await inDb()).length).toBe(499);
+  });
+
+  it('killed while updating (attributes): the next run updates the rest and the Load Tester follows', { timeout: 180_000 }, async () => {
+    const { dir, write, production } = await setUp({ attributes: { v: 1 } });
+    write({ attributes: { v: 2 } });
+    await killWhileBlocked(['reconcile', '--specs', dir, '--yes'], { on: main, sql: `SELECT 1 FROM users WHERE population = 'kd' AND seq = 2500 FOR UPDATE`, params: [] }, async () => {
+      const [r] = await main.query<{ v2: number; v1: number }>(
+        `SELECT count(*) FILTER (WHERE attributes->>'v' = '2')::int AS v2, count(*) FILTER (WHERE attributes->>'v' = '1')::int AS v1 FROM users WHERE population = 'kd'`,
+      );
+      return r!.v2 > 0 && r!.v1 > 0;
+    });
+    await expectRecovered(dir, production);
+    expect((await main.query(`SELECT DISTINCT attributes FROM users WHERE population = 'kd'`))).toEqual([{ attributes: { v: 2 } }]);
+  });
+
+  it('killed while sending to the Load Tester: the next run sends what is missing, and the sync state matches it', { timeout: 180_000 }, async () => {
+    const { dir, write, production } = await setUp({ attributes: { v: 1 } });
+    write({ attributes: { v: 2 } });
+    // The database update finishes; the sync then blocks on one Load Tester record.
+    await killWhileBlocked(['reconcile', '--specs', dir, '--yes'], { on: ltDb, sql: `SELECT 1 FROM loadtester.credentials WHERE username = 'kd_2500' FOR UPDATE`, params: [] }, async () => {
+      const [r] = await main.query<{ stale: number }>(`SELECT count(*) FILTER (WHERE attributes->>'v' = '1')::int AS stale FROM users WHERE population = 'kd'`);
+      return r!.stale === 0;
+    });
+    await expectRecovered(dir, production);
+  });
 });

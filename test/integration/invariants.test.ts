@@ -1,6 +1,6 @@
 /**
- * DESIGN §4.1 (every UPDATE/DELETE on users is guarded in the SQL itself), §4.2 (production
- * users are never touched; a collision is a conflict), §4.3 (one run converges) and §4.5
+ * Invariants of docs/design.md: 1 (every UPDATE/DELETE on users is guarded in the SQL itself), 2 (production
+ * users are never touched; a collision is a conflict), 3 (one run converges) and 5
  * (no plaintext password in the database or the log).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -148,7 +148,7 @@ function outerWhere(statement: string): string | undefined {
 
 const WRITES_USERS = /\b(update\s+"?users"?|delete\s+from\s+"?users"?)(?=[\s;]|$)/i;
 
-describe('§4.1 every UPDATE and DELETE on users carries is_test_user = true and the population in its SQL', () => {
+describe('invariant 1: every UPDATE and DELETE on users carries is_test_user = true and the population in its SQL', () => {
   it('holds for create, update, scale-down, replace, removal with Delete and Retain', async () => {
     await seedProductionUsers(db, PRODUCTION);
     await runSequence(async () => {});
@@ -181,7 +181,7 @@ describe('§4.1 every UPDATE and DELETE on users carries is_test_user = true and
   });
 });
 
-describe('§4.2 production users', () => {
+describe('invariant 2: production users', () => {
   it('stay byte for byte through every step, and a colliding username is a conflict, never an update', async () => {
     await seedProductionUsers(db, PRODUCTION);
     const snapshot = await productionSnapshot(db);
@@ -204,7 +204,7 @@ describe('§4.2 production users', () => {
   });
 });
 
-describe('§4.3 one run converges', () => {
+describe('invariant 3: one run converges', () => {
   // Usernames that another population frees in the same plan (by a pattern change or a
   // scale-down) are not conflicts: the deletes run first, so they can be created at once.
   async function twoRuns(first: string[], second: string[]): Promise<{ applied: ReconcileResult; again: ReconcileResult }> {
@@ -241,7 +241,7 @@ describe('§4.3 one run converges', () => {
   });
 });
 
-describe('§4.5 no plaintext password in the database or the log', () => {
+describe('invariant 5: no plaintext password in the database or the log', () => {
   const INLINE = 'S3cret-Plain-Value';
   const FROM_ENV = 'Env-Plain-Secret-42';
 

@@ -498,8 +498,16 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
     { name: 'unknown route', method: 'GET', url: '/api/users/nope', status: 404, error: 'not_found', mentions: '/api/users/nope' },
   ];
 
+  // Records that a wrongly accepted upsert would change and a wrongly accepted delete would
+  // remove: every refusal below is checked against a snapshot (xmin included) taken just
+  // before its own request.
+  beforeEach(async () => {
+    await upsert([ok, rec('dup', 1), rec('many', 0), rec('x', 1, { username: 'x' }), rec('u', 0, { username: 'u0' })]);
+  });
+
   for (const c of cases) {
     it(c.name, async () => {
+      const before = await snapshot();
       const res = await inj(app, {
         method: c.method ?? 'POST',
         url: c.url,
@@ -512,18 +520,23 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
       expect(body.error).toBe(c.error ?? (c.status === 404 ? 'not_found' : 'invalid_request'));
       expect(typeof body.message).toBe('string');
       expect(body.message).toContain(c.mentions);
+      expect(await snapshot()).toEqual(before);
     });
   }
 
   it('refuses a body over the size limit with 413', async () => {
     const big = JSON.stringify({ users: [{ ...ok, attributes: { blob: 'x'.repeat(21 * 1024 * 1024) } }] });
+    const before = await snapshot();
     const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: big, headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(await snapshot()).toEqual(before);
   });
 
-  it('wrote nothing for any of them', async () => {
-    expect((await get('/api/users/stats')).body).toEqual({ total: 0, populations: {} });
+  it('the snapshot check sees a write: an accepted request changes it', async () => {
+    const before = await snapshot();
+    expect((await post('/api/users/bulk-delete', { usernames: ['u0'] })).status).toBe(200);
+    expect(await snapshot()).not.toEqual(before);
   });
 });
 

@@ -253,6 +253,86 @@ describe('faults', () => {
   });
 });
 
+describe('more faults: 500, 429 with Retry-After, a truncated answer, JSON of the wrong shape', () => {
+  it('retries each transient fault (after the Retry-After of a 429) and converges with nothing lost', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const state = specs([{ name: 'rough', count: 1500, targets: ['lt'] }], [ltTarget(proxy.url, { timeoutSeconds: 2, retry: { attempts: 4, delaySeconds: 0.02 } })]);
+      const faults: [Parameters<typeof proxy.fail>[0], number, number][] = [['500', 2, 0], ['429', 2, 1000], ['truncate', 2, 0]];
+      for (const [i, [fault, count, ms]] of faults.entries()) {
+        // Drift for every run after the first, so each has something to send.
+        if (i > 0) await ltDb.query(`DELETE FROM loadtester.credentials WHERE username LIKE $1`, [`rough_${i}%`]);
+        const faultedBefore = proxy.counts.faulted;
+        proxy.fail(fault, count, ms);
+        const r = await run(state);
+        expect(r.result.outcome, fault).toBe('applied');
+        expect(r.result.sync.every((s) => !s.error), fault).toBe(true);
+        expect(proxy.counts.faulted - faultedBefore, fault).toBe(count);
+        await expectTargetEqualsDatabase(['rough']);
+        if (fault === '429') {
+          // Retry-After: 1 was honoured: the attempt after each 429 came at least a second later
+          // (a lower bound; a slow machine only makes it later).
+          const log = proxy.log;
+          for (const [k, e] of log.entries()) if (e.fault === '429') expect(log[k + 1]!.at - e.at, 'wait after a 429').toBeGreaterThanOrEqual(950);
+        }
+      }
+      expect((await run(state)).result.outcome).toBe('no-changes');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each([
+    ['500', /answered 500/],
+    ['429', /answered 429/],
+    ['truncate', /connection lost while reading the answer/],
+  ] as const)('a target that keeps answering %s fails the run with a clear message, and the next run catches up', async (fault, message) => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const state = specs([{ name: 'stuck', count: 40, targets: ['lt'] }], [ltTarget(proxy.url, { timeoutSeconds: 2, retry: { attempts: 2, delaySeconds: 0.02 } })]);
+      proxy.fail(fault, Infinity, 1000);
+      const failed = await run(state);
+      expect(failed.result.outcome).toBe('partial');
+      expect(failed.result.plan.targets[0]!.unreachable ?? failed.result.sync.find((s) => s.target === 'lt')?.error).toMatch(message);
+      // Never recorded as in sync: the sync state does not claim what the target may lack.
+      const claimed = (await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n;
+      expect(claimed).toBeLessThanOrEqual(await ltCount('stuck'));
+      proxy.fail('none');
+      expect((await run(state)).result.outcome).toBe('applied');
+      await expectTargetEqualsDatabase(['stuck']);
+      expect((await run(state)).result.outcome).toBe('no-changes');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('an answer of the wrong shape is an error naming the request, never "in sync"', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const state = specs([{ name: 'shape', count: 40, targets: ['lt'] }], [ltTarget(proxy.url, { timeoutSeconds: 2, retry: { attempts: 2, delaySeconds: 0.02 } })]);
+      proxy.fail('wrong-shape');
+      const first = await run(state);
+      expect(first.result.outcome).toBe('partial');
+      const error = first.result.plan.targets[0]!.unreachable ?? first.result.sync.find((s) => s.target === 'lt')?.error;
+      expect(error).toMatch(/target "lt": GET \/api\/users\/digest answered JSON of an unexpected shape/);
+      expect(await ltCount('shape')).toBe(0);
+      expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(0);
+      // With users in place and in sync, a wrong-shaped digest is not "no changes" either.
+      proxy.fail('none');
+      expect((await run(state)).result.outcome).toBe('applied');
+      proxy.fail('wrong-shape');
+      const quiet = await run(state);
+      expect(quiet.result.outcome).not.toBe('no-changes');
+      expect(quiet.result.outcome).toBe('partial');
+      proxy.fail('none');
+      expect((await run(state)).result.outcome).toBe('no-changes');
+      await expectTargetEqualsDatabase(['shape']);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('an unreachable target is never "no changes"', () => {
   it('with nothing else to do, a run against a target that is down fails naming it', async () => {
     const proxy = await startFaultProxy(lt.url);

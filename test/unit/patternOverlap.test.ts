@@ -107,8 +107,9 @@ describe('findPatternOverlap – examples', () => {
     expect(() => findPatternOverlap(r('u{id}', Number.MAX_SAFE_INTEGER, 2), r('u{id}', 0, 1))).toThrow(RangeError);
   });
 
-  it('answers instantly for ranges of 10^9 ids near 10^15', () => {
-    const started = performance.now();
+  // The bound is the behaviour: enumerating 10^9 ids would take minutes, so a generous
+  // per-test timeout is enough to show the answer is computed, not searched.
+  it('answers for ranges of 10^9 ids near 10^15 without enumerating them', { timeout: 10_000 }, () => {
 
     const a = r('loadtest_{id}@example.com', 0, 1e9);
     // B ids have 15 digits, so "1"+id has 16 – far beyond anything A generates.
@@ -127,8 +128,6 @@ describe('findPatternOverlap – examples', () => {
     expect(findPatternOverlap(e, r('p{id}s', 1e15, 1e9))).toBeNull();
     const f = r('p{id}s', 1e15 - 1, 1e9);
     expect(findPatternOverlap(e, f)).toEqual({ username: `p${1e15 - 1}s`, idA: 1e15 - 1, idB: 1e15 - 1 });
-
-    expect(performance.now() - started).toBeLessThan(100);
   });
 });
 

@@ -36,42 +36,43 @@ export class LoadTesterTarget implements IncrementalTarget {
   }
 
   async digests(): Promise<Map<string, SetDigest>> {
-    const body = await this.call<{ populations: Record<string, SetDigest> }>('GET', '/api/users/digest');
+    const body = await this.call<{ populations: Record<string, SetDigest> }>('GET', '/api/users/digest', undefined, (b) => isRecord(b.populations) && Object.values(b.populations).every(isSetDigest));
     return new Map(Object.entries(body.populations));
   }
 
   async bucketDigests(population: string, buckets: number): Promise<Map<number, SetDigest>> {
     const q = new URLSearchParams({ population, buckets: String(buckets) });
-    const body = await this.call<{ buckets?: ({ bucket: number } & SetDigest)[] }>('GET', `/api/users/digest?${q}`);
+    const body = await this.call<{ buckets?: ({ bucket: number } & SetDigest)[] }>('GET', `/api/users/digest?${q}`, undefined, (b) => b.buckets === undefined || (Array.isArray(b.buckets) && b.buckets.every((x) => isSetDigest(x) && Number.isInteger((x as { bucket?: unknown }).bucket))));
     return new Map((body.buckets ?? []).map((b) => [b.bucket, { count: b.count, digest: b.digest }]));
   }
 
   async listBucket(population: string, buckets: number, bucket: number): Promise<{ username: string; content_hash: string }[]> {
     const q = new URLSearchParams({ population, buckets: String(buckets), bucket: String(bucket) });
-    const body = await this.call<{ users: { username: string; content_hash: string }[] }>('GET', `/api/users/bucket?${q}`);
+    const body = await this.call<{ users: { username: string; content_hash: string }[] }>('GET', `/api/users/bucket?${q}`, undefined, (b) => Array.isArray(b.users) && b.users.every((u) => isRecord(u) && typeof u.username === 'string' && typeof u.content_hash === 'string'));
     this.stats.recordsListed += body.users.length;
     return body.users;
   }
 
   async upsert(records: TargetRecord[]): Promise<void> {
-    await this.call('POST', '/api/users/bulk-upsert', { users: records });
+    // The counts must add up: a 200 that did not come from a Load Tester is not a write.
+    await this.call('POST', '/api/users/bulk-upsert', { users: records }, (b) => [b.inserted, b.updated, b.unchanged].every(Number.isInteger) && (b.inserted as number) + (b.updated as number) + (b.unchanged as number) === records.length);
     this.stats.recordsUpserted += records.length;
   }
 
   async delete(usernames: string[]): Promise<void> {
-    await this.call('POST', '/api/users/bulk-delete', { usernames });
+    await this.call('POST', '/api/users/bulk-delete', { usernames }, (b) => [b.deleted, b.missing].every(Number.isInteger) && (b.deleted as number) + (b.missing as number) === new Set(usernames).size);
     this.stats.recordsDeleted += usernames.length;
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST', path: string, body: unknown, expected: (answer: Record<string, unknown>) => boolean): Promise<T> {
     // Resolved once per driver (one run): the environment does not change mid-run.
     this.connection ??= resolveTargetConnection(this.spec, this.env);
     const connection = await this.connection;
     if (this.refused) throw this.refused;
-    return withRetry(this.spec.retry, () => this.once<T>(connection, method, path, body), this.onRetry);
+    return withRetry(this.spec.retry, () => this.once<T>(connection, method, path, body, expected), this.onRetry);
   }
 
-  private async once<T>(connection: TargetConnection, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async once<T>(connection: TargetConnection, method: 'GET' | 'POST', path: string, body: unknown, expected: (answer: Record<string, unknown>) => boolean): Promise<T> {
     const { base } = connection;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     this.stats.requests++;
@@ -112,12 +113,34 @@ export class LoadTesterTarget implements IncrementalTarget {
     }
     if (!res.ok) {
       const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
-      throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable);
+      throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable, false, retryAfterMs(res.headers.get('retry-after')));
     }
+    let answer: unknown;
     try {
-      return JSON.parse(text) as T;
+      answer = JSON.parse(text);
     } catch {
       throw new TargetError(this.name, `${method} ${path} answered something that is not JSON`, true);
     }
+    // Valid JSON of another shape (a different service at this URL, a proxy's page) is no
+    // answer of the protocol: terminal, so nothing is recorded as synced on its word.
+    if (!isRecord(answer) || !expected(answer)) {
+      throw new TargetError(this.name, `${method} ${path} answered JSON of an unexpected shape (is ${base} a Load Tester?): ${text.slice(0, 200)}`, false);
+    }
+    return answer as T;
   }
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isSetDigest(v: unknown): v is SetDigest {
+  return isRecord(v) && Number.isInteger(v.count) && typeof v.digest === 'string';
 }
