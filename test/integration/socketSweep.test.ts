@@ -206,7 +206,7 @@ describe('over a real socket', () => {
     }
   });
 
-  it.runIf(Object.keys(lta.headers).length > 0)('auth on the Load Tester: every secured route refuses a missing or wrong token with 401 and writes nothing', async () => {
+  it('auth on the Load Tester: every secured route refuses a missing or wrong token with 401 and writes nothing', async () => {
     for (const r of LT_ROUTES.filter((x) => x.secured)) {
       for (const headers of [{}, { authorization: 'Bearer wrong' }] as Headers[]) {
         await expectNoServerErrorNorWrite(ltDb, `${r.method} ${r.path}`, async () => {

@@ -1,18 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 /** Headers sent with every request to a service; per request, so credentials can be added or left out. */
 export type Headers = Record<string, string>;
 
 /**
- * Credentials for the Load Tester, once its routes require a token: the environment to
- * start it with and the headers to send. Empty while it has none; set
- * BU_TEST_LOADTESTER_TOKEN (and name its variable in BU_TEST_LOADTESTER_TOKEN_ENV) to send
- * `Authorization: Bearer <token>` from every sweep.
+ * Credentials for the Load Tester, which requires a token on every route that reads
+ * credentials or writes: the environment to start it with (a fresh write token) and the
+ * headers that present it.
  */
 export function loadTesterAuth(): { env: NodeJS.ProcessEnv; headers: Headers } {
-  const token = process.env.BU_TEST_LOADTESTER_TOKEN;
-  if (!token) return { env: {}, headers: {} };
-  return { env: { [process.env.BU_TEST_LOADTESTER_TOKEN_ENV ?? 'LOADTESTER_TOKEN']: token }, headers: { authorization: `Bearer ${token}` } };
+  const token = randomBytes(24).toString('base64url');
+  return { env: { LOADTESTER_TOKEN: token }, headers: { authorization: `Bearer ${token}` } };
 }
 
 /**
