@@ -34,7 +34,7 @@ export interface CliIO {
   logger?: Logger;
 }
 
-/** Exit codes of DESIGN §6. */
+/** Exit codes (docs/design.md, "Exit codes"). */
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 
 interface PlanFlags {

@@ -30,7 +30,7 @@ function seconds(flag: string, min = 0) {
 
 /**
  * `bulk-users serve [--port N] [--host H] [--specs DIR] [--schedule CRON] [--watch]`: the
- * HTTP API (DESIGN §8) in the foreground, and with --schedule or --watch continuous
+ * HTTP API (docs/http-api.md) in the foreground, and with --schedule or --watch continuous
  * reconciliation (leader elected among replicas sharing the database). SIGTERM or SIGINT
  * stops it gracefully: no new requests or runs, running operations finish (a scheduled
  * run stops at its next batch boundary), the leadership is released, then the command

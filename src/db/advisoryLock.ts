@@ -1,7 +1,7 @@
 import { LOCK_KEYS } from './lockKeys.ts';
 import pg from 'pg';
 
-/** Key of the lock every applying reconciler takes (DESIGN §4.7). */
+/** Key of the lock every applying reconciler takes (docs/design.md, "Locking"). */
 export const RECONCILE_LOCK_KEY = LOCK_KEYS.reconcile;
 
 export class LockTimeoutError extends Error {

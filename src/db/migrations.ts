@@ -109,7 +109,7 @@ const migrations: Record<string, Migration> = {
           population text,
           count bigint NOT NULL
         )`.execute(db);
-      // Defence in depth (DESIGN §4): a session of the reconciler (it sets
+      // Defence in depth (docs/design.md, invariant 1): a session of the reconciler (it sets
       // bulk_users.reconciler = on) can never delete or rewrite a production row, whatever
       // SQL a bug produced. Statement-level with a transition table, so a batch of 50,000
       // rows pays one check, not 50,000 trigger calls. Other sessions (the application)

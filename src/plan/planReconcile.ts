@@ -190,7 +190,7 @@ function planTarget(t: ObservedTarget, populations: readonly PopulationPlan[]): 
   };
 }
 
-/** DESIGN §4.6: deleting every managed user, or more than the allowed share, needs an explicit flag. */
+/** The mass-delete guard (docs/design.md, invariants): deleting every managed user, or more than the allowed share, needs an explicit flag. */
 export function massDeleteGuard(deletes: number, managed: number, options: PlanOptions): MassDeleteGuard {
   if (deletes === 0 || options.allowMassDelete) return { refused: false };
   if (deletes >= managed) {

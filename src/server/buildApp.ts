@@ -73,7 +73,7 @@ const BODY_LIMIT = 1024 * 1024;
 const SERVER_REDACT_PATHS = [...REDACT_PATHS, 'body.password', 'req.body.password', 'config.password', '*.config.password', 'body.config.password'];
 
 /**
- * The HTTP API of `bulk-users serve` (DESIGN §8), ready for `inject()` or `listen()`; it
+ * The HTTP API of `bulk-users serve` (docs/http-api.md), ready for `inject()` or `listen()`; it
  * never listens by itself. Every route is a thin shell over the core: validation is
  * buildDesiredState, applying is reconcile(). The database handle stays the caller's.
  */
@@ -122,7 +122,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'bulk-users API', version: ctx.version, description: 'Declarative test-user populations over HTTP (DESIGN §8). Errors are {error, message}.' },
+      info: { title: 'bulk-users API', version: ctx.version, description: 'Declarative test-user populations over HTTP (the endpoints operators of the original bulk-user tool use, over the reconciler). Errors are {error, message}.' },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'From `bulk-users api-key create --name NAME`.' },

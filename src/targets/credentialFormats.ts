@@ -18,7 +18,7 @@ export const CONTENT_TYPES: Record<CredentialFormat, string> = {
 };
 
 /**
- * Credentials in the shapes load-test tools read (shared/reference/load-tools.md), used by
+ * Credentials in the shapes load-test tools read (docs/load-tester-protocol.md, export), used by
  * file targets and the Load Tester's export alike:
  *
  * - `artillery-csv`: `username,password` lines, no header (Artillery maps columns by position);
