@@ -1,21 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatOf, verifyAnyFormat, type PasswordHashConfig } from '../../src/crypto/passwordHash.ts';
 import { buildApp } from '../../src/server/buildApp.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
 import { cli, populationYaml, specDir } from '../support/cli.ts';
+import { referenceVerdict } from '../support/referenceVerdict.ts';
 import { createTestDatabase, productionSnapshot, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
 
 // Not ASCII, so every format's text encoding of the password is exercised too.
 const PASSWORD = 'Lödtest pässword 1 ✓';
 const WRONG = 'Lödtest pässword 2 ✓';
-const REFERENCE_SCRIPT = fileURLToPath(new URL('../support/referenceVerify.py', import.meta.url));
 
 /**
  * Every format the reconciler writes, with the parameters the test configures (realistic
@@ -63,25 +61,6 @@ function reconcileWith(passwordHash: PasswordHashConfig, population = 'pwfmt', c
 
 async function storedHashes(population: string): Promise<string[]> {
   return (await db.query<{ h: string }>('SELECT DISTINCT password_hash AS h FROM users WHERE population = $1 AND is_test_user', [population])).map((r) => r.h);
-}
-
-type Verdict = { results: boolean[]; by: string } | { missing: string };
-
-/** The reference implementation's verdicts; Debian's /usr/bin/python3 first, the PATH one only for what it lacks. */
-function referenceVerdict(format: string, hash: string, passwords: string[]): Verdict {
-  const missing: string[] = [];
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const run = spawnSync(python, [REFERENCE_SCRIPT], { input: JSON.stringify({ format, hash, passwords }), encoding: 'utf8', timeout: 60_000 });
-    if (run.error) {
-      missing.push(`${python}: ${run.error.message}`);
-      continue;
-    }
-    if (run.status !== 0) throw new Error(`${python} ${REFERENCE_SCRIPT} failed: ${run.stderr}`);
-    const verdict = JSON.parse(run.stdout) as Verdict;
-    if ('results' in verdict) return { ...verdict, by: `${verdict.by} under ${python}` };
-    missing.push(verdict.missing);
-  }
-  return { missing: missing.join('; ') };
 }
 
 function login(username: string, password: string) {
