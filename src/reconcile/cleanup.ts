@@ -17,6 +17,7 @@ import { DependentRowsError, MassDeleteRefusedError } from './errors.ts';
 import { withDependents } from './withDependents.ts';
 import { identify } from './identify.ts';
 import { buildDrivers, defaultActor, runSyncJobs } from './reconcile.ts';
+import { syncPlaintexts } from './resolveDesired.ts';
 import { startRun, type RunTrigger } from './runs.ts';
 
 export interface CleanupOptions {
@@ -85,7 +86,9 @@ export async function cleanup(database: OpenDatabase, opts: CleanupOptions): Pro
       const frozen = retainedPopulations(opts.state.populations.map((p) => p.name), populations);
       // Deletes only: no upserts are planned, so a job sends nothing but deletes.
       const targetPlans: TargetPlan[] = opts.state.targets.map((t) => ({ name: t.name, type: t.type, upsert: 0, delete: 1, drift: 0, populations: [] }));
-      const syncDeletes = () => runSyncJobs(database, opts.state, targetPlans, drivers, { passwords: new Map(), logger, frozen, exclude: cleaned });
+      // A file target is rewritten whole, so it needs the credentials of the populations it keeps.
+      const passwords = syncPlaintexts(opts.state.populations, opts.env ?? process.env);
+      const syncDeletes = () => runSyncJobs(database, opts.state, targetPlans, drivers, { passwords, logger, frozen, exclude: cleaned });
 
       let sync: SyncResult[] = [];
       if (!config.allowPartialCleanup) {

@@ -24,6 +24,31 @@ export function passwordPlaintext(spec: PopulationSpec, env: NodeJS.ProcessEnv):
 }
 
 /**
+ * The password a spec may be given, or why not: an API-defined population stored before
+ * variables were restricted must not read one now (refusal); an unset variable gives none.
+ */
+export function readablePassword(spec: PopulationSpec, env: NodeJS.ProcessEnv): { plain?: string; refusal?: string } {
+  const refusal = spec.source === 'api' && 'fromEnv' in spec.password ? apiVariableRefusal(spec.password.fromEnv, env) : undefined;
+  if (refusal) return { refusal };
+  const plain = passwordPlaintext(spec, env);
+  return plain === undefined ? {} : { plain };
+}
+
+/**
+ * Plaintext per population that syncs somewhere, for the targets that rewrite whole
+ * files (a cleanup keeps the other populations' credentials in them). Never hashes.
+ */
+export function syncPlaintexts(specs: readonly PopulationSpec[], env: NodeJS.ProcessEnv): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const spec of specs) {
+    if (spec.syncTargets.length === 0) continue;
+    const { plain } = readablePassword(spec, env);
+    if (plain !== undefined) out.set(spec.name, plain);
+  }
+  return out;
+}
+
+/**
  * Turns specs into what the planner compares: content hashes that include the password by
  * its hash. The stored hash is reused when it is in the configured format and parameters
  * and the plaintext still matches it, so an unchanged password never looks like a change;
@@ -44,9 +69,7 @@ export async function resolveDesired(
   const hasher = passwordHasher(opts.passwordHash ?? DEFAULT_RECONCILER_CONFIG.passwordHash);
   const out: ResolvedDesired = { populations: [], passwordHashes: new Map(), unresolved: [], plaintexts: new Map() };
   for (const spec of specs) {
-    // An API-defined population stored before variables were restricted must not read one now.
-    const refusal = spec.source === 'api' && 'fromEnv' in spec.password ? apiVariableRefusal(spec.password.fromEnv, env) : undefined;
-    const plain = refusal ? undefined : passwordPlaintext(spec, env);
+    const { plain, refusal } = readablePassword(spec, env);
     const previous = stored.get(spec.name) ?? null;
     let hash: string;
     let password: DesiredPopulation['password'];
