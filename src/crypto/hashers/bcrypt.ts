@@ -7,6 +7,7 @@ export interface BcryptParams {
 
 // `$2b$<cost>$<22 salt chars><31 hash chars>`; `$2a$`/`$2y$` are the same algorithm, as
 // Rails (bcrypt-ruby) and PHP write it, so they verify too.
+const MAX_BYTES = 72;
 const SHAPE = /^\$2[aby]\$([0-9]{2})\$[./A-Za-z0-9]{53}$/;
 
 /**
@@ -19,8 +20,14 @@ export const bcryptFormat: HashFormat<BcryptParams> = {
   defaults: { cost: 12 },
   async hash(plain, { cost }) {
     // bcrypt reads only the first 72 bytes: a longer password would silently share its hash
-    // with every password of the same prefix, so it is refused (the library says so).
-    return bcryptHash(plain, { cost, version: '2b', rejectLongPasswords: true });
+    // with every password of the same prefix, so it is refused.
+    if (Buffer.byteLength(plain, 'utf8') > MAX_BYTES) throw new Error(`bcrypt uses only the first ${MAX_BYTES} bytes of a password, and this one is longer`);
+    // The library marks its hashes $2y$ (PHP's name); $2b$ is the same algorithm under the
+    // name every other implementation writes (bcrypt-ruby, Python's bcrypt, Spring), so the
+    // marker is swapped and nothing else.
+    const hashed = await bcryptHash(plain, cost);
+    if (!/^\$2[by]\$/.test(hashed)) throw new Error(`the bcrypt library wrote an unexpected marker "${hashed.slice(0, 4)}"`);
+    return `$2b$${hashed.slice(4)}`;
   },
   matches: (stored) => SHAPE.test(stored),
   async verify(stored, plain) {
