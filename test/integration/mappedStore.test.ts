@@ -28,7 +28,7 @@ import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
 import { populationYaml } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
+const ENV = { BU_TEST_PASSWORD: 'pw-for-tests', LOADTESTER_TOKEN: 'mapped-store-test-write-token' };
 const PLAN_OPTIONS = { maxDeletePercent: 100, allowMassDelete: true };
 
 let db: TestDatabase;
@@ -226,7 +226,7 @@ describe('a mapped user store', () => {
 
   it('syncs targets from the mapped table, and the API counts what the last run wrote to', async () => {
     const ltDb = await createTestDatabase();
-    const lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }, logger: false });
+    const lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), LOADTESTER_TOKEN: ENV.LOADTESTER_TOKEN }, logger: false });
     const out = mkdtempSync(path.join(tmpdir(), 'bu-mapped-sync-'));
     try {
       const target = (name: string, spec: Record<string, unknown>) => ['apiVersion: bulk-users/v1', 'kind: SyncTarget', `metadata: { name: ${name} }`, `spec: ${JSON.stringify(spec)}`, ''].join('\n');
@@ -234,9 +234,9 @@ describe('a mapped user store', () => {
         configYaml(),
         populationYaml('s', { count, usernamePattern: 's_{id}', attributes: { tier: 'free' }, syncTargets: ['lt', 'file'] }),
         target('lt', { type: 'loadtester', url: lt.url, timeoutSeconds: 5 }),
-        target('file', { type: 'file', path: path.join(out, 'users.csv'), format: 'csv' }),
+        target('file', { type: 'file', path: 'users.csv', format: 'csv' }),
       ];
-      const first = await reconcile(db.database, { state: state(...docs(5)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+      const first = await reconcile(db.database, { state: state(...docs(5)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS, baseDir: out });
       expect(first.sync.map((r) => [r.target, r.upserted, r.error])).toEqual([['lt', 5, undefined], ['file', 5, undefined]]);
       expect(readFileSync(path.join(out, 'users.csv'), 'utf8').trim().split('\n')).toEqual([
         'username,password,email,population',
@@ -246,8 +246,8 @@ describe('a mapped user store', () => {
         ['s_1', 's_2', 's_3', 's_4', 's_5'].map((u) => [u, { tier: 'free' }]),
       );
       // In step: a no-op. Then a scale-down reaches both targets.
-      expect((await reconcile(db.database, { state: state(...docs(5)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS })).outcome).toBe('no-changes');
-      const scaled = await reconcile(db.database, { state: state(...docs(3)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+      expect((await reconcile(db.database, { state: state(...docs(5)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS, baseDir: out })).outcome).toBe('no-changes');
+      const scaled = await reconcile(db.database, { state: state(...docs(3)), dryRun: false, env: ENV, planOptions: PLAN_OPTIONS, baseDir: out });
       expect(scaled.sync.find((r) => r.target === 'lt')).toMatchObject({ deleted: 2 });
       expect((await ltDb.query(`SELECT username FROM loadtester.credentials ORDER BY username`)).map((r) => r.username)).toEqual(['s_1', 's_2', 's_3']);
 
