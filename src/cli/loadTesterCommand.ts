@@ -11,7 +11,7 @@ export function registerLoadTesterCommand(program: Command, io: ServiceCommandIO
     program.command('loadtester').description('serve credentials to load-test tools (docs/load-tester-protocol.md)'),
     'port to listen on (default LOADTESTER_PORT, else 8080)',
   ).action(async (flags: { port?: number; host: string }) => {
-    const logger = serviceLogger(io, 'bulk-users-loadtester');
+    const logger = await serviceLogger(io, 'bulk-users-loadtester');
     const { startLoadTester } = await import('../loadtester/startLoadTester.ts');
     const server = await startLoadTester({ env: io.env, host: flags.host, logger, ...(flags.port !== undefined ? { port: flags.port } : {}) });
     io.stdout(`Load Tester listening on ${server.url}\n`);
