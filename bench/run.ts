@@ -13,7 +13,9 @@
  * Tester, on a database of its own (bench_<random>, on DATABASE_URL's server or the
  * embedded one; dropped at the end). Every measured reconcile runs in a child process
  * (bench/reconcileChild.ts, compiled first by `npm run build` when dist/ is stale) so its
- * peak RSS is its own and that of the CLI as `npm ci` installs it.
+ * peak RSS is its own and that of the CLI as `npm ci` installs it. Start-up (bench/startup.ts):
+ * `bulk-users validate` and `--help` as ratios to `node -e 1`, measured first, before the
+ * database work.
  * Prints a table and writes every figure to bench/results/latest.json (or --out).
  * Targets are reported as met or MISSED; a miss does not fail the run.
  */
@@ -33,6 +35,7 @@ import type { ChildResult } from './childProtocol.ts';
 import { copyBaseline, createLikeUsers, rowByRowBaseline, rowValues, type RowTemplate } from './createBaselines.ts';
 import { atLeast, atMost, both, formatNumber, renderTable, type TableRow, type TargetCheck } from './report.ts';
 import { buildCompiled, runChild } from './runChild.ts';
+import { measureStartup } from './startup.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -96,6 +99,10 @@ interface TableStats {
 async function main(): Promise<void> {
   log('compiling (npm run build): every reconcile is measured as the CLI runs, compiled');
   buildCompiled();
+  const startupRounds = args.quick ? 5 : 11;
+  log(`start-up: validate, --help and node -e 1, ${startupRounds} rounds`);
+  const startup = measureStartup(startupRounds);
+  log(`start-up: validate ${startup.figures['startup.validateToNodeE1']!.toFixed(2)}×, --help ${startup.figures['startup.helpToNodeE1']!.toFixed(2)}× node -e 1 (${(startup.figures['startup.nodeE1Seconds']! * 1000).toFixed(0)} ms)`);
   const admin = await adminUrl();
   const dbName = `bench_${randomBytes(5).toString('hex')}`;
   const u = new URL(admin);
@@ -391,6 +398,7 @@ async function main(): Promise<void> {
       ...deletionFigures('expiry', gone),
       'memory.peakRssMB': Math.max(...Object.values(steps).map((r) => r.maxRssMB)),
       'memory.baselineRssMB': baseline.maxRssMB,
+      ...startup.figures,
     };
 
     const noopRowsBound = NOOP_ROWS_FIXED + NOOP_ROWS_PER_POPULATION * pops.length;
@@ -402,6 +410,7 @@ async function main(): Promise<void> {
       differential: both(atMost('differential ≤ 1.05', figures['differential.sentPerChanged']!, 1.05, '×'), diff.target.recordsUpserted >= changed, 'every change sent'),
       drift: both(atMost('drift ≤ 2 × lost', figures['drift.sentPerLost']!, 2, '×'), figures['drift.repaired'] === 1, 'all repaired'),
       memory: atMost('RSS ≤ 200 MB', figures['memory.peakRssMB']!, 200, ' MB'),
+      ...startup.targets,
     };
 
     const n = (v: number, d = 2) => formatNumber(v, d);
@@ -443,6 +452,7 @@ async function main(): Promise<void> {
       ...deletionRows('5 scale down 50%', 'scaleDown', down),
       ...deletionRows('5 expiry 100%', 'expiry', gone),
       { step: '6 memory', figure: 'peak RSS, all steps', value: `${n(figures['memory.peakRssMB']!, 0)} MB`, raw: `of which ${n(baseline.maxRssMB, 0)} MB before any work (node + modules + one scrypt)`, target: targets.memory },
+      ...startup.rows,
     ];
 
     const runtimeSeconds = (performance.now() - benchStarted) / 1000;
@@ -455,7 +465,7 @@ async function main(): Promise<void> {
       n: N,
       figures,
       targets,
-      steps: { baseline, ...steps, createRounds: creates },
+      steps: { baseline, ...steps, createRounds: creates, startup: startup.samples },
     };
     mkdirSync(path.dirname(OUT), { recursive: true });
     writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { unlockUsername } from '../db/loginFailures.ts';
-import { withDatabase } from '../db/openDatabase.ts';
-import { deleteSessions } from '../db/sessions.ts';
 import { OperatorError } from '../reconcile/errors.ts';
-import { createAdminUser } from '../server/auth/createAdminUser.ts';
 
 export interface AdminCommandIO {
   stdout(t: string): void;
@@ -31,6 +27,8 @@ export function registerAdminCommand(program: Command, io: AdminCommandIO): void
       const fromEnv = io.env[ADMIN_PASSWORD_ENV];
       const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : (await (io.readStdin ?? readAllStdin)()).replace(/\r?\n$/, '');
       if (!password) throw new OperatorError(`no password: set ${ADMIN_PASSWORD_ENV} or pipe it on standard input`, 'no_password');
+      const { withDatabase } = await import('../db/openDatabase.ts');
+      const { createAdminUser } = await import('../server/auth/createAdminUser.ts');
       await withDatabase(io.env, ({ db }) => createAdminUser(db, { username: flags.username, password, ...(flags.email ? { email: flags.email } : {}) }));
       io.stdout(`admin user "${flags.username.trim()}" created\n`);
     });
@@ -44,6 +42,8 @@ export function registerAdminCommand(program: Command, io: AdminCommandIO): void
     .option('--all', 'every session of every user')
     .action(async (flags: { username?: string; all?: boolean }) => {
       if (Boolean(flags.username) === Boolean(flags.all)) throw new OperatorError('pass either --username U or --all', 'bad_flag');
+      const { withDatabase } = await import('../db/openDatabase.ts');
+      const { deleteSessions } = await import('../db/sessions.ts');
       const n = await withDatabase(io.env, ({ db }) => deleteSessions(db, flags.all ? 'all' : { username: flags.username! }));
       io.stdout(`${n} session(s) revoked${flags.username ? ` for "${flags.username}"` : ''}\n`);
     });
@@ -53,6 +53,8 @@ export function registerAdminCommand(program: Command, io: AdminCommandIO): void
     .description('lift the lock that failed logins put on a username, and forget its failures')
     .requiredOption('--username <username>', 'login name')
     .action(async (flags: { username: string }) => {
+      const { withDatabase } = await import('../db/openDatabase.ts');
+      const { unlockUsername } = await import('../db/loginFailures.ts');
       const lifted = await withDatabase(io.env, ({ db }) => unlockUsername(db, flags.username));
       io.stdout(lifted ? `failed logins of "${flags.username}" forgotten\n` : `"${flags.username}" had no failed logins on record\n`);
     });

@@ -1,15 +1,10 @@
 import { Command, Option } from 'commander';
-import { withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
+import type { OpenDatabase } from '../db/openDatabase.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Plan } from '../plan/Plan.ts';
-import { planOptionsFor } from '../plan/planReconcile.ts';
-import { adopt } from '../reconcile/adopt.ts';
-import { cleanup } from '../reconcile/cleanup.ts';
-import { identify } from '../reconcile/identify.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
 import type { CliIO } from './program.ts';
 import { renderPlan, planToJson, type Style } from './renderPlan.ts';
-import { listRunDeletions } from '../db/runDeletions.ts';
 
 export interface LifecycleContext {
   io: CliIO;
@@ -31,6 +26,7 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
     .option('--specs <dir>', 'spec directory or file', 'specs')
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(async (flags: { specs: string; output: string }) => {
+      const { identify } = await import('../reconcile/identify.ts');
       const report = await ctx.withState(flags.specs, (d, state) => identify(d.db, state));
       if (flags.output === 'json') {
         io.stdout(JSON.stringify(report, null, 2) + '\n');
@@ -56,6 +52,8 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(
       async (flags: { specs: string; population?: string; allExpired?: boolean; orphans?: boolean; unmanaged?: boolean; dryRun?: boolean; yes?: boolean; allowMassDelete?: boolean; output: string }) => {
+        const { cleanup } = await import('../reconcile/cleanup.ts');
+        const { planOptionsFor } = await import('../plan/planReconcile.ts');
         const result = await ctx.withState(flags.specs, (database, state) =>
           cleanup(database, {
             state,
@@ -93,6 +91,7 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
     .option('--specs <dir>', 'spec directory or file', 'specs')
     .option('--dry-run', 'only count them')
     .action(async (flags: { population: string; specs: string; dryRun?: boolean }) => {
+      const { adopt } = await import('../reconcile/adopt.ts');
       const { adopted } = await ctx.withState(flags.specs, (database, state) => adopt(database, state, flags.population, { dryRun: Boolean(flags.dryRun) }));
       io.stdout(flags.dryRun ? `${adopted} row(s) would be adopted by "${flags.population}".\n` : `${adopted} row(s) adopted by "${flags.population}"; the next reconcile updates their content.\n`);
     });
@@ -103,6 +102,8 @@ export function registerLifecycleCommands(program: Command, ctx: LifecycleContex
     .option('--limit <n>', 'how many', (v) => Math.max(1, Math.min(1000, Number(v) || 20)), 20)
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(async (flags: { limit: number; output: string }) => {
+      const { withDatabase } = await import('../db/openDatabase.ts');
+      const { listRunDeletions } = await import('../db/runDeletions.ts');
       const rows = await withDatabase(io.env, async ({ db }) => {
         const runs = await db.selectFrom('bulk_reconcile_runs').selectAll().orderBy('id', 'desc').limit(flags.limit).execute();
         const audit = await listRunDeletions(db, runs.map((r) => Number(r.id)));

@@ -12,7 +12,7 @@ export function registerLoadTesterCommand(program: Command, io: ServiceCommandIO
     'port to listen on (default LOADTESTER_PORT, else 8080)',
     'address to listen on (default loopback); any other address needs LOADTESTER_TOKEN and a TLS proxy in front (docs/load-tester-protocol.md)',
   ).action(async (flags: { port?: number; host: string }) => {
-    const logger = serviceLogger(io, 'bulk-users-loadtester');
+    const logger = await serviceLogger(io, 'bulk-users-loadtester');
     const { startLoadTester } = await import('../loadtester/startLoadTester.ts');
     const server = await startLoadTester({ env: io.env, host: flags.host, logger, ...(flags.port !== undefined ? { port: flags.port } : {}) });
     io.stdout(`Load Tester listening on ${server.url}\n`);

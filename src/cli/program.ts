@@ -1,19 +1,13 @@
+// Only commander and what every command needs are imported here: each action imports
+// its own dependencies (the database, reconcile, the HTTP stack), so `--help` and
+// `validate` start without loading them.
 import { Command, CommanderError, Option } from 'commander';
-import { LockTimeoutError } from '../db/advisoryLock.ts';
-import { stopEmbeddedPostgres } from '../db/embeddedPostgres.ts';
-import { dataDirectory } from '../dataDirectory.ts';
-import { DatabaseUnavailableError, openDatabase, redactUrl, resolveDatabaseUrl, withDatabase, type OpenDatabase } from '../db/openDatabase.ts';
-import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
-import { planOptionsFor } from '../plan/planReconcile.ts';
+import type { OpenDatabase } from '../db/openDatabase.ts';
+import type { Logger } from '../log/logger.ts';
 import { ConfirmationRequiredError, OperatorError } from '../reconcile/errors.ts';
-import { reconcile } from '../reconcile/reconcile.ts';
-import { loadDesiredState } from '../reconcile/loadDesiredState.ts';
-import { buildDesiredState, readSpecSources } from '../spec/loadSpecs.ts';
-import { validateSpecs } from '../spec/validateSpecs.ts';
 import { formatProblem, SpecValidationError } from '../spec/SpecProblem.ts';
 import type { Plan } from '../plan/Plan.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
-import { askYes } from './confirm.ts';
 import { registerLifecycleCommands } from './lifecycleCommands.ts';
 import { registerLoadTesterCommand } from './loadTesterCommand.ts';
 import { registerServeCommand } from './serveCommand.ts';
@@ -21,8 +15,7 @@ import { registerApiKeyCommand } from './apiKeyCommand.ts';
 import { registerAdminCommand } from './adminCommand.ts';
 import { registerStatusCommand } from './statusCommand.ts';
 import { registerDoctorCommand } from './doctorCommand.ts';
-import { createProgressReporter } from './progressBar.ts';
-import { colors, plain, planToJson, renderPlan } from './renderPlan.ts';
+import { colors, plain } from './renderPlan.ts';
 
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIO {
@@ -75,21 +68,36 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   // Readable warnings on a terminal; without one the log file has them and stderr keeps
   // only the CLI's own messages.
-  const logger = io.logger ?? createLogger({ stderr: io.interactive, file: defaultLogFile(io.env), env: io.env });
+  let logger = io.logger;
+  const openLog = async (): Promise<Logger> => {
+    if (!logger) {
+      const { createLogger, defaultLogFile } = await import('../log/logger.ts');
+      logger = createLogger({ stderr: io.interactive, file: defaultLogFile(io.env), env: io.env });
+    }
+    return logger;
+  };
+  /** The logger for actions; the preAction hook below has opened it. */
+  const log = (): Logger => logger!;
   const style = io.interactive && !io.env.NO_COLOR ? colors : plain;
 
   const program = new Command('bulk-users')
     .description('Declarative test-user populations for PostgreSQL and load-test tools')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // pino and the log file only for commands that may log: not --help, not validate.
+    .hook('preAction', async (_program, action) => {
+      if (action.name() !== 'validate') await openLog();
+    });
 
   program
     .command('validate')
     .description('check every spec; one line per problem: file:line:col: message (hint)')
     .option('--specs <dir>', 'spec directory or file', 'specs')
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .action((flags: { specs: string; output: string }) => {
+    .action(async (flags: { specs: string; output: string }) => {
+      const { readSpecSources } = await import('../spec/loadSpecs.ts');
+      const { validateSpecs } = await import('../spec/validateSpecs.ts');
       const { result, errors, warnings } = validateSpecs(readSpecSources(flags.specs));
       if (flags.output === 'json') {
         io.stdout(JSON.stringify({ valid: errors.length === 0, errors, warnings }, null, 2) + '\n');
@@ -108,6 +116,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
    * populations created through the API, as the server sees them. Warnings go to stderr.
    */
   const withState = async <T>(specs: string, fn: (database: OpenDatabase, state: DesiredState) => Promise<T>): Promise<T> => {
+    const { buildDesiredState, readSpecSources } = await import('../spec/loadSpecs.ts');
+    const { withDatabase } = await import('../db/openDatabase.ts');
+    const { loadDesiredState } = await import('../reconcile/loadDesiredState.ts');
     const files = readSpecSources(specs);
     const checked = buildDesiredState(files);
     if (checked.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(checked.problems);
@@ -125,12 +136,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           confirm: async (plan: Plan) => {
             const deletes = plan.summary.delete + plan.summary.syncDelete;
             if (!io.interactive) throw new ConfirmationRequiredError(deletes);
+            const { askYes } = await import('./confirm.ts');
             return askYes(`\nThe plan deletes ${deletes} user(s) or record(s). Do you want to perform these actions?`);
           },
         };
 
   const runPlanOrApply = (flags: PlanFlags, dryRun: boolean): Promise<void> =>
     withState(flags.specs, async (database, state) => {
+      const { reconcile } = await import('../reconcile/reconcile.ts');
+      const { planOptionsFor } = await import('../plan/planReconcile.ts');
+      const { createProgressReporter } = await import('./progressBar.ts');
+      const { planToJson, renderPlan } = await import('./renderPlan.ts');
       const unknown = (flags.renew ?? []).filter((n) => !state.populations.some((p) => p.name === n));
       if (unknown.length) throw new OperatorError(`--renew: no population named ${unknown.map((n) => `"${n}"`).join(', ')} in the specs`, 'bad_flag');
       const progress = createProgressReporter(io.interactive && !dryRun && flags.output === 'text');
@@ -141,7 +157,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         planOptions: planOptionsFor(state, flags),
         ...(flags.renew?.length ? { renew: new Set(flags.renew) } : {}),
         lockTimeoutMs: flags.lockTimeout * 1000,
-        logger,
+        logger: log(),
         env: io.env,
         onPlan: (plan) => {
           if (flags.output === 'text') io.stdout(renderPlan(plan, style) + '\n');
@@ -190,10 +206,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--renew <name>', 'restart the lease of a population (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .action((flags: PlanFlags) => runPlanOrApply(flags, Boolean(flags.dryRun)));
 
-  registerLifecycleCommands(program, { io, logger, style, withState, confirmer, setExitCode: (c) => (exitCode = c) });
+  registerLifecycleCommands(program, { io, get logger() { return log(); }, style, withState, confirmer, setExitCode: (c) => (exitCode = c) });
 
-  registerLoadTesterCommand(program, { stdout: io.stdout, env: io.env, logger });
-  registerServeCommand(program, { stdout: io.stdout, env: io.env, logger });
+  registerLoadTesterCommand(program, { stdout: io.stdout, env: io.env, get logger() { return log(); } });
+  registerServeCommand(program, { stdout: io.stdout, env: io.env, get logger() { return log(); } });
   registerApiKeyCommand(program, { stdout: io.stdout, stderr: io.stderr, env: io.env });
   registerAdminCommand(program, { stdout: io.stdout, env: io.env });
   registerStatusCommand(program, { stdout: io.stdout, env: io.env, style });
@@ -204,6 +220,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .command('start')
     .description('start it (commands start it on demand anyway) and print its URL without the password')
     .action(async () => {
+      const { openDatabase, redactUrl } = await import('../db/openDatabase.ts');
       const database = await openDatabase({ env: { ...io.env, DATABASE_URL: '' } });
       await database.close();
       io.stdout(`${redactUrl(database.url)}\n`);
@@ -212,12 +229,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .command('url')
     .description('print the connection URL, password included, for psql, pg_dump and pg_restore (DATABASE_URL when set, else the embedded server, started if needed)')
     .action(async () => {
+      const { resolveDatabaseUrl } = await import('../db/openDatabase.ts');
       io.stdout(`${(await resolveDatabaseUrl(io.env)).url}\n`);
     });
   dbCmd
     .command('stop')
     .description('stop the embedded PostgreSQL')
     .action(async () => {
+      const { stopEmbeddedPostgres } = await import('../db/embeddedPostgres.ts');
+      const { dataDirectory } = await import('../dataDirectory.ts');
       const stopped = await stopEmbeddedPostgres(dataDirectory(io.env));
       io.stdout(stopped ? 'embedded PostgreSQL stopped\n' : 'embedded PostgreSQL was not running\n');
     });
@@ -225,13 +245,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    exitCode = reportError(err, io, logger);
+    exitCode = await reportError(err, io, openLog);
   }
   return exitCode;
 }
 
 /** Operator mistakes and refusals get their message; only real bugs mention a stack (in the log). */
-function reportError(err: unknown, io: CliIO, logger: Logger): number {
+async function reportError(err: unknown, io: CliIO, openLog: () => Promise<Logger>): Promise<number> {
   if (err instanceof CommanderError) {
     return err.exitCode === 0 ? EXIT.ok : EXIT.error;
   }
@@ -241,12 +261,19 @@ function reportError(err: unknown, io: CliIO, logger: Logger): number {
     io.stderr(`${n} error(s); nothing was written.\n`);
     return EXIT.error;
   }
-  if (err instanceof OperatorError || err instanceof LockTimeoutError || err instanceof DatabaseUnavailableError) {
-    io.stderr(`Error: ${err.message}\n`);
+  if (err instanceof OperatorError || (await isDatabaseRefusal(err))) {
+    io.stderr(`Error: ${(err as Error).message}\n`);
     return EXIT.error;
   }
-  logger.error({ err }, 'unexpected error');
+  (await openLog()).error({ err }, 'unexpected error');
   io.stderr(`Error: ${err instanceof Error ? err.message : String(err)}\n(unexpected; details are in the log file)\n`);
   if (io.env.BULK_USERS_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
   return EXIT.error;
+}
+
+/** A lock timeout or an unreachable database: their modules load only here (and were loaded if they threw). */
+async function isDatabaseRefusal(err: unknown): Promise<boolean> {
+  const { LockTimeoutError } = await import('../db/advisoryLock.ts');
+  const { DatabaseUnavailableError } = await import('../db/openDatabase.ts');
+  return err instanceof LockTimeoutError || err instanceof DatabaseUnavailableError;
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { OperatorError } from '../reconcile/errors.ts';
-import { assertValidSchedule } from '../reconcile/startCronSchedule.ts';
 import type { ContinuousOptions } from '../server/startServer.ts';
 import { serveUntilStopped, serviceLogger, withListenOptions, type ServiceCommandIO } from './serviceCommand.ts';
 
@@ -54,7 +53,7 @@ export function registerServeCommand(program: Command, io: ServiceCommandIO): vo
     .action(async (flags: ServeFlags) => {
       const schedule = flags.schedule ?? (io.env.BULK_USERS_SCHEDULE || undefined);
       const timezone = flags.timezone ?? (io.env.BULK_USERS_TIMEZONE || undefined);
-      if (schedule) assertValidSchedule(schedule, timezone);
+      if (schedule) (await import('../reconcile/startCronSchedule.ts')).assertValidSchedule(schedule, timezone);
       const continuous: ContinuousOptions | undefined =
         schedule || flags.watch
           ? {
@@ -68,7 +67,7 @@ export function registerServeCommand(program: Command, io: ServiceCommandIO): vo
               ...(flags.retryBackoff !== undefined ? { backoff: { baseMs: flags.retryBackoff * 1000, maxMs: 300_000 } } : {}),
             }
           : undefined;
-      const logger = serviceLogger(io, 'bulk-users-server');
+      const logger = await serviceLogger(io, 'bulk-users-server');
       // Loaded only here: the HTTP stack is not the CLI's other commands' to carry.
       const { startServer } = await import('../server/startServer.ts');
       const server = await startServer({

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_HOST } from '../http/listen.ts';
-import { createLogger, defaultLogFile, type Logger } from '../log/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { parsePort } from './parsePort.ts';
 import { stopRequested } from './stopRequested.ts';
 
@@ -19,8 +19,10 @@ export function withListenOptions(command: Command, portHelp: string, hostHelp =
   return command.option('--port <port>', portHelp, parsePort).option('--host <host>', hostHelp, DEFAULT_HOST);
 }
 
-export function serviceLogger(io: ServiceCommandIO, name: string): Logger | false {
-  return io.logger ?? createLogger({ stderr: true, name, file: defaultLogFile(io.env), env: io.env });
+export async function serviceLogger(io: ServiceCommandIO, name: string): Promise<Logger | false> {
+  if (io.logger !== undefined) return io.logger;
+  const { createLogger, defaultLogFile } = await import('../log/logger.ts');
+  return createLogger({ stderr: true, name, file: defaultLogFile(io.env), env: io.env });
 }
 
 /**

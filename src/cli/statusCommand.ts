@@ -1,8 +1,5 @@
 import { Option, type Command } from 'commander';
-import { currentLeader } from '../db/leaderLock.ts';
-import { withDatabase } from '../db/openDatabase.ts';
-import { readPopulationStatuses } from '../db/populationStatusQueries.ts';
-import { listRuns, type RunRecord } from '../db/runHistory.ts';
+import type { RunRecord } from '../db/runHistory.ts';
 import type { PopulationStatus, StatusCondition } from '../db/PopulationStatus.ts';
 import type { Style } from './renderPlan.ts';
 import { table } from './table.ts';
@@ -27,6 +24,10 @@ export function registerStatusCommand(program: Command, io: StatusCommandIO): vo
     .option('--runs <n>', 'recent runs to show', (v) => Math.max(0, Math.min(500, Number.parseInt(v, 10) || 0)), 10)
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(async (name: string | undefined, flags: { runs: number; output: 'text' | 'json' }) => {
+      const { withDatabase } = await import('../db/openDatabase.ts');
+      const { currentLeader } = await import('../db/leaderLock.ts');
+      const { readPopulationStatuses } = await import('../db/populationStatusQueries.ts');
+      const { listRuns } = await import('../db/runHistory.ts');
       await withDatabase(io.env, async ({ db }) => {
         const [statuses, leader, runs] = await Promise.all([readPopulationStatuses(db, name === undefined ? undefined : [name]), currentLeader(db), flags.runs ? listRuns(db, { limit: flags.runs }) : []]);
         const populations = [...statuses.values()];

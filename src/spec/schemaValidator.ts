@@ -1,38 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { packageFile } from '../packageFile.ts';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './didYouMean.ts';
+import * as generated from './schemaValidator.generated.ts';
 import type { JsonPath, SourceDocument } from './SourceDocument.ts';
 import type { SpecProblem } from './SpecProblem.ts';
-
-// ajv-formats ships CommonJS whose default export TypeScript sees one level deep.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-const schemaUrl = packageFile('schemas/bulk-users.schema.json');
-export const specSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as {
-  $id: string;
-  definitions: Record<string, unknown>;
-};
 
 export const SPEC_KINDS = ['TestUserPopulation', 'SyncTarget', 'ReconcilerConfig', 'PopulationTemplate'] as const;
 export type SpecKind = (typeof SPEC_KINDS)[number];
 export const API_VERSION = 'bulk-users/v1';
 
-let validators: Map<SpecKind, ValidateFunction> | undefined;
-
-/** One validator per kind, compiled once from the schema file (the single source of truth for shape). */
-function validatorFor(kind: SpecKind): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: false });
-    addFormats(ajv);
-    ajv.addSchema(specSchema);
-    validators = new Map(
-      SPEC_KINDS.map((k) => [k, ajv.getSchema(`${specSchema.$id}#/definitions/${k}`)!] as const),
-    );
-  }
-  return validators.get(kind)!;
-}
+/**
+ * One validator per kind, ajv's standalone code generated from the schema file (the single
+ * source of truth for shape) by `npm run gen:validator`: compiling the schema at run time
+ * cost every CLI start ajv itself and the compile. Options: all errors, verbose.
+ */
+const validators = generated as unknown as Record<SpecKind, ValidateFunction>;
 
 /**
  * Checks one document's shape; returns located problems (empty when the document is valid).
@@ -59,7 +40,7 @@ export function validateShape(src: SourceDocument, value: unknown, badPaths?: Se
       ),
     ];
   }
-  const validate = validatorFor(obj.kind as SpecKind);
+  const validate = validators[obj.kind as SpecKind];
   if (validate(value)) return [];
   const errors = dedupe(validate.errors ?? []);
   for (const e of errors) badPaths?.add(displayPath(parsePointer(e.instancePath)));

@@ -83,9 +83,15 @@ const FIGURES = [
   'expiry.rssMB',
   'memory.peakRssMB',
   'memory.baselineRssMB',
+  'startup.runs',
+  'startup.nodeE1Seconds',
+  'startup.validateSeconds',
+  'startup.helpSeconds',
+  'startup.validateToNodeE1',
+  'startup.helpToNodeE1',
 ];
 
-const TARGETS = ['createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'memory'];
+const TARGETS = ['createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'memory', 'startupValidate', 'startupHelp'];
 
 function runBench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -148,7 +154,7 @@ describe('npm run bench -- --quick', () => {
       expect(f['noop.requests']).toBeLessThanOrEqual(results.targets.noopRequests!.value as number);
 
       // The table names every step and reports each target as met or missed.
-      for (const step of ['1 create', '2 full sync', '2 no-op', '3 differential', '4 drift repair', '5 scale down 50%', '5 expiry 100%', '6 memory']) expect(stdout).toContain(step);
+      for (const step of ['1 create', '2 full sync', '2 no-op', '3 differential', '4 drift repair', '5 scale down 50%', '5 expiry 100%', '6 memory', '7 start-up']) expect(stdout).toContain(step);
       expect(stdout.match(/\b(met|MISSED)\b/g)?.length ?? 0).toBeGreaterThanOrEqual(TARGETS.length);
     },
     300_000,
