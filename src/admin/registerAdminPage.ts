@@ -19,7 +19,7 @@ import { reconcile, type ReconcileResult } from '../reconcile/reconcile.ts';
 import { reconcileForApi } from '../reconcile/reconcileForApi.ts';
 import { deleteSession } from '../db/sessions.ts';
 import { login } from '../server/auth/login.ts';
-import { actorOf } from '../server/auth/Principal.ts';
+import { requestRunContext } from '../server/requestRunContext.ts';
 import { classifyServerError } from '../server/classifyServerError.ts';
 import { createRequestToSpec, type CreateBody } from '../server/createRequestToSpec.ts';
 import { describeBatches } from '../server/describeBatches.ts';
@@ -126,15 +126,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
         if (request.method !== 'POST' || viaHeader.has(request)) return done();
         pages.csrfProtection(request, reply, done);
       });
-      const runContext = (request: FastifyRequest) => ({
-        env: ctx.env,
-        logger: ctx.logger,
-        actor: actorOf(request.principal!),
-        lockTimeoutMs: ctx.lockTimeoutMs,
-        baseDir: ctx.baseDir,
-        now: ctx.now(),
-        ...(ctx.drivers ? { drivers: ctx.drivers } : {}),
-      });
+      const runContext = (request: FastifyRequest) => requestRunContext(ctx, request.principal!);
       const desiredState = async () => (await loadDesiredState({ db: ctx.database.db, specsDir: ctx.specsDir, env: ctx.env, secretKey: ctx.secretKey })).state;
 
       pages.get(`${BASE}/`, { schema: hidden }, async (request, reply) => {
@@ -180,7 +172,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
 
       pages.get<{ Querystring: Form }>(`${BASE}/cleanup/confirm`, { schema: hidden }, async (request, reply) => {
         const batchId = required(request.query, 'batch_id');
-        const dry = await cleanupBatch(ctx.database, { ...runContext(request), batchId, dryRun: true, allowMassDelete: false, specsDir: ctx.specsDir, secretKey: ctx.secretKey });
+        const dry = await cleanupBatch(ctx.database, { ...runContext(request), batchId, dryRun: true, allowMassDelete: false });
         return send(reply, 200, `Clean up ${batchId}`, cleanupConfirmView(batchId, dry.deleted, reply.generateCsrf()), { current: '/cleanup', request });
       });
 
@@ -188,7 +180,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
         const batchId = required(request.body, 'batch_id');
         if (field(request.body, 'confirm') !== 'yes') throw new HttpError(400, 'not_confirmed', `tick the box to confirm deleting the users of ${batchId}`);
         const confirmed = count(request.body, 'confirmed_count');
-        const base = { ...runContext(request), batchId, allowMassDelete: false, specsDir: ctx.specsDir, secretKey: ctx.secretKey };
+        const base = { ...runContext(request), batchId, allowMassDelete: false };
         const dry = await cleanupBatch(ctx.database, { ...base, dryRun: true });
         if (dry.deleted !== confirmed) throw new HttpError(409, 'changed', `cleaning up ${batchId} now deletes ${dry.deleted} user(s), not the ${confirmed} you confirmed; nothing was deleted — review it again`);
         const r = await ctx.operations.run('cleanup', batchId, (signal) => cleanupBatch(ctx.database, { ...base, dryRun: false, signal }));
@@ -220,7 +212,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
         };
         try {
           const r = await ctx.operations.run('create', form.batch_id ?? '(generated name)', (signal) =>
-            createApiPopulation(ctx.database, { ...runContext(request), request: createRequestToSpec(body), specsDir: ctx.specsDir, secretKey: ctx.secretKey, signal }),
+            createApiPopulation(ctx.database, { ...runContext(request), request: createRequestToSpec(body), signal }),
           );
           return send(reply, 201, 'Batch created', createdView(r), { current: '/create', request });
         } catch (err) {

@@ -1,8 +1,8 @@
+import { requestRunContext } from '../requestRunContext.ts';
 import type { FastifyInstance } from 'fastify';
 import { cleanupBatch } from '../../reconcile/cleanupBatch.ts';
 import { identify } from '../../reconcile/identify.ts';
 import { loadDesiredState } from '../../reconcile/loadDesiredState.ts';
-import { actorOf } from '../auth/Principal.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
 
@@ -64,21 +64,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: ServerContext
     async (request) => {
       const { batch_id: batchId, dry_run: dryRun = false, allow_mass_delete: allowMassDelete = false } = request.body;
       const run = (signal?: AbortSignal) =>
-        cleanupBatch(ctx.database, {
-          batchId,
-          dryRun,
-          allowMassDelete,
-          specsDir: ctx.specsDir,
-          secretKey: ctx.secretKey,
-          env: ctx.env,
-          logger: ctx.logger,
-          actor: actorOf(request.principal!),
-          lockTimeoutMs: ctx.lockTimeoutMs,
-          baseDir: ctx.baseDir,
-          now: ctx.now(),
-          ...(signal ? { signal } : {}),
-          ...(ctx.drivers ? { drivers: ctx.drivers } : {}),
-        });
+        cleanupBatch(ctx.database, { ...requestRunContext(ctx, request.principal!), batchId, dryRun, allowMassDelete, ...(signal ? { signal } : {}) });
       return dryRun ? run() : ctx.operations.run('cleanup', batchId, run);
     },
   );

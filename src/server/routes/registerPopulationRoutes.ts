@@ -1,8 +1,8 @@
+import { requestRunContext } from '../requestRunContext.ts';
 import type { FastifyInstance } from 'fastify';
 import { countSyncedMembers } from '../../db/batchQueries.ts';
 import { HttpError } from '../../http/HttpError.ts';
 import { createApiPopulation } from '../../reconcile/createApiPopulation.ts';
-import { actorOf } from '../auth/Principal.ts';
 import { createBodySchema, createRequestToSpec, type CreateBody } from '../createRequestToSpec.ts';
 import { describeBatches } from '../describeBatches.ts';
 import type { ServerContext } from '../ServerContext.ts';
@@ -31,21 +31,8 @@ export function registerPopulationRoutes(app: FastifyInstance, ctx: ServerContex
     },
     async (request, reply) => {
       const req = createRequestToSpec(request.body);
-      const actor = actorOf(request.principal!);
       const r = await ctx.operations.run('create', req.name ?? '(generated name)', (signal) =>
-        createApiPopulation(ctx.database, {
-          request: req,
-          specsDir: ctx.specsDir,
-          secretKey: ctx.secretKey,
-          env: ctx.env,
-          logger: ctx.logger,
-          signal,
-          actor,
-          lockTimeoutMs: ctx.lockTimeoutMs,
-          now: ctx.now(),
-          baseDir: ctx.baseDir,
-          ...(ctx.drivers ? { drivers: ctx.drivers } : {}),
-        }),
+        createApiPopulation(ctx.database, { ...requestRunContext(ctx, request.principal!), request: req, signal }),
       );
       return reply.code(201).send({
         batch_id: r.batchId,

@@ -1,3 +1,4 @@
+import { requestRunContext } from '../requestRunContext.ts';
 import type { FastifyInstance } from 'fastify';
 import { countMembers, countSyncState, readPopulationRecords, readTargetRecords } from '../../db/batchQueries.ts';
 import { recordedUserStore } from '../../db/userStore/userStoreFor.ts';
@@ -6,7 +7,6 @@ import { loadDesiredState } from '../../reconcile/loadDesiredState.ts';
 import { syncOneTarget } from '../../reconcile/syncOneTarget.ts';
 import type { DesiredState } from '../../spec/DesiredState.ts';
 import { SpecValidationError, type SpecProblem } from '../../spec/SpecProblem.ts';
-import { actorOf } from '../auth/Principal.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
 
@@ -53,18 +53,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
       }
       if (filter.batch_id !== undefined && !(await batchExists(ctx, filter.batch_id))) throw new HttpError(404, 'not_found', `no batch "${filter.batch_id}"`);
       const r = await ctx.operations.run('sync', target, (signal) =>
-        syncOneTarget(ctx.database, {
-          target,
-          specsDir: ctx.specsDir,
-          secretKey: ctx.secretKey,
-          env: ctx.env,
-          logger: ctx.logger,
-          signal,
-          actor: actorOf(request.principal!),
-          lockTimeoutMs: ctx.lockTimeoutMs,
-          baseDir: ctx.baseDir,
-          ...(ctx.drivers ? { drivers: ctx.drivers } : {}),
-        }),
+        syncOneTarget(ctx.database, { ...requestRunContext(ctx, request.principal!), target, signal }),
       );
       const held = (await countSyncState(ctx.database.db, since ? { modifiedSince: since } : {})).filter(
         (h) => h.target === target && (filter.batch_id === undefined || h.population === filter.batch_id),
