@@ -196,6 +196,16 @@ describe('create with only {count, config: {batch_size}} (guide §1 and §4)', (
     expect([a.body.conflicts, b.body.conflicts]).toEqual([0, 0]);
   });
 
+  it('a sync of a batch to a target it does not list is a 409 naming its targets, not an empty success', async () => {
+    const created = await send('POST', '/api/bulk-users/create', { count: 2, batch_id: 'no-target', config: { batch_size: 25 } });
+    expect(created.status, created.text).toBe(201);
+    const res = await send('POST', '/api/bulk-users/sync', { target: 'csv-out', filter_criteria: { batch_id: 'no-target', test_users_only: true } });
+    expect(res.status, res.text).toBe(409);
+    expect(res.body).toMatchObject({ error: 'not_a_target_of_batch' });
+    expect(res.body.message).toContain('batch "no-target" does not sync to "csv-out" (its sync targets: none)');
+    expect(res.body.message).toContain('config.sync_targets');
+  });
+
   it('what the request gives wins; a password given is not echoed', async () => {
     const res = await send('POST', '/api/bulk-users/create', { count: 2, batch_id: 'given-pw', config: { username_pattern: 'given_{id}@example.com', password: 'Given-Secret-77', expires_at: '2099-01-01T00:00:00Z' } });
     expect(res.status, res.text).toBe(201);

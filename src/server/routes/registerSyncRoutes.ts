@@ -51,7 +51,20 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
           throw new HttpError(400, 'invalid_request', `filter_criteria.modified_since must be an RFC 3339 date-time such as 2026-12-31T00:00:00Z (got "${filter.modified_since}")`);
         }
       }
-      if (filter.batch_id !== undefined && !(await batchExists(ctx, filter.batch_id))) throw new HttpError(404, 'not_found', `no batch "${filter.batch_id}"`);
+      if (filter.batch_id !== undefined) {
+        if (!(await batchExists(ctx, filter.batch_id))) throw new HttpError(404, 'not_found', `no batch "${filter.batch_id}"`);
+        // Asking to sync a batch to a target it does not list would report 0 records as if in
+        // step; a target's membership is part of the batch's spec, so say so instead.
+        const batch = (await desiredOrProblems(ctx)).state?.populations.find((p) => p.name === filter.batch_id);
+        if (batch && !batch.syncTargets.includes(target)) {
+          throw new HttpError(
+            409,
+            'not_a_target_of_batch',
+            `batch "${batch.name}" does not sync to "${target}" (its sync targets: ${batch.syncTargets.length ? batch.syncTargets.join(', ') : 'none'}); ` +
+              `list the target in the batch's spec (a create request's config.sync_targets, or syncTargets in its spec file)`,
+          );
+        }
+      }
       const r = await ctx.operations.run('sync', target, (signal) =>
         syncOneTarget(ctx.database, { ...requestRunContext(ctx, request.principal!), target, signal }),
       );
