@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -26,7 +27,7 @@ import { describeBatches } from '../server/describeBatches.ts';
 import type { ServerContext } from '../server/ServerContext.ts';
 import { formatProblem } from '../spec/SpecProblem.ts';
 import { ApplyJobs } from './ApplyJobs.ts';
-import { clearSessionCookie, describePrincipal, pageAccess, secureCookiesForced, setSessionCookie } from './adminSession.ts';
+import { clearSessionCookie, describePrincipal, pageAccess, secureCookiesForced, SESSION_COOKIE, setSessionCookie } from './adminSession.ts';
 import type { SafeHtml } from './html.ts';
 import { BASE, errorBox, layout } from './layout.ts';
 import { applyView, cleanupConfirmView, cleanupDoneView, cleanupView, createdView, createView, loginView, planView, populationsView, runsView, type CreateForm } from './views.ts';
@@ -45,6 +46,16 @@ const hidden = { hide: true };
  * means what it means for the API. Form bodies are parsed in this scope only: the API
  * stays JSON-only.
  */
+/** What a CSRF token is bound to: the request's session cookie, or none (the login form). Never empty: the library refuses that. */
+function csrfUserInfo(request: FastifyRequest): string {
+  const session = request.cookies[SESSION_COOKIE];
+  return session ? `session:${session}` : 'no-session';
+}
+
+function csrfToken(request: FastifyRequest, reply: FastifyReply): string {
+  return reply.generateCsrf({ userInfo: csrfUserInfo(request) });
+}
+
 export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const jobs = new ApplyJobs<ReconcileResult>();
   const viaHeader = new WeakSet<FastifyRequest>();
@@ -54,13 +65,19 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
       sessionPlugin: '@fastify/cookie',
       cookieKey: 'bu_admin_csrf',
       cookieOpts: { path: BASE, httpOnly: true, sameSite: 'strict', secure: secureCookiesForced(ctx.env) },
+      // Each token is bound to the session cookie it was issued with: a CSRF cookie and token
+      // pair obtained elsewhere (cookie tossing from another port of this host is same-site)
+      // does not pass with an administrator's session. The key derives from the server's
+      // secret key, so every replica accepts the others' tokens.
+      getUserInfo: csrfUserInfo,
+      csrfOpts: { hmacKey: createHmac('sha256', ctx.secretKey).update('bulk-users admin csrf').digest() },
     });
     await admin.register(formbody, { bodyLimit: 64 * 1024 });
     admin.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, request, reply, err));
 
     const send = (reply: FastifyReply, status: number, title: string, body: SafeHtml, extra: { current?: string; request?: FastifyRequest; refresh?: number } = {}) => {
       const p = extra.request?.principal;
-      const token = p?.kind === 'user' ? reply.generateCsrf() : undefined;
+      const token = p?.kind === 'user' && extra.request ? csrfToken(extra.request, reply) : undefined;
       return reply
         .code(status)
         .type('text/html; charset=utf-8')
@@ -74,7 +91,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
     admin.get(`${BASE}/login`, { schema: hidden }, async (request, reply) => {
       const access = await pageAccess(ctx, request);
       if (access.ok) return reply.redirect(`${BASE}/`, 303);
-      return send(reply, 200, 'Log in', loginView(reply.generateCsrf()));
+      return send(reply, 200, 'Log in', loginView(csrfToken(request, reply)));
     });
 
     admin.post<{ Body: Form }>(`${BASE}/login`, { schema: hidden, preHandler: admin.csrfProtection }, async (request, reply) => {
@@ -85,17 +102,17 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
       if (outcome && !outcome.ok && outcome.reason === 'locked') {
         request.log.warn({ username, address: request.ip, scope: outcome.scope }, 'admin page login refused: locked after too many failed attempts');
         void reply.header('retry-after', String(outcome.retryAfterSeconds));
-        return send(reply, 429, 'Log in', loginView(reply.generateCsrf(), { username, message: `Too many failed logins; try again in ${outcome.retryAfterSeconds} s.` }));
+        return send(reply, 429, 'Log in', loginView(csrfToken(request, reply), { username, message: `Too many failed logins; try again in ${outcome.retryAfterSeconds} s.` }));
       }
       if (!outcome?.ok) {
         request.log.info({ username }, 'admin page login failed');
-        return send(reply, 401, 'Log in', loginView(reply.generateCsrf(), { username, message: 'Unknown username or wrong password.' }));
+        return send(reply, 401, 'Log in', loginView(csrfToken(request, reply), { username, message: 'Unknown username or wrong password.' }));
       }
       if (!outcome.account.isAdmin) {
         // The session login() opened is never handed out: end it at once.
         await deleteSession(ctx.database.db, outcome.sessionId);
         request.log.info({ username }, 'admin page login refused: not an administrator');
-        return send(reply, 403, 'Log in', loginView(reply.generateCsrf(), { message: `User "${outcome.account.username}" is not an administrator; the admin page is for administrators only.` }));
+        return send(reply, 403, 'Log in', loginView(csrfToken(request, reply), { message: `User "${outcome.account.username}" is not an administrator; the admin page is for administrators only.` }));
       }
       setSessionCookie(ctx, request, reply, outcome.token, outcome.ttlMs);
       return reply.redirect(`${BASE}/`, 303);
@@ -137,7 +154,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
       pages.get(`${BASE}/plan`, { schema: hidden }, async (request, reply) => {
         const state = await desiredState();
         const { plan } = await reconcile(ctx.database, { ...runContext(request), state, dryRun: true, trigger: 'api', planOptions: planOptionsFor(state) });
-        return send(reply, 200, 'Plan', planView(renderPlan(plan), plan.summary, plan.hasChanges, plan.guard.refused ? plan.guard.message : undefined, reply.generateCsrf()), { current: '/plan', request });
+        return send(reply, 200, 'Plan', planView(renderPlan(plan), plan.summary, plan.hasChanges, plan.guard.refused ? plan.guard.message : undefined, csrfToken(request, reply)), { current: '/plan', request });
       });
 
       pages.post<{ Body: Form }>(`${BASE}/apply`, { schema: hidden }, async (request, reply) => {
@@ -173,7 +190,7 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
       pages.get<{ Querystring: Form }>(`${BASE}/cleanup/confirm`, { schema: hidden }, async (request, reply) => {
         const batchId = required(request.query, 'batch_id');
         const dry = await cleanupBatch(ctx.database, { ...runContext(request), batchId, dryRun: true, allowMassDelete: false });
-        return send(reply, 200, `Clean up ${batchId}`, cleanupConfirmView(batchId, dry.deleted, reply.generateCsrf()), { current: '/cleanup', request });
+        return send(reply, 200, `Clean up ${batchId}`, cleanupConfirmView(batchId, dry.deleted, csrfToken(request, reply)), { current: '/cleanup', request });
       });
 
       pages.post<{ Body: Form }>(`${BASE}/cleanup`, { schema: hidden }, async (request, reply) => {
@@ -189,14 +206,14 @@ export async function registerAdminPage(app: FastifyInstance, ctx: ServerContext
 
       pages.get(`${BASE}/create`, { schema: hidden }, async (request, reply) => {
         const templates = await loadTemplates(ctx.database.db, ctx.specsDir);
-        return send(reply, 200, 'Create a batch', createView(templates, reply.generateCsrf()), { current: '/create', request });
+        return send(reply, 200, 'Create a batch', createView(templates, csrfToken(request, reply)), { current: '/create', request });
       });
 
       pages.post<{ Body: Form }>(`${BASE}/create`, { schema: hidden }, async (request, reply) => {
         const f = request.body ?? {};
         const form: CreateForm = { template: opt(f, 'template'), batch_id: opt(f, 'batch_id'), count: opt(f, 'count'), username_pattern: opt(f, 'username_pattern'), ttl: opt(f, 'ttl') };
         const again = async (status: number, problems: string[]) =>
-          send(reply, status, 'Create a batch', createView(await loadTemplates(ctx.database.db, ctx.specsDir), reply.generateCsrf(), form, problems), { current: '/create', request });
+          send(reply, status, 'Create a batch', createView(await loadTemplates(ctx.database.db, ctx.specsDir), csrfToken(request, reply), form, problems), { current: '/create', request });
         const n = Number(form.count);
         if (!form.count || !Number.isInteger(n) || n < 1) return again(400, [`Number of users must be a whole number of at least 1 (got "${form.count ?? ''}")`]);
         const password = opt(f, 'password');

@@ -16,7 +16,10 @@ let profile: string;
 let page: Page;
 let base: string;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+// Every run takes the screenshots (a page that cannot render fails here); they replace the
+// README's only with UPDATE_SCREENSHOTS=1, so a test run leaves the work tree as it was.
+const SHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? SHOTS : mkdtempSync(path.join(tmpdir(), 'bu-shots-'));
+const shot = (name: string) => page.screenshot({ path: path.join(SHOT_DIR, `${name}.png`), fullPage: true });
 const users = async (population: string) => (await fx.tdb.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE population = $1`, [population]))[0]!.n;
 
 /**

@@ -80,6 +80,22 @@ describe('admin page login', () => {
     expect(await apply.text()).toContain('CSRF');
   });
 
+  it('refuses a CSRF cookie and token issued to another browser, even with an admin session (cookie tossing)', async () => {
+    const { jar: admin } = await loggedIn();
+    const attacker = new CookieJar();
+    const tossed = csrfToken(await (await browse(attacker, `${base}/login`)).text());
+    const forged = await fetch(`${base}/apply`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `bu_admin_session=${admin.get('bu_admin_session')}; bu_admin_csrf=${attacker.get('bu_admin_csrf')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: tossed, confirm: 'yes', confirmed_deletes: '0' }).toString(),
+    });
+    expect(forged.status).toBe(403);
+    // The administrator's own token still works.
+    const plan = await (await browse(admin, `${base}/plan`)).text();
+    expect((await browse(admin, `${base}/apply`, { _csrf: csrfToken(plan), confirmed_deletes: '0' })).status).not.toBe(403);
+  });
+
   it('logs out: the cookie is cleared and the page asks for a login again', async () => {
     const { jar } = await loggedIn();
     const page = await (await browse(jar, `${base}/`)).text();

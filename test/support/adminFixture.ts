@@ -93,6 +93,9 @@ export class CookieJar {
   has(name: string): boolean {
     return this.cookies.has(name);
   }
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
 }
 
 /** GET/POST with the jar, no redirects followed (tests look at them). */
