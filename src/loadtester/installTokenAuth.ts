@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../http/HttpError.ts';
-import { isLoopbackHostHeader } from '../http/loopback.ts';
+import { installLoopbackHostCheck } from '../http/installLoopbackHostCheck.ts';
 import { READ_TOKEN_ENV, TOKEN_FILE_NAME, WRITE_TOKEN_ENV, type LoadTesterTokens } from './loadTesterTokens.ts';
 
 /**
@@ -60,15 +60,8 @@ export function installTokenAuth(app: FastifyInstance, tokens: LoadTesterTokens,
   const write = digest(tokens.write);
   const read = tokens.read !== undefined ? digest(tokens.read) : undefined;
 
+  if (opts.loopbackOnly) installLoopbackHostCheck(app, 'to serve other machines, start the Load Tester with --host and LOADTESTER_TOKEN set');
   app.addHook('onRequest', async (request, reply) => {
-    if (opts.loopbackOnly && !isLoopbackHostHeader(request.headers.host)) {
-      return reply.code(403).send({
-        error: 'host_not_allowed',
-        message:
-          `the Load Tester listens on loopback and answers only requests addressed to localhost, 127.0.0.1 or [::1] (Host was ${JSON.stringify(request.headers.host ?? '')}); ` +
-          'to serve other machines, start it with --host and LOADTESTER_TOKEN set',
-      } satisfies ErrorBody);
-    }
     const access = accessOf(request);
     if (access === 'open') return;
     const token = presentedToken(request);

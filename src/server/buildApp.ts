@@ -1,3 +1,5 @@
+import { installLoopbackHostCheck } from '../http/installLoopbackHostCheck.ts';
+import { isLoopbackHost } from '../http/loopback.ts';
 import { requestLogging } from '../log/requestLogging.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -104,6 +106,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   apiEnvPrefixes(env);
 
   const app = Fastify({ ...(loggerInstance ? { loggerInstance } : { logger: false }), ...requestLogging(), bodyLimit: BODY_LIMIT }) as unknown as FastifyInstance;
+  // Listening on loopback (the default) means "this machine only": a rebound DNS name in a
+  // local browser is refused too (with DISABLE_AUTH the API would otherwise be open to it).
+  if (opts.listenHost !== undefined && isLoopbackHost(opts.listenHost)) installLoopbackHostCheck(app, 'to serve other machines, start serve with --host and put TLS in front of it');
   if (ctx.authDisabled) {
     // On standard error whatever the logger does (without a terminal it writes only the log file).
     (opts.announce ?? ((line: string) => process.stderr.write(`${line}\n`)))(AUTH_DISABLED_NOTICE);

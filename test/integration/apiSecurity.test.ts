@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -208,6 +209,28 @@ describe('GET /config/templates never shows a password value', () => {
     expect(byName.get('lt-ok')).toMatchObject({ password: { fromEnv: 'LOADTEST_PW' } });
     expect(res.text).not.toContain(INLINE_TEMPLATE_PW);
     expect(res.text).not.toContain('Old-Saved-Secret-2');
+  });
+});
+
+describe('serve on loopback answers only requests addressed to a loopback name (DNS rebinding)', () => {
+  it('refuses a foreign Host with 403 before authentication, and serves localhost, 127.0.0.1 and [::1]', async () => {
+    const { port } = new URL(server.url);
+    // node:http sends the Host header it is given, as a rebound page's browser would.
+    const get = (host: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/api/bulk-users/batches', headers: { host, 'x-api-key': key['x-api-key'] } }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, text }));
+        });
+        req.on('error', reject);
+      });
+    for (const host of ['attacker.example', `attacker.example:${port}`, 'localhost.attacker.example', '127.0.0.1.nip.io']) {
+      const res = await get(host);
+      expect(res.status, host).toBe(403);
+      expect(res.text, host).toContain('host_not_allowed');
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect((await get(host)).status, host).toBe(200);
   });
 });
 
