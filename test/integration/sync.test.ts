@@ -589,7 +589,8 @@ describe('file target confinement', () => {
     const { symlinkSync } = await import('node:fs');
     const elsewhere = mkdtempSync(path.join(tmpdir(), 'bu-sync-elsewhere-'));
     symlinkSync(elsewhere, path.join(outDir, 'link'));
-    const state = specs([{ name: 'sym', count: 3, targets: ['symfile'] }], [{ name: 'symfile', spec: { type: 'file', path: 'link/users.csv', format: 'csv' } }]);
+    // A directory below the link too: nothing may be created where the link leads.
+    const state = specs([{ name: 'sym', count: 3, targets: ['symfile'] }], [{ name: 'symfile', spec: { type: 'file', path: 'link/newdir/users.csv', format: 'csv' } }]);
     const res = await run(state);
     expect(res.result.sync[0]!.error).toMatch(/refusing to write .*users\.csv: it is outside the file target directory/);
     const { readdirSync } = await import('node:fs');

@@ -29,8 +29,36 @@ export class FileTarget implements SnapshotTarget {
     this.format = spec.format ?? 'csv';
   }
 
+  /**
+   * Lexically inside is not enough: a symbolic link on the way could lead elsewhere. The
+   * deepest part of the path that exists is resolved, and must stay in the (resolved)
+   * target directory; returns that directory.
+   */
+  private async assertResolvesInside(): Promise<string> {
+    let realDir: string;
+    try {
+      realDir = await realpath(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.dir; // nothing exists yet, so no link either
+      throw err;
+    }
+    let existing = this.path;
+    const rest: string[] = [];
+    for (;;) {
+      try {
+        this.assertInside(path.join(await realpath(existing), ...rest), realDir);
+        return realDir;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        rest.unshift(path.basename(existing));
+        existing = path.dirname(existing);
+      }
+    }
+  }
+
   async fingerprint(): Promise<string | null> {
     this.assertInside(this.path, this.dir);
+    await this.assertResolvesInside();
     const hash = createHash('sha256');
     try {
       for await (const chunk of createReadStream(this.path)) hash.update(chunk as Buffer);
@@ -44,9 +72,10 @@ export class FileTarget implements SnapshotTarget {
   async write(records: AsyncIterable<TargetRecord>): Promise<string> {
     this.assertInside(this.path, this.dir);
     await mkdir(this.dir, { recursive: true });
+    // Checked before any directory on the way is created: a symbolic link inside the
+    // target directory must not make us create directories wherever it leads.
+    const realDir = await this.assertResolvesInside();
     await mkdir(path.dirname(this.path), { recursive: true });
-    // Lexically inside is not enough: a symbolic link on the way could lead elsewhere.
-    const realDir = await realpath(this.dir);
     this.assertInside(path.join(await realpath(path.dirname(this.path)), path.basename(this.path)), realDir);
     await this.assertReplaceable(realDir);
     await recordOwner(realDir, path.join(realDir, path.relative(this.dir, this.path)), this.name);
