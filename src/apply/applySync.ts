@@ -51,7 +51,10 @@ export async function applySync(db: Db, job: SyncJob, opts: { store: UserStore; 
     result.error = err instanceof Error ? err.message : String(err);
     await recordTargetRun(db, job.spec, { error: result.error, status: { inSync: false } }).catch(() => {});
   }
-  opts.logger.info({ target: job.spec.name, upserted: result.upserted, deleted: result.deleted, error: result.error, execution_time: (Date.now() - started) / 1000 }, 'target synced');
+  // A target that failed is an error line, so `grep ERROR` on the log finds it.
+  const line = { target: job.spec.name, upserted: result.upserted, deleted: result.deleted, error: result.error, execution_time: (Date.now() - started) / 1000 };
+  if (result.error) opts.logger.error(line, 'target sync failed');
+  else opts.logger.info(line, 'target synced');
   emitReconcileEvent('sync', {
     target: job.spec.name,
     upserted: result.upserted,

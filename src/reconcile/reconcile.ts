@@ -195,7 +195,8 @@ async function reconcileOnce(database: OpenDatabase, opts: ReconcileOptions): Pr
       const outcome = failed.length ? 'partial' : 'applied';
       await finish(outcome === 'partial' ? 'partial' : 'succeeded', plan.summary, failed.map((f) => f.error).join('; ') || undefined);
       await recordStatus({ sync, runId });
-      logger.info({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied');
+      if (outcome === 'partial') logger.error({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied, but a sync target failed');
+      else logger.info({ run: runId, summary: plan.summary, applied, sync, execution_time: elapsed() }, 'reconcile applied');
       return { plan, outcome, applied, sync, runId, executionTime: elapsed() };
     } catch (err) {
       const outcome = isRefusal(err) ? 'refused' : 'failed';

@@ -71,6 +71,21 @@ async function reconcileProcess(env: NodeJS.ProcessEnv, count = 30): Promise<str
 }
 
 describe('a CLI reconcile (a real process)', () => {
+  it('a run whose sync target fails leaves ERROR lines that name the target, for `grep ERROR`', async () => {
+    const logDir = path.join(tempDir('bu-logs-'), 'logs');
+    const specs = specDir();
+    tempDirs.push(specs.dir);
+    // A Load Tester nobody listens on (port 1 on loopback), not optional: the run fails it.
+    specs.write('p.yaml', populationYaml('logsfail', { count: 3, syncTargets: ['down'] }));
+    specs.write('t.yaml', 'apiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: down }\nspec: { type: loadtester, url: "http://127.0.0.1:1", timeoutSeconds: 2, retry: { attempts: 1, delaySeconds: 0 } }\n');
+    const run = spawnCli(['reconcile', '--specs', specs.dir, '--yes'], { env: { DATABASE_URL: db.url, BU_TEST_PASSWORD: PASSWORD, BULK_USERS_LOG_DIR: logDir, LOADTESTER_TOKEN: 'logs-test-token-0123456789' } });
+    children.push(run);
+    expect((await run.exited).code).toBe(1);
+    const errors = grep(path.join(logDir, LOG_FILE_NAME), 'ERROR');
+    expect(errors.map((l) => l.msg)).toEqual(expect.arrayContaining(['target sync failed', 'reconcile applied, but a sync target failed']));
+    expect(errors.find((l) => l.msg === 'target sync failed')).toMatchObject({ level: 'ERROR', target: 'down', operation: 'reconcile' });
+  });
+
   it('logs every line with operation=reconcile, the completion with execution_time, in a private file', async () => {
     const file = await reconcileProcess({});
     const lines = grep(file, 'reconcile');
