@@ -126,9 +126,10 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /**
  * Creates or updates the `loadtester` schema. Safe to call on every start and from several
  * processes at once: the whole run happens on one connection holding a session advisory
- * lock, so a second process waits and then finds nothing left to do.
+ * lock, so a second process waits and then finds nothing left to do. `upTo` stops after
+ * that migration (tests of an upgrade from an older schema).
  */
-export async function migrateLoadTester(db: Kysely<any>): Promise<void> {
+export async function migrateLoadTester(db: Kysely<any>, upTo?: string): Promise<void> {
   await db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
@@ -142,7 +143,7 @@ export async function migrateLoadTester(db: Kysely<any>): Promise<void> {
         migrationTableName: 'loadtester_migrations',
         migrationLockTableName: 'loadtester_migrations_lock',
       });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error');
         throw new Error(
