@@ -163,6 +163,9 @@ describe('per-population digest summary', () => {
       }
     };
 
+    // A write route: no token, no check.
+    expect((await fetch(`${server.url}/api/users/digest/verify`, { method: 'POST' })).status).toBe(401);
+
     await bypass(`UPDATE loadtester.credentials SET population = 'stray' WHERE username = 'u00003'`);
     const check = await call('POST', '/api/users/digest/verify');
     expect(check.body).toEqual({ mismatched: ['odd', 'stray'].sort(), checked: 3, repaired: true });
