@@ -31,6 +31,7 @@ import {
   type UpsertBody,
 } from './routeSchemas.ts';
 import { upsertCredentials } from './upsertCredentials.ts';
+import { verifyPopulationSummary } from './populationSummary.ts';
 
 export interface LoadTesterAppOptions {
   db: Kysely<LoadTesterDatabase>;
@@ -115,6 +116,9 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
     }
     return digestPopulation(db, population, buckets);
   });
+
+  // A full scan: for operators and start-up, not for every reconcile (see verifyPopulationSummary).
+  app.post('/api/users/digest/verify', { schema: { querystring: noQuery } }, async () => verifyPopulationSummary(db));
 
   app.get<{ Querystring: BucketQuery }>('/api/users/bucket', { schema: { querystring: bucketQuery } }, async (request) => {
     const { population, buckets, bucket } = request.query;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { bucketSql, digestAggregateSql, populationIs } from './digestSql.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
+import { readPopulationSummary } from './populationSummary.ts';
 
 export interface Digest {
   count: number;
@@ -17,14 +18,27 @@ export interface PopulationDigest extends Digest {
   buckets?: BucketDigest[];
 }
 
-/** Count and digest of every population that has records. */
+/**
+ * Count and digest of every population that has records, from the per-population summary
+ * the credentials' triggers keep (populationSummary.ts): O(populations), so the reconciler's
+ * no-op comparison does not read every credential. Equal, by construction and by test, to
+ * the full aggregate (digestAllPopulationsFromRecords).
+ */
 export async function digestAllPopulations(db: Kysely<LoadTesterDatabase>): Promise<Record<string, Digest>> {
+  const summary = await readPopulationSummary(db, { fold: true });
+  // No prototype: a population may be called "__proto__".
+  const out: Record<string, Digest> = Object.create(null);
+  for (const [population, d] of summary) out[population] = d;
+  return out;
+}
+
+/** The same figures computed from every credential: what the summary is checked against. */
+export async function digestAllPopulationsFromRecords(db: Kysely<LoadTesterDatabase>): Promise<Record<string, Digest>> {
   const { rows } = await sql<{ population: string; count: number; digest: string }>`
     SELECT population, count(*)::int AS count, ${digestAggregateSql} AS digest
     FROM loadtester.credentials
     GROUP BY population
     ORDER BY population COLLATE "C"`.execute(db);
-  // No prototype: a population may be called "__proto__".
   const out: Record<string, Digest> = Object.create(null);
   for (const r of rows) out[r.population] = { count: r.count, digest: r.digest };
   return out;

@@ -9,6 +9,19 @@ import type { ColumnType, Selectable } from 'kysely';
  */
 export interface LoadTesterDatabase {
   'loadtester.credentials': CredentialsTable;
+  'loadtester.population_summary': PopulationDigestTable;
+  'loadtester.population_deltas': PopulationDigestTable;
+}
+
+/**
+ * Count and digest of a population (population_summary, one row each), or a change to them
+ * made by one statement (population_deltas, appended by triggers). Digests are numeric in
+ * [0, 2^64) in the summary; deltas are signed sums, reduced when folded.
+ */
+export interface PopulationDigestTable {
+  population: string;
+  count: ColumnType<string, string | number | bigint, string | number | bigint>;
+  digest: ColumnType<string, string, string>;
 }
 
 /** One credential handed to load-test tools, keyed by username. */

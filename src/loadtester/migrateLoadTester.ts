@@ -51,6 +51,74 @@ const migrations: Record<string, Migration> = {
           ON loadtester.credentials (population COLLATE "C", bucket16)`.execute(db);
     },
   },
+  '0003_population_digests': {
+    async up(db: Kysely<any>) {
+      // Count and digest per population, so the unfiltered digest (asked for by every
+      // reconcile) reads O(populations) rows instead of every credential. Kept exactly by
+      // statement-level triggers from each statement's transition tables, append-only: a
+      // statement adds one delta row per population it changed to population_deltas and
+      // locks nothing a concurrent writer could want. Readers fold the deltas into
+      // population_summary (foldPopulationDigests). No shared hot row, hence no lock order
+      // to get right: an INSERT ... ON CONFLICT DO UPDATE fires its UPDATE trigger and then
+      // its INSERT trigger, two passes, so even summary rows updated in sorted order within
+      // each pass could deadlock two upserts that mix populations.
+      //
+      // The digest arithmetic is the protocol's (docs/load-tester-protocol.md, "Digests"),
+      // written out here because a shipped migration must not change with the code: the sum
+      // mod 2^64 of the first 64 bits of md5(username:content_hash), as a signed number.
+      await sql`
+        CREATE TABLE loadtester.population_summary (
+          population text PRIMARY KEY,
+          count bigint NOT NULL,
+          digest numeric NOT NULL
+        )`.execute(db);
+      await sql`
+        CREATE TABLE loadtester.population_deltas (
+          population text NOT NULL,
+          count bigint NOT NULL,
+          digest numeric NOT NULL
+        )`.execute(db);
+      const item = (t: string): string => `('x' || substr(md5(${t}.username || ':' || ${t}.content_hash), 1, 16))::bit(64)::bigint::numeric`;
+      const rowsOf = (from: string, sign: '+' | '-'): string => `SELECT population, ${sign}1 AS n, ${sign}${item('r')} AS d FROM ${from} r`;
+      // Deltas that cancel out (an update that kept population and content_hash) are not written.
+      const append = (rows: string): string => `
+        INSERT INTO loadtester.population_deltas (population, count, digest)
+        SELECT population, sum(n), sum(d) FROM (${rows}) x
+        GROUP BY population HAVING sum(n) <> 0 OR sum(d) % 18446744073709551616 <> 0`;
+      // TRUNCATE waits for a running fold (which holds population_summary in EXCLUSIVE mode)
+      // so that no fold can write back what it read before the TRUNCATE.
+      const reset = `LOCK TABLE loadtester.population_summary IN EXCLUSIVE MODE;
+        DELETE FROM loadtester.population_deltas; DELETE FROM loadtester.population_summary`;
+      const events = [
+        { event: 'insert', referencing: 'REFERENCING NEW TABLE AS added', body: append(rowsOf('added', '+')) },
+        { event: 'delete', referencing: 'REFERENCING OLD TABLE AS removed', body: append(rowsOf('removed', '-')) },
+        { event: 'update', referencing: 'REFERENCING OLD TABLE AS removed NEW TABLE AS added', body: append(`${rowsOf('added', '+')} UNION ALL ${rowsOf('removed', '-')}`) },
+        { event: 'truncate', referencing: '', body: reset },
+      ];
+      for (const { event, body } of events) {
+        await sql
+          .raw(`CREATE FUNCTION loadtester.summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body}; RETURN NULL; END $$`)
+          .execute(db);
+      }
+      // The credentials as they are, then the triggers, under a lock that keeps writers out in between.
+      await sql`LOCK TABLE loadtester.credentials IN SHARE ROW EXCLUSIVE MODE`.execute(db);
+      await sql
+        .raw(
+          `INSERT INTO loadtester.population_summary (population, count, digest)
+           SELECT population, count(*), (sum(${item('c')}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616
+           FROM loadtester.credentials c GROUP BY population`,
+        )
+        .execute(db);
+      for (const { event, referencing } of events) {
+        await sql
+          .raw(
+            `CREATE TRIGGER summarize_${event} AFTER ${event.toUpperCase()} ON loadtester.credentials
+             ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION loadtester.summarize_${event}()`,
+          )
+          .execute(db);
+      }
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -58,9 +126,10 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /**
  * Creates or updates the `loadtester` schema. Safe to call on every start and from several
  * processes at once: the whole run happens on one connection holding a session advisory
- * lock, so a second process waits and then finds nothing left to do.
+ * lock, so a second process waits and then finds nothing left to do. `upTo` stops after
+ * that migration (tests of an upgrade from an older schema).
  */
-export async function migrateLoadTester(db: Kysely<any>): Promise<void> {
+export async function migrateLoadTester(db: Kysely<any>, upTo?: string): Promise<void> {
   await db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
@@ -74,7 +143,7 @@ export async function migrateLoadTester(db: Kysely<any>): Promise<void> {
         migrationTableName: 'loadtester_migrations',
         migrationLockTableName: 'loadtester_migrations_lock',
       });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error');
         throw new Error(

@@ -7,6 +7,7 @@ import { DEFAULT_HOST, listen, portFromEnv, type Listening } from '../http/liste
 import { buildLoadTesterApp } from './buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { migrateLoadTester } from './migrateLoadTester.ts';
+import { verifyPopulationSummary } from './populationSummary.ts';
 import { SecretKeyError } from '../crypto/secretBox.ts';
 import { OperatorError } from '../errors.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
@@ -73,6 +74,9 @@ export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promis
       throw new Error(`cannot use database ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
     await assertKeyOpensStoredData(db, secretKey);
+    // Repairs the per-population digests if writes bypassed their triggers while the service
+    // was down (a data-only restore with triggers disabled, say). One scan of the credentials.
+    await verifyPopulationSummary(db);
     const app = await buildLoadTesterApp({
       db,
       secretKey,

@@ -406,7 +406,7 @@ describe('robustness', () => {
     const handles = [0, 1, 2].map(() => new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: other.url, max: 1 }) }) }));
     try {
       await Promise.all(handles.map((h) => migrateLoadTester(h)));
-      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }]);
+      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }, { name: '0003_population_digests' }]);
     } finally {
       await Promise.all(handles.map((h) => h.destroy()));
       await other.drop();
@@ -422,7 +422,7 @@ describe('robustness', () => {
     try {
       await leader.query('SELECT pg_advisory_lock($1)', [LEADER_LOCK_KEY]);
       await migrateLoadTester(handle);
-      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 2 }]);
+      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 3 }]);
     } finally {
       await leader.end();
       await handle.destroy();
