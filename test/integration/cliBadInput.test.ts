@@ -1,3 +1,4 @@
+import { BILLION_LAUGHS } from '../support/billionLaughs.ts';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { populationYaml, spawnCli, specDir } from '../support/cli.ts';
@@ -33,26 +34,10 @@ describe('identify through the real CLI', () => {
 });
 
 describe('validate through the real CLI: bad input is a located error naming the file', () => {
-  const bomb = [
-    'apiVersion: bulk-users/v1',
-    'kind: TestUserPopulation',
-    'metadata: { name: laughs }',
-    'spec:',
-    '  count: 1',
-    '  usernamePattern: "laugh_{id}"',
-    '  password: { fromEnv: X }',
-    '  attributes:',
-    '    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-    '    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
-    '    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
-    '    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
-    '    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
-    '',
-  ].join('\n');
 
   it('a YAML alias bomb, a control character, and a missing password with ${id}: every problem, each located, exit 1', async () => {
     const specs = specDir();
-    specs.write('bomb.yaml', bomb);
+    specs.write('bomb.yaml', BILLION_LAUGHS);
     specs.write('ctl.yaml', populationYaml('ctl', { usernamePattern: 'ctl\u0000_{id}', attributes: { note: 'a\u0007b' } }));
     specs.write('nopw.yaml', ['apiVersion: bulk-users/v1', 'kind: TestUserPopulation', 'metadata: { name: nopw }', 'spec:', '  count: 5', '  usernamePattern: "user_${id}@example.com"', ''].join('\n'));
     const run = await spawnCli(['validate', '--specs', specs.dir]).exited;

@@ -1,3 +1,4 @@
+import { BILLION_LAUGHS } from '../support/billionLaughs.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -253,25 +254,8 @@ describe('export carries is_test_user (guide §3)', () => {
 });
 
 describe('bad input to validate and create', () => {
-  const bomb = [
-    'apiVersion: bulk-users/v1',
-    'kind: TestUserPopulation',
-    'metadata: { name: laughs }',
-    'spec:',
-    '  count: 1',
-    '  usernamePattern: "laugh_{id}"',
-    '  password: { fromEnv: X }',
-    '  attributes:',
-    '    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-    '    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
-    '    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
-    '    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
-    '    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
-    '',
-  ].join('\n');
-
   it('a YAML alias bomb is a located 400', async () => {
-    const res = await validate({ yaml: bomb });
+    const res = await validate({ yaml: BILLION_LAUGHS });
     expect(res.status, res.text).toBe(400);
     expect(res.body.error).toBe('invalid_yaml');
     expect(res.body.message).toMatch(/^request\.yaml:10:\d+: YAML aliases expand too often/);

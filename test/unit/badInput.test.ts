@@ -1,3 +1,4 @@
+import { BILLION_LAUGHS } from '../support/billionLaughs.ts';
 import { describe, expect, it } from 'vitest';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
 import { countYamlDocuments } from '../../src/spec/SourceDocument.ts';
@@ -16,24 +17,6 @@ function errorsOf(text: string): string[] {
     .problems.filter((p) => p.severity === 'error')
     .map(formatProblem);
 }
-
-/** Nine aliases of nine aliases ...: 9^5 strings from a few hundred bytes. */
-const BILLION_LAUGHS = [
-  'apiVersion: bulk-users/v1',
-  'kind: TestUserPopulation',
-  'metadata: { name: laughs }',
-  'spec:',
-  '  count: 1',
-  '  usernamePattern: "laugh_{id}"',
-  '  password: { fromEnv: BAD_PW }',
-  '  attributes:',
-  '    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-  '    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
-  '    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
-  '    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
-  '    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
-  '',
-].join('\n');
 
 describe('a YAML alias bomb', () => {
   it('is a located spec error, not a thrown one', () => {
