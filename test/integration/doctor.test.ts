@@ -60,7 +60,10 @@ const loadTesterTarget = (name: string, url: string) => `apiVersion: bulk-users/
 const fileTarget = (name: string) => `apiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: ${name} }\nspec: { type: file, path: out/users.csv, format: csv }`;
 
 async function doctor(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
-  const p = spawnCli(['doctor', '--output', 'json', ...args], { env: { BULK_USERS_LOG_DIR: path.join(cwd, 'logs'), BULK_USERS_DATA_DIR: path.join(cwd, '.data'), ...env }, cwd });
+  // The default API address is a closed port unless a test names one: whatever else runs
+  // on this machine's :5000 must not decide the outcome.
+  const isolated = { BULK_USERS_LOG_DIR: path.join(cwd, 'logs'), BULK_USERS_DATA_DIR: path.join(cwd, '.data'), BULK_USERS_PORT: String(await closedPort()) };
+  const p = spawnCli(['doctor', '--output', 'json', ...args], { env: { ...isolated, ...env }, cwd });
   const r = await p.exited;
   let report: { ok: boolean; checks: DoctorCheck[] } | undefined;
   try {
