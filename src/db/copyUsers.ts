@@ -2,20 +2,10 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { CreateBatch } from './userStore/UserStore.ts';
 
-export interface CopyBatch {
-  population: string;
-  prefix: string;
-  suffix: string;
-  /** null: the username is the e-mail address; else the domain appended to it. */
-  emailDomain: string | null;
-  passwordHash: string;
-  contentHash: string;
-  attributesJson: string;
-  expiresAt: string | null;
-  from: number;
-  to: number;
-}
+/** A create batch as COPY writes it: the attributes already serialised once for the whole batch. */
+export type CopyBatch = Omit<CreateBatch, 'attributes'> & { attributesJson: string };
 
 /** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
 export function copyField(v: string | null): string {
