@@ -52,10 +52,12 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
         }
       }
       if (filter.batch_id !== undefined) {
-        if (!(await batchExists(ctx, filter.batch_id))) throw new HttpError(404, 'not_found', `no batch "${filter.batch_id}"`);
+        // Declared now (spec file or API), or only recorded (an orphan): either exists. The
+        // specs are read once, for both questions.
+        const batch = (await desiredOrProblems(ctx)).state?.populations.find((p) => p.name === filter.batch_id);
+        if (!batch && (await readPopulationRecords(ctx.database.db, filter.batch_id)).length === 0) throw new HttpError(404, 'not_found', `no batch "${filter.batch_id}"`);
         // Asking to sync a batch to a target it does not list would report 0 records as if in
         // step; a target's membership is part of the batch's spec, so say so instead.
-        const batch = (await desiredOrProblems(ctx)).state?.populations.find((p) => p.name === filter.batch_id);
         if (batch && !batch.syncTargets.includes(target)) {
           throw new HttpError(
             409,
@@ -123,10 +125,4 @@ async function desiredOrProblems(ctx: ServerContext): Promise<{ state?: DesiredS
     if (err instanceof SpecValidationError) return { problems: err.problems.filter((p) => p.severity === 'error') };
     throw err;
   }
-}
-
-async function batchExists(ctx: ServerContext, name: string): Promise<boolean> {
-  if ((await readPopulationRecords(ctx.database.db, name)).length > 0) return true;
-  const desired = await desiredOrProblems(ctx);
-  return Boolean(desired.state?.populations.some((p) => p.name === name));
 }
