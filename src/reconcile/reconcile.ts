@@ -245,12 +245,13 @@ export function runSyncJobs(
   opts: { passwords: ReadonlyMap<string, string>; logger: Logger; frozen: readonly string[]; exclude?: ReadonlySet<string>; signal?: AbortSignal },
 ): Promise<SyncResult[]> {
   const excluded = opts.exclude ?? new Set<string>();
+  const store = userStoreFor(state.config);
+  const frozen = opts.frozen.filter((f) => !excluded.has(f));
   return Promise.all(
     targets.map((t) => {
       const spec = state.targets.find((s) => s.name === t.name)!;
       const populations = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name)).map((p) => p.name);
-      const frozen = opts.frozen.filter((f) => !excluded.has(f));
-      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { store: userStoreFor(state.config), passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { store, passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
     }),
   );
 }
