@@ -1,5 +1,5 @@
 /**
- * `npm run bench:mapped [-- --users N] [--repeat N] [--batch-size N] [--out FILE]`
+ * `npm run bench:mapped [-- --users N] [--repeat N] [--batch-size N] [--streams 3,4] [--out FILE]`
  *
  * A create into the application's own table (Django's auth_user) through a userStore
  * mapping, against single-stream COPY of the same rows into a table like it (same columns,
@@ -7,7 +7,10 @@
  * and with writeStreams 1 for the like-for-like figure. The mapped create writes the
  * ownership table too, in the same statements; the COPY writes only the application's
  * table, so the ratio includes what ownership costs. Reconcile times are whole runs
- * (observe, plan, apply, status). Best of `--repeat` rounds each (default 2), N default
+ * (observe, plan, apply, status); the create phase alone (first batch started to last batch
+ * done, from the reconciler's own batch log records) is reported beside them, so what the
+ * rest of the run costs shows. `--streams` adds runs with other writeStreams values, to
+ * see how the machine scales. Best of `--repeat` rounds each (default 2), N default
  * 200,000. Prints the ratios (reconcile rows/s ÷ COPY rows/s; the target is at least 0.7
  * for the default configuration) and writes the figures to bench/results/mapped-latest.json
  * (or --out). On a database of its own, dropped at the end.
@@ -21,6 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { pino } from 'pino';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyField } from '../src/db/copyUsers.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embeddedPostgres.ts';
@@ -29,7 +33,10 @@ import { reconcile } from '../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../src/spec/loadSpecs.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({ options: { users: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' }, 'batch-size': { type: 'string' } }, strict: true });
+const { values: args } = parseArgs({
+  options: { users: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' }, 'batch-size': { type: 'string' }, streams: { type: 'string' } },
+  strict: true,
+});
 const positiveInt = (raw: string | undefined, flag: string, fallback: number): number => {
   if (raw === undefined) return fallback;
   const n = Number(raw.replace(/_/g, ''));
@@ -39,6 +46,7 @@ const positiveInt = (raw: string | undefined, flag: string, fallback: number): n
 const N = positiveInt(args.users, '--users', 200_000);
 const REPEAT = positiveInt(args.repeat, '--repeat', 2);
 const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 10_000);
+const EXTRA_STREAMS = (args.streams ?? '').split(',').filter(Boolean).map((v) => positiveInt(v, '--streams', 1)).filter((n) => n !== 1 && n !== 2);
 const OUT = path.resolve(args.out ?? path.join(benchDir, 'results', 'mapped-latest.json'));
 const TARGET_RATIO = 0.7;
 const PASSWORD_ENV = 'BENCH_MAPPED_PASSWORD';
@@ -129,33 +137,52 @@ async function main(): Promise<void> {
       return built.state;
     };
     const env = { [PASSWORD_ENV]: randomBytes(12).toString('hex') };
-    const timed = { streams2: [] as number[], streams1: [] as number[], copy: [] as number[] };
-    const reconcileOnce = async (streams: 1 | 2): Promise<string> => {
+    const timed: Record<string, number[]> = { streams2: [], streams1: [], copy: [] };
+    /** Seconds of the create phase per run, keyed like `timed`. */
+    const createPhase: Record<string, number[]> = {};
+    const reconcileOnce = async (streams: number): Promise<string> => {
       await client.query('DROP TABLE IF EXISTS public.auth_user');
       await client.query(TABLE_DDL.replace('%s', 'public.auth_user'));
       await client.query('TRUNCATE bulk_user_ownership, bulk_populations, bulk_user_store');
       await client.query('CHECKPOINT');
+      const batches = { first: Infinity, last: -Infinity };
+      const logger = pino({ level: 'info' }, {
+        write(line: string): void {
+          const rec = JSON.parse(line) as { msg?: string; step?: string; execution_time?: number; time: number };
+          if (rec.msg !== 'create batch' || typeof rec.execution_time !== 'number') return;
+          batches.first = Math.min(batches.first, rec.time - rec.execution_time * 1000);
+          batches.last = Math.max(batches.last, rec.time);
+        },
+      });
       const started = performance.now();
-      const result = await reconcile(database, { state: stateFor(streams), dryRun: false, env, confirm: async () => true });
-      timed[`streams${streams}`].push((performance.now() - started) / 1000);
+      const result = await reconcile(database, { state: stateFor(streams), dryRun: false, env, confirm: async () => true, logger });
+      (timed[`streams${streams}`] ??= []).push((performance.now() - started) / 1000);
+      (createPhase[`streams${streams}`] ??= []).push((batches.last - batches.first) / 1000);
       if (result.applied?.created !== N) throw new Error(`the reconciler created ${result.applied?.created} rows, not ${N}`);
       return (await client.query<{ password: string }>('SELECT password FROM public.auth_user LIMIT 1')).rows[0]!.password;
     };
     for (let round = 1; round <= REPEAT; round++) {
       await reconcileOnce(1);
       const hash = await reconcileOnce(2);
-      timed.copy.push(await copyInto(client, 'public.auth_user_copy', hash));
-      log(`round ${round}: reconcile ${timed.streams2.at(-1)!.toFixed(2)} s (1 stream: ${timed.streams1.at(-1)!.toFixed(2)} s), COPY ${timed.copy.at(-1)!.toFixed(2)} s`);
+      for (const streams of EXTRA_STREAMS) await reconcileOnce(streams);
+      timed.copy!.push(await copyInto(client, 'public.auth_user_copy', hash));
+      log(`round ${round}: reconcile ${timed.streams2!.at(-1)!.toFixed(2)} s (1 stream: ${timed.streams1!.at(-1)!.toFixed(2)} s), COPY ${timed.copy!.at(-1)!.toFixed(2)} s`);
     }
-    const best = { streams2: Math.min(...timed.streams2), streams1: Math.min(...timed.streams1), copy: Math.min(...timed.copy) };
+    const best = { streams2: Math.min(...timed.streams2!), streams1: Math.min(...timed.streams1!), copy: Math.min(...timed.copy!) };
+    const phaseOf = (key: string): number => Math.min(...createPhase[key]!);
+    const extra = EXTRA_STREAMS.map((streams) => {
+      const seconds = Math.min(...timed[`streams${streams}`]!);
+      return { streams, seconds, createPhaseSeconds: phaseOf(`streams${streams}`), ratioToCopy: best.copy / seconds };
+    });
     const ratio = best.copy / best.streams2;
     const ratio1 = best.copy / best.streams1;
     const figures = {
       n: N,
       rounds: REPEAT,
       batchSize: BATCH_SIZE,
-      reconcile: { seconds: best.streams2, rowsPerSecond: N / best.streams2, all: timed.streams2 },
-      reconcileOneStream: { seconds: best.streams1, rowsPerSecond: N / best.streams1, all: timed.streams1 },
+      reconcile: { seconds: best.streams2, rowsPerSecond: N / best.streams2, createPhaseSeconds: phaseOf('streams2'), all: timed.streams2 },
+      reconcileOneStream: { seconds: best.streams1, rowsPerSecond: N / best.streams1, createPhaseSeconds: phaseOf('streams1'), all: timed.streams1 },
+      otherStreams: extra,
       copy: { seconds: best.copy, rowsPerSecond: N / best.copy, all: timed.copy },
       ratio: { mappedCreateToCopy: ratio, mappedCreateOneStreamToCopy: ratio1, target: TARGET_RATIO, met: ratio >= TARGET_RATIO },
     };
@@ -166,6 +193,8 @@ async function main(): Promise<void> {
         `mapped-table create, whole reconcile (writeStreams 2, the default): ${best.streams2.toFixed(2)} s, ${Math.round(N / best.streams2).toLocaleString('en-US')} rows/s`,
         `mapped-table create, whole reconcile (writeStreams 1):              ${best.streams1.toFixed(2)} s, ${Math.round(N / best.streams1).toLocaleString('en-US')} rows/s`,
         `COPY into the same table (1 stream):                                ${best.copy.toFixed(2)} s, ${Math.round(N / best.copy).toLocaleString('en-US')} rows/s`,
+        `  of which the create phase (first batch to last): ${phaseOf('streams2').toFixed(2)} s with 2 streams, ${phaseOf('streams1').toFixed(2)} s with 1`,
+        ...extra.map((e) => `writeStreams ${e.streams}: ${e.seconds.toFixed(2)} s (create phase ${e.createPhaseSeconds.toFixed(2)} s), ratio ${e.ratioToCopy.toFixed(2)}`),
         `ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}), one stream ${ratio1.toFixed(2)}; figures in ${path.relative(process.cwd(), OUT)}`,
         '',
       ].join('\n'),

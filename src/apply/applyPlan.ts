@@ -75,6 +75,10 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
     if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('apply aborted');
   };
 
+  /** Rows this apply added (created less deleted) per population, for its recorded count. */
+  const added = new Map<string, number>();
+  const tally = (population: string, n: number): void => void added.set(population, (added.get(population) ?? 0) + n);
+
   const hasWork = (p: PopulationPlan): boolean => p.recordChanges || p.create.count + p.update.count + p.delete.count > 0;
   const active = plan.populations.filter((p) => p.desired && hasWork(p));
   // Records first: a user row must never exist for a population the database does not know.
@@ -94,6 +98,7 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
       return rows;
     });
     result.deleted += n;
+    tally(p.name, -n);
     if (opts.audit && n > 0) {
       await db
         .insertInto('bulk_audit')
@@ -137,6 +142,7 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
         const started = Date.now();
         const n = await opts.store.createBatch(db, opts.copyPool, { ...content, from: a, to: b });
         result.created += n;
+        tally(p.name, n);
         result.lateConflicts += b - a + 1 - n;
         progress(p.name, 'create', b - a + 1);
         logBatch(opts.logger, p, 'create', n, started);
@@ -145,7 +151,7 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
   }
 
   for (const p of plan.populations) {
-    if (hasWork(p)) await finishPopulationRecord(db, opts.store, p);
+    if (hasWork(p)) await finishPopulationRecord(db, opts.store, p, (p.observed?.total ?? 0) + (added.get(p.name) ?? 0));
   }
   return result;
 }

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { countMembersOf } from '../db/batchQueries.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
 import type { DesiredPopulation, PopulationPlan } from '../plan/Plan.ts';
@@ -50,8 +49,11 @@ export async function writePopulationRecord(db: Db, d: DesiredPopulation, passwo
 /**
  * After a population's rows are done: record what was observed, or drop the record of a
  * removed population (only now, so a crash before this point leaves it to be finished).
+ * `actual` is the observed count plus what this apply created less what it deleted: a
+ * recount here was a pass over every member (a second of a million-row create on a mapped
+ * table), and the next run's observation counts them exactly anyway.
  */
-export async function finishPopulationRecord(db: Db, store: UserStore, p: PopulationPlan): Promise<void> {
+export async function finishPopulationRecord(db: Db, store: UserStore, p: PopulationPlan, actual: number): Promise<void> {
   if (p.action === 'delete') {
     await sql`DELETE FROM bulk_populations WHERE name = ${p.name}
       AND NOT EXISTS (SELECT 1 FROM ${store.rows} u WHERE is_test_user = true AND population = ${p.name})`.execute(db);
@@ -67,7 +69,6 @@ export async function finishPopulationRecord(db: Db, store: UserStore, p: Popula
     await db.updateTable('bulk_populations').set({ phase: 'Expired', updated_at: sql`now()` }).where('name', '=', p.name).execute();
     return;
   }
-  const actual = await countMembersOf(db, store, p.name);
   await db
     .updateTable('bulk_populations')
     .set({

@@ -61,7 +61,7 @@ export async function recordPopulationStatus(db: Db, input: RunStatusInput): Pro
     if (counted.has(p.name) || recount.includes(p.name)) return counted.get(p.name)?.total ?? 0;
     const observed = p.observed?.total ?? 0;
     if (input.error !== undefined || p.create.count + p.delete.count === 0) return observed;
-    // Apply just counted them (finishPopulationRecord); fall back to the plan's arithmetic.
+    // Apply recorded them (finishPopulationRecord: observed plus what it wrote); else the plan's arithmetic.
     const recorded = (records.get(p.name)?.status as { actual?: unknown } | undefined)?.actual;
     return typeof recorded === 'number' ? recorded : Math.max(0, observed + p.create.count - p.delete.count);
   };

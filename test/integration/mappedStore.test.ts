@@ -221,6 +221,8 @@ describe('a mapped user store', () => {
     const applied = await applyPlan(db.database.db, plan, { store, passwordHashes: resolved.passwordHashes, logger: silentLogger });
     expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
     expect((await members('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    // The population record counts what was written (9), not what the plan meant to (10).
+    expect(await db.query(`SELECT (status->>'actual')::int AS actual FROM bulk_populations WHERE name = 'late'`)).toEqual([{ actual: 9 }]);
     expect(await appSnapshot()).toBe(before);
   });
 

@@ -250,6 +250,8 @@ describe('a username taken between plan and apply', () => {
     const applied = await applyPlan(db.database.db, plan, { store, passwordHashes: resolved.passwordHashes, logger: silentLogger, copyPool: db.database.pool });
     expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
     expect((await managed('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    // The population record counts what was written (9), not what the plan meant to (10).
+    expect(await db.query(`SELECT (status->>'actual')::int AS actual FROM bulk_populations WHERE name = 'late'`)).toEqual([{ actual: 9 }]);
     expect(await productionSnapshot(db)).toBe(snapshot);
   });
 });
