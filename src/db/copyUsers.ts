@@ -31,9 +31,14 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
     const domain = b.emailDomain === null ? null : copyField(`@${b.emailDomain}`);
     function* lines(): Generator<string> {
       let chunk = '';
-      for (let s = b.from; s <= b.to; s++) {
+      const line = (s: number): void => {
         const username = `${prefix}${s}${suffix}`;
         chunk += `${username}\t${domain === null ? username : username + domain}${fixed}\t${s}${tail}`;
+      };
+      // Rows in the order given: a batch listed in username order reaches the index so.
+      const n = b.seqs ? b.seqs.length : b.to - b.from + 1;
+      for (let i = 0; i < n; i++) {
+        line(b.seqs ? b.seqs[i]! : b.from + i);
         if (chunk.length > 65536) {
           yield chunk;
           chunk = '';
@@ -52,7 +57,7 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
       throw err;
     }
     await client.query('COMMIT');
-    return b.to - b.from + 1;
+    return b.seqs ? b.seqs.length : b.to - b.from + 1;
   } finally {
     client.release();
   }
