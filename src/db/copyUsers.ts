@@ -22,8 +22,6 @@ export function copyField(v: string | null): string {
 export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | null> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL synchronous_commit = off');
     const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
     const tail = `\t${copyField(b.contentHash)}\t${copyField(b.attributesJson)}\t${copyField(b.expiresAt)}\n`;
     const prefix = copyField(b.prefix);
@@ -46,8 +44,13 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
       }
       if (chunk) yield chunk;
     }
+    // One simple query, so one round trip per batch instead of four: the server runs the
+    // COPY's data in between and the COMMIT after it; a failing COPY skips the COMMIT and
+    // leaves the transaction aborted, rolled back below.
     const stream = client.query(
-      copyFrom(`COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN`),
+      copyFrom(
+        `BEGIN; SET LOCAL synchronous_commit = off; COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN; COMMIT`,
+      ),
     );
     try {
       await pipeline(Readable.from(lines()), stream);
@@ -56,7 +59,6 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
       if ((err as { code?: string }).code === '23505') return null;
       throw err;
     }
-    await client.query('COMMIT');
     return b.seqs ? b.seqs.length : b.to - b.from + 1;
   } finally {
     client.release();
