@@ -373,8 +373,10 @@ async function main(): Promise<void> {
       'create.ratio.reconcileToCeiling': createRate / (N / ceiling.seconds),
       'create.ratio.ceilingToCopy': copy.seconds / ceiling.seconds,
       'create.writeStreams.streams': streams?.streams ?? NaN,
-      'create.writeStreams.oneStreamRowsPerSecond': streams?.measured?.oneStream ?? NaN,
-      'create.writeStreams.twoStreamsRowsPerSecond': streams?.measured?.twoStreams ?? NaN,
+      // Only when 'auto' measured (a create of AUTO_PROBE_MIN_ROWS or more).
+      ...(streams?.measured
+        ? { 'create.writeStreams.oneStreamRowsPerSecond': streams.measured.oneStream, 'create.writeStreams.twoStreamsRowsPerSecond': streams.measured.twoStreams }
+        : {}),
       'create.writeStreams.usernameOrder': streams?.order === 'username' ? 1 : 0,
       'create.ratio.reconcileToCopy': createRate / copyRate,
       'create.ratio.reconcileToCopy2': createRate / (N / copy2.seconds),
