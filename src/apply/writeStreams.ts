@@ -94,6 +94,13 @@ export class WriteStreamsChoice {
   }
 }
 
+/** The choice as the CLI's summary says it, e.g. "creates on 2 write streams (auto: 1 stream 61,200 rows/s, 2 streams 88,400 rows/s)". */
+export function describeWriteStreams(r: WriteStreamsReport): string {
+  const rate = (n: number): string => (Number.isFinite(n) ? `${Math.round(n).toLocaleString('en-US')} rows/s` : 'not measured');
+  const how = r.measured ? `auto: 1 stream ${rate(r.measured.oneStream)}, 2 streams ${rate(r.measured.twoStreams)}` : r.setting === 'auto' ? 'auto: too few rows to measure' : 'writeStreams';
+  return `creates on ${r.streams} write stream${r.streams === 1 ? '' : 's'} (${how})`;
+}
+
 /**
  * Runs `work` over every item, at most `streams` at a time, each stream taking the next
  * item when it is done with one, and settles every one it started before returning or

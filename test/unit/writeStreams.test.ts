@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { AUTO_PROBE_MIN_ROWS, WriteStreamsChoice } from '../../src/apply/writeStreams.ts';
+import { AUTO_PROBE_MIN_ROWS, describeWriteStreams, WriteStreamsChoice } from '../../src/apply/writeStreams.ts';
 
 const ROWS = 1000;
 const items = (n: number): Iterator<number> => Array.from({ length: n }, (_, i) => i)[Symbol.iterator]();
@@ -95,5 +95,16 @@ describe('WriteStreamsChoice', () => {
     ).rejects.toThrow('batch 3 failed');
     expect(settled).toBe(started);
     expect(started).toBeLessThan(10);
+  });
+});
+
+describe('describeWriteStreams', () => {
+  it('says the streams and, for auto, both rates', () => {
+    expect(describeWriteStreams({ setting: 'auto', streams: 2, measured: { oneStream: 61_234.4, twoStreams: 88_400 } })).toBe(
+      'creates on 2 write streams (auto: 1 stream 61,234 rows/s, 2 streams 88,400 rows/s)',
+    );
+    expect(describeWriteStreams({ setting: 'auto', streams: 1, measured: { oneStream: 50_000, twoStreams: NaN } })).toBe('creates on 1 write stream (auto: 1 stream 50,000 rows/s, 2 streams not measured)');
+    expect(describeWriteStreams({ setting: 'auto', streams: 1 })).toBe('creates on 1 write stream (auto: too few rows to measure)');
+    expect(describeWriteStreams({ setting: 3, streams: 3 })).toBe('creates on 3 write streams (writeStreams)');
   });
 });
