@@ -29,6 +29,9 @@ describe('compiledIsFresh', () => {
     at('bench/reconcileChild.ts', 1000);
     expect(fresh()).toBe(false);
     at('dist/.built', 2000);
+    // A build from before the bundle (no dist/cli/main.js) is not one.
+    expect(fresh()).toBe(false);
+    at('dist/cli/main.js', 2000);
     expect(fresh()).toBe(true);
     at('src/db/deep/nested.ts', 3000);
     expect(fresh()).toBe(false);
