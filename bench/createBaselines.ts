@@ -1,10 +1,11 @@
 /**
- * The two baselines the reconciler's create is measured against, writing the very rows the
+ * The baselines the reconciler's create is measured against, writing the very rows the
  * reconciler wrote (same columns, same values) into a fresh table with the same columns,
  * defaults and indexes as `users` (CREATE TABLE … (LIKE users INCLUDING ALL)):
  *
- * - COPY FROM STDIN (text format), the practical ceiling of one stream; and two streams at
- *   once, as the reconciler writes;
+ * - COPY FROM STDIN (text format) in seq order, one stream; and two streams at once;
+ * - COPY FROM STDIN of the same rows in index order (sorted as the C-collation username
+ *   index sorts them), one stream: the ceiling, rows reaching the B-tree in its own order;
  * - row-by-row INSERTs, 100 per transaction, as the scripts the reconciler replaces did.
  *   Each INSERT is a named prepared statement, which favours the baseline.
  */
@@ -13,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { digitOrderOf, usernameOrder } from '../src/apply/createBatches.ts';
 import { copyField } from '../src/db/copyUsers.ts';
 
 /** What every member of one population carries, read back from what the reconciler wrote. */
@@ -46,6 +48,32 @@ export function* allRows(templates: readonly RowTemplate[], to = Infinity, from 
   }
 }
 
+/**
+ * The same rows as allRows, sorted as the username index sorts them under C collation (bytes),
+ * for templates whose prefixes do not share a beginning with each other. The seqs are
+ * computed (and their order checked against a plain byte comparison of each neighbour pair)
+ * before anything is timed.
+ */
+export function indexOrder(templates: readonly RowTemplate[]): () => Generator<ReturnType<typeof rowValues>> {
+  const sorted = [...templates].sort((a, b) => Buffer.compare(Buffer.from(a.prefix), Buffer.from(b.prefix)));
+  const seqs = sorted.map((t) => {
+    const order = digitOrderOf(t.suffix);
+    if (order === null) throw new Error(`no index order for suffix ${t.suffix}`);
+    const out = Float64Array.from(usernameOrder([[t.idStart, t.idStart + t.count - 1]], order));
+    if (out.length !== t.count) throw new Error(`index order of ${t.population} has ${out.length} of ${t.count} rows`);
+    let previous: Buffer | undefined;
+    for (const s of out) {
+      const name = Buffer.from(`${t.prefix}${s}${t.suffix}`);
+      if (previous && Buffer.compare(previous, name) >= 0) throw new Error(`index order of ${t.population} is not sorted at seq ${s}`);
+      previous = name;
+    }
+    return out;
+  });
+  return function* rows() {
+    for (let i = 0; i < sorted.length; i++) for (const s of seqs[i]!) yield rowValues(sorted[i]!, s);
+  };
+}
+
 export async function createLikeUsers(client: pg.Client, table: string): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${table}`);
   await client.query(`CREATE TABLE ${table} (LIKE users INCLUDING ALL)`);
@@ -61,16 +89,23 @@ export async function copyBaseline(clients: readonly pg.Client[], table: string,
   const total = templates.reduce((n, t) => n + t.count, 0);
   const share = Math.ceil(total / clients.length);
   const started = performance.now();
-  const rows = await Promise.all(clients.map((c, i) => copyStream(c, table, templates, i * share, Math.min(total, (i + 1) * share))));
+  const rows = await Promise.all(clients.map((c, i) => copyStream(c, table, allRows(templates, Math.min(total, (i + 1) * share), i * share))));
   const seconds = (performance.now() - started) / 1000;
   return { rows: rows.reduce((a, b) => a + b, 0), seconds };
 }
 
-async function copyStream(client: pg.Client, table: string, templates: readonly RowTemplate[], from: number, to: number): Promise<number> {
+/** COPY of `rows` (from indexOrder) on one stream, in one transaction; seconds as copyBaseline measures them. */
+export async function copyInOrder(client: pg.Client, table: string, rows: () => Generator<ReturnType<typeof rowValues>>): Promise<{ rows: number; seconds: number }> {
+  const started = performance.now();
+  const n = await copyStream(client, table, rows());
+  return { rows: n, seconds: (performance.now() - started) / 1000 };
+}
+
+async function copyStream(client: pg.Client, table: string, source: Iterable<ReturnType<typeof rowValues>>): Promise<number> {
   const ROWS_PER_CHUNK = 2000;
   function* chunks(): Generator<string> {
     let buf: string[] = [];
-    for (const r of allRows(templates, to, from)) {
+    for (const r of source) {
       buf.push(r.map((v) => (typeof v === 'boolean' ? (v ? 't' : 'f') : copyField(String(v)))).join('\t'));
       if (buf.length === ROWS_PER_CHUNK) {
         yield `${buf.join('\n')}\n`;

@@ -3,11 +3,13 @@ import { keysetLoop } from './keysetLoop.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { MemberContent, UserStore } from '../db/userStore/UserStore.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Plan, PopulationPlan, SeqRange } from '../plan/Plan.ts';
+import type { Plan, PopulationPlan } from '../plan/Plan.ts';
 import { DEFAULT_RECONCILER_CONFIG } from '../spec/DesiredState.ts';
 import { isAddressPattern } from '../spec/usernamePattern.ts';
 import { writePopulationRecord, finishPopulationRecord } from './populationRecords.ts';
 import { emitReconcileEvent } from '../reconcile/reconcileEvents.ts';
+import { createBatches, digitOrderOf } from './createBatches.ts';
+import { WriteStreamsChoice, type WriteStreamsReport, type WriteStreamsSetting } from './writeStreams.ts';
 
 export interface ApplyProgress {
   /** Rows written so far across the whole plan, and the rows the plan expects to write. */
@@ -32,12 +34,11 @@ export interface ApplyOptions {
   copyPool?: pg.Pool;
   /**
    * Create batches written at once, each on its own connection of `copyPool` (the
-   * ReconcilerConfig's writeStreams). Two streams wrote 1,000,000 users in 0.65 of the time
-   * one stream took: PostgreSQL ingests one stream per core. Batches are independent and
-   * idempotent, so the order they land in does not matter; a run killed in between leaves
-   * gaps that the next run's search finds.
+   * ReconcilerConfig's writeStreams): a number, or 'auto' to measure (see WriteStreamsChoice).
+   * Batches are independent and idempotent, so the order they land in does not matter; a
+   * run killed in between leaves gaps that the next run's search finds.
    */
-  writeStreams?: number;
+  writeStreams?: WriteStreamsSetting;
 }
 
 export interface ApplyResult {
@@ -46,6 +47,8 @@ export interface ApplyResult {
   deleted: number;
   /** Usernames taken between plan and apply (by the application, say): skipped, reported. */
   lateConflicts: number;
+  /** How the creates were written (COPY runs only): the streams, and what 'auto' measured; plus the batch order. */
+  writeStreams?: WriteStreamsReport & { order: 'username' | 'seq' };
 }
 
 /**
@@ -107,6 +110,10 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
     }
   }
 
+  // Decided at the first create, for every population of the run.
+  let streams: WriteStreamsChoice | undefined;
+  let inUsernameOrder: boolean | undefined;
+  let usedOrder: 'username' | 'seq' = 'seq';
   for (const p of active) {
     const spec = p.desired!.spec;
     const passwordHash = opts.passwordHashes.get(p.name);
@@ -132,50 +139,32 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
       result.updated += n;
     }
     if (p.create.count > 0) {
-      // Generated as the streams take them: a list of every batch would grow with the count.
-      function* batches(): Generator<SeqRange> {
-        for (const [from, to] of p.create.ranges) {
-          for (let a = from; a <= to; a += spec.batchSize) yield [a, Math.min(to, a + spec.batchSize - 1)];
-        }
-      }
-      await inParallel(batches(), opts.copyPool ? (opts.writeStreams ?? DEFAULT_RECONCILER_CONFIG.writeStreams) : 1, checkAbort, async ([a, b]) => {
+      streams ??= new WriteStreamsChoice(opts.copyPool ? (opts.writeStreams ?? DEFAULT_RECONCILER_CONFIG.writeStreams) : 1, plan.summary.create);
+      inUsernameOrder ??= (await opts.store.createsInUsernameOrder?.(db)) ?? false;
+      const order = inUsernameOrder ? digitOrderOf(spec.pattern.suffix) : null;
+      if (order) usedOrder = 'username';
+      await streams.write(createBatches(p.create.ranges, spec.batchSize, order), checkAbort, async (batch) => {
         const started = Date.now();
-        const n = await opts.store.createBatch(db, opts.copyPool, { ...content, from: a, to: b });
+        const size = batch.seqs ? batch.seqs.length : batch.to - batch.from + 1;
+        const n = await opts.store.createBatch(db, opts.copyPool, { ...content, ...batch });
         result.created += n;
         tally(p.name, n);
-        result.lateConflicts += b - a + 1 - n;
-        progress(p.name, 'create', b - a + 1);
+        result.lateConflicts += size - n;
+        progress(p.name, 'create', size);
         logBatch(opts.logger, p, 'create', n, started);
+        return n;
       });
     }
+  }
+  if (streams && opts.copyPool) {
+    result.writeStreams = { ...streams.report(), order: usedOrder };
+    opts.logger.info({ writeStreams: result.writeStreams }, 'create write streams');
   }
 
   for (const p of plan.populations) {
     if (hasWork(p)) await finishPopulationRecord(db, opts.store, p, (p.observed?.total ?? 0) + (added.get(p.name) ?? 0));
   }
   return result;
-}
-
-/**
- * Runs `work` over every item, at most `streams` at a time, each stream taking the next
- * item when it is done with one, and settles every one it started before returning or
- * throwing: nothing may still be writing once the caller releases the reconcile lock.
- * After a failure or an abort no new item starts; the first error is thrown.
- */
-async function inParallel<T>(items: Iterator<T>, streams: number, checkAbort: () => void, work: (item: T) => Promise<void>): Promise<void> {
-  let failure: { err: unknown } | undefined;
-  const stream = async (): Promise<void> => {
-    for (let next = items.next(); !failure && !next.done; next = items.next()) {
-      try {
-        checkAbort();
-        await work(next.value);
-      } catch (err) {
-        failure ??= { err };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, streams) }, stream));
-  if (failure) throw failure.err;
 }
 
 function logBatch(logger: Logger, p: PopulationPlan, step: string, rows: number, started: number): void {

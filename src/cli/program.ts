@@ -16,6 +16,7 @@ import { registerAdminCommand } from './adminCommand.ts';
 import { registerStatusCommand } from './statusCommand.ts';
 import { registerDoctorCommand } from './doctorCommand.ts';
 import { colors, plain } from './renderPlan.ts';
+import { describeWriteStreams } from '../apply/writeStreams.ts';
 
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIO {
@@ -186,6 +187,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             (a.lateConflicts ? `, ${a.lateConflicts} skipped (username taken during apply)` : '') +
             ` in ${result.executionTime.toFixed(2)}s.\n`,
         );
+        if (a.writeStreams?.measured) io.stdout(`  ${describeWriteStreams(a.writeStreams)}\n`);
       } else if (result.outcome === 'cancelled') {
         io.stdout('\nApply cancelled.\n');
       }

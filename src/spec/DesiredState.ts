@@ -54,7 +54,8 @@ export interface ReconcilerConfig {
   maxDeletePercent: number;
   allowPartialCleanup: boolean;
   confirmationRequired: boolean;
-  writeStreams: number;
+  /** Create batches written at once, or 'auto': measured on the first batches of a large create (apply/writeStreams.ts). */
+  writeStreams: number | 'auto';
   /** The format test users' password hashes are written in. */
   passwordHash: PasswordHash;
   /** The directory file targets write into, relative to the directory holding the specs directory; absent = "out". */
@@ -63,7 +64,7 @@ export interface ReconcilerConfig {
   userStore?: UserStoreSpec;
 }
 
-export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 2, passwordHash: { algorithm: 'scrypt' } };
+export const DEFAULT_RECONCILER_CONFIG: ReconcilerConfig = { strictMode: true, maxDeletePercent: 50, allowPartialCleanup: false, confirmationRequired: true, writeStreams: 'auto', passwordHash: { algorithm: 'scrypt' } };
 
 /** Everything the specs ask for, once every document has validated. */
 export interface DesiredState {

@@ -212,9 +212,9 @@ export interface ReconcilerConfigSpec {
    */
   fileTargetDir?: string;
   /**
-   * Create batches written at once, each a COPY on its own pooled connection (the pool holds 4). One stream keeps about one PostgreSQL core busy.
+   * Create batches written at once, each a COPY on its own pooled connection (the pool holds 4): 1-4, or auto (the default) to measure the first batches of a large create on one stream and on two and go on with the faster.
    */
-  writeStreams?: number;
+  writeStreams?: 1 | 2 | 3 | 4 | "auto";
   passwordHash?: PasswordHash;
   userStore?: UserStoreSpec;
 }

@@ -1381,7 +1381,7 @@ return errors === 0;
 
 export const ReconcilerConfig = validate41;
 const schema23 = {"type":"object","title":"ReconcilerConfig","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"bulk-users/v1"},"kind":{"const":"ReconcilerConfig"},"metadata":{"$ref":"#/definitions/Metadata"},"spec":{"$ref":"#/definitions/ReconcilerConfigSpec"}}};
-const schema24 = {"type":"object","title":"ReconcilerConfigSpec","additionalProperties":false,"properties":{"strictMode":{"type":"boolean","default":true,"description":"Never delete a row that is not is_test_user = true and owned by a population the reconciler knows."},"maxDeletePercent":{"type":"number","minimum":0,"maximum":100,"default":50,"description":"Largest share of managed users one run may delete without --allow-mass-delete."},"allowPartialCleanup":{"type":"boolean","default":false,"description":"When false, a cleanup deletes a population from the database only after every target confirmed deleting it."},"confirmationRequired":{"type":"boolean","default":true,"description":"An interactive run asks before deleting; a non-interactive one needs --yes."},"fileTargetDir":{"type":"string","minLength":1,"default":"out","description":"The only directory file targets write into, relative to the directory that holds the specs directory (absolute allowed). Files already there that bulk-users did not write are never replaced."},"writeStreams":{"type":"integer","minimum":1,"maximum":4,"default":2,"description":"Create batches written at once, each a COPY on its own pooled connection (the pool holds 4). One stream keeps about one PostgreSQL core busy."},"passwordHash":{"$ref":"#/definitions/PasswordHash"},"userStore":{"$ref":"#/definitions/UserStoreSpec"}}};
+const schema24 = {"type":"object","title":"ReconcilerConfigSpec","additionalProperties":false,"properties":{"strictMode":{"type":"boolean","default":true,"description":"Never delete a row that is not is_test_user = true and owned by a population the reconciler knows."},"maxDeletePercent":{"type":"number","minimum":0,"maximum":100,"default":50,"description":"Largest share of managed users one run may delete without --allow-mass-delete."},"allowPartialCleanup":{"type":"boolean","default":false,"description":"When false, a cleanup deletes a population from the database only after every target confirmed deleting it."},"confirmationRequired":{"type":"boolean","default":true,"description":"An interactive run asks before deleting; a non-interactive one needs --yes."},"fileTargetDir":{"type":"string","minLength":1,"default":"out","description":"The only directory file targets write into, relative to the directory that holds the specs directory (absolute allowed). Files already there that bulk-users did not write are never replaced."},"writeStreams":{"enum":[1,2,3,4,"auto"],"default":"auto","description":"Create batches written at once, each a COPY on its own pooled connection (the pool holds 4): 1-4, or auto (the default) to measure the first batches of a large create on one stream and on two and go on with the faster."},"passwordHash":{"$ref":"#/definitions/PasswordHash"},"userStore":{"$ref":"#/definitions/UserStoreSpec"}}};
 const schema25 = {"type":"object","title":"PasswordHash","description":"How test users' passwords are hashed: the format the application's login code accepts. Each algorithm takes only its own parameters; left out, they take the defaults named in their descriptions. Changing the algorithm or a parameter rehashes each population once on the next reconcile.","required":["algorithm"],"additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["scrypt","werkzeug-scrypt","bcrypt","argon2id","django-pbkdf2-sha256","werkzeug-pbkdf2-sha256"],"description":"The format the application's login code reads: scrypt (this project's own scrypt$N$r$p$salt$hash), bcrypt ($2b$), argon2id (PHC string), django-pbkdf2-sha256 (pbkdf2_sha256$...), werkzeug-scrypt (scrypt:N:r:p$...) or werkzeug-pbkdf2-sha256 (pbkdf2:sha256:N$...)."},"n":{"type":"integer","enum":[1024,2048,4096,8192,16384,32768,65536,131072],"description":"scrypt CPU/memory cost N, a power of two up to 131072 (default 32768)."},"r":{"type":"integer","minimum":1,"maximum":32,"description":"scrypt block size r (default 8)."},"p":{"type":"integer","minimum":1,"maximum":16,"description":"scrypt parallelization p (default 1)."},"cost":{"type":"integer","minimum":4,"maximum":20,"description":"bcrypt cost, log2 of the rounds (default 12)."},"memoryCost":{"type":"integer","minimum":8,"maximum":1048576,"description":"argon2id memory in KiB, m= (default 19456)."},"timeCost":{"type":"integer","minimum":1,"maximum":100,"description":"argon2id passes, t= (default 2)."},"parallelism":{"type":"integer","minimum":1,"maximum":16,"description":"argon2id lanes, p= (default 1)."},"iterations":{"type":"integer","minimum":1000,"maximum":10000000,"description":"PBKDF2-HMAC-SHA256 iterations (default 1000000, the value of Django 5.2 and Werkzeug 3.1)."}},"allOf":[{"if":{"properties":{"algorithm":{"const":"scrypt"}}},"then":{"properties":{"algorithm":true,"n":true,"r":true,"p":true},"additionalProperties":false}},{"if":{"properties":{"algorithm":{"const":"werkzeug-scrypt"}}},"then":{"properties":{"algorithm":true,"n":true,"r":true,"p":true},"additionalProperties":false}},{"if":{"properties":{"algorithm":{"const":"bcrypt"}}},"then":{"properties":{"algorithm":true,"cost":true},"additionalProperties":false}},{"if":{"properties":{"algorithm":{"const":"argon2id"}}},"then":{"properties":{"algorithm":true,"memoryCost":true,"timeCost":true,"parallelism":true},"additionalProperties":false}},{"if":{"properties":{"algorithm":{"const":"django-pbkdf2-sha256"}}},"then":{"properties":{"algorithm":true,"iterations":true},"additionalProperties":false}},{"if":{"properties":{"algorithm":{"const":"werkzeug-pbkdf2-sha256"}}},"then":{"properties":{"algorithm":true,"iterations":true},"additionalProperties":false}}]};
 const schema26 = {"type":"object","title":"UserStoreSpec","additionalProperties":false,"description":"Where test users are written. Without it: the embedded users table. With it: the application's own table; ownership (population, seq, content hash, lease end) stays in bulk_user_ownership, keyed by the table's primary key, so the table needs no ALTER.","required":["table","primaryKey","columns","testUserMarker"],"properties":{"table":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$","description":"The application's users table, schema-qualified (public.auth_user)."},"primaryKey":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$","description":"Its primary key column (smallint, integer or bigint)."},"columns":{"type":"object","additionalProperties":false,"required":["username","passwordHash"],"properties":{"username":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$","description":"Column holding the username (needs a unique index). May be the email column when usernames are addresses."},"email":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$","description":"Column holding the e-mail address."},"passwordHash":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$","description":"Column holding the password hash."}}},"testUserMarker":{"type":"object","additionalProperties":false,"required":["column","equals"],"description":"What marks a row as a test user: column = value. Every other row is a production user, never written.","properties":{"column":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"equals":{"type":["string","number","boolean"]}}},"staticColumns":{"type":"object","description":"Columns set on create: a literal, or {now: true}.","propertyNames":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"additionalProperties":{"oneOf":[{"type":["string","number","boolean","null"]},{"type":"object","additionalProperties":false,"required":["now"],"properties":{"now":{"const":true,"description":"The time of the insert (now())."}}}]}},"attributes":{"type":"object","additionalProperties":false,"description":"Where population attributes are written in the application's table: one jsonb column, and/or some attributes to columns. Sync targets get the population's attributes either way.","properties":{"jsonColumn":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"columns":{"type":"object","propertyNames":{"type":"string","minLength":1},"additionalProperties":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}}},"dependents":{"type":"array","description":"Rows of the application that reference a test user (orders, sessions): deleted first, in the same transaction, only where they reference a managed test user being deleted.","items":{"type":"object","additionalProperties":false,"required":["table","column"],"properties":{"table":{"type":"string","pattern":"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"column":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}}},"guardTrigger":{"type":"boolean","default":false,"description":"Install the statement-level guard trigger on the mapped table too (needs its owner's rights; costs every UPDATE and DELETE of the application a transition table). Every statement of the reconciler carries the marker and ownership predicate either way."}}};
 const pattern12 = new RegExp("^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
@@ -1504,8 +1504,8 @@ errors++;
 }
 if(data.writeStreams !== undefined){
 let data5 = data.writeStreams;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err9 = {instancePath:instancePath+"/writeStreams",schemaPath:"#/properties/writeStreams/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema24.properties.writeStreams.type,parentSchema:schema24.properties.writeStreams,data:data5};
+if(!(((((data5 === 1) || (data5 === 2)) || (data5 === 3)) || (data5 === 4)) || (data5 === "auto"))){
+const err9 = {instancePath:instancePath+"/writeStreams",schemaPath:"#/properties/writeStreams/enum",keyword:"enum",params:{allowedValues: schema24.properties.writeStreams.enum},message:"must be equal to one of the allowed values",schema:schema24.properties.writeStreams.enum,parentSchema:schema24.properties.writeStreams,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1514,9 +1514,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 4 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/writeStreams",schemaPath:"#/properties/writeStreams/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4",schema:4,parentSchema:schema24.properties.writeStreams,data:data5};
+}
+if(data.passwordHash !== undefined){
+let data6 = data.passwordHash;
+const _errs17 = errors;
+let valid3 = true;
+const _errs18 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.algorithm !== undefined){
+if("scrypt" !== data6.algorithm){
+const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1525,8 +1532,24 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data5 < 1 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/writeStreams",schemaPath:"#/properties/writeStreams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema24.properties.writeStreams,data:data5};
+}
+}
+var _valid0 = _errs18 === errors;
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs20 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+if(!((((key1 === "algorithm") || (key1 === "n")) || (key1 === "r")) || (key1 === "p"))){
+const err11 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[0].then,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1537,15 +1560,11 @@ errors++;
 }
 }
 }
-if(data.passwordHash !== undefined){
-let data6 = data.passwordHash;
-const _errs18 = errors;
-let valid3 = true;
-const _errs19 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm !== undefined){
-if("scrypt" !== data6.algorithm){
-const err12 = {};
+var _valid0 = _errs20 === errors;
+valid3 = _valid0;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[0].if,parentSchema:schema25.allOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1554,24 +1573,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-var _valid0 = _errs19 === errors;
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs21 = errors;
+const _errs23 = errors;
+let valid5 = true;
+const _errs24 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key1 in data6){
-if(!((((key1 === "algorithm") || (key1 === "n")) || (key1 === "r")) || (key1 === "p"))){
-const err13 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[0].then,data:data6};
+if(data6.algorithm !== undefined){
+if("werkzeug-scrypt" !== data6.algorithm){
+const err13 = {};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1582,11 +1590,22 @@ errors++;
 }
 }
 }
-var _valid0 = _errs21 === errors;
-valid3 = _valid0;
+var _valid1 = _errs24 === errors;
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
 }
-if(!valid3){
-const err14 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[0].if,parentSchema:schema25.allOf[0],data:data6};
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs26 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key2 in data6){
+if(!((((key2 === "algorithm") || (key2 === "n")) || (key2 === "r")) || (key2 === "p"))){
+const err14 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[1].then,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1595,13 +1614,13 @@ vErrors.push(err14);
 }
 errors++;
 }
-const _errs24 = errors;
-let valid5 = true;
-const _errs25 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm !== undefined){
-if("werkzeug-scrypt" !== data6.algorithm){
-const err15 = {};
+}
+}
+var _valid1 = _errs26 === errors;
+valid5 = _valid1;
+}
+if(!valid5){
+const err15 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[1].if,parentSchema:schema25.allOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1610,24 +1629,13 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-var _valid1 = _errs25 === errors;
-errors = _errs24;
-if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
-const _errs27 = errors;
+const _errs29 = errors;
+let valid7 = true;
+const _errs30 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key2 in data6){
-if(!((((key2 === "algorithm") || (key2 === "n")) || (key2 === "r")) || (key2 === "p"))){
-const err16 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[1].then,data:data6};
+if(data6.algorithm !== undefined){
+if("bcrypt" !== data6.algorithm){
+const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1638,11 +1646,22 @@ errors++;
 }
 }
 }
-var _valid1 = _errs27 === errors;
-valid5 = _valid1;
+var _valid2 = _errs30 === errors;
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
 }
-if(!valid5){
-const err17 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[1].if,parentSchema:schema25.allOf[1],data:data6};
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs32 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key3 in data6){
+if(!((key3 === "algorithm") || (key3 === "cost"))){
+const err17 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[2].then,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1651,13 +1670,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-const _errs30 = errors;
-let valid7 = true;
-const _errs31 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm !== undefined){
-if("bcrypt" !== data6.algorithm){
-const err18 = {};
+}
+}
+var _valid2 = _errs32 === errors;
+valid7 = _valid2;
+}
+if(!valid7){
+const err18 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[2].if,parentSchema:schema25.allOf[2],data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1666,24 +1685,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-var _valid2 = _errs31 === errors;
-errors = _errs30;
-if(vErrors !== null){
-if(_errs30){
-vErrors.length = _errs30;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
-const _errs33 = errors;
+const _errs35 = errors;
+let valid9 = true;
+const _errs36 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key3 in data6){
-if(!((key3 === "algorithm") || (key3 === "cost"))){
-const err19 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[2].then,data:data6};
+if(data6.algorithm !== undefined){
+if("argon2id" !== data6.algorithm){
+const err19 = {};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1694,11 +1702,22 @@ errors++;
 }
 }
 }
-var _valid2 = _errs33 === errors;
-valid7 = _valid2;
+var _valid3 = _errs36 === errors;
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
 }
-if(!valid7){
-const err20 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[2].if,parentSchema:schema25.allOf[2],data:data6};
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs38 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key4 in data6){
+if(!((((key4 === "algorithm") || (key4 === "memoryCost")) || (key4 === "timeCost")) || (key4 === "parallelism"))){
+const err20 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[3].then,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1707,13 +1726,13 @@ vErrors.push(err20);
 }
 errors++;
 }
-const _errs36 = errors;
-let valid9 = true;
-const _errs37 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm !== undefined){
-if("argon2id" !== data6.algorithm){
-const err21 = {};
+}
+}
+var _valid3 = _errs38 === errors;
+valid9 = _valid3;
+}
+if(!valid9){
+const err21 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[3].if,parentSchema:schema25.allOf[3],data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1722,24 +1741,13 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-var _valid3 = _errs37 === errors;
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
-const _errs39 = errors;
+const _errs41 = errors;
+let valid11 = true;
+const _errs42 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key4 in data6){
-if(!((((key4 === "algorithm") || (key4 === "memoryCost")) || (key4 === "timeCost")) || (key4 === "parallelism"))){
-const err22 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[3].then,data:data6};
+if(data6.algorithm !== undefined){
+if("django-pbkdf2-sha256" !== data6.algorithm){
+const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1750,11 +1758,22 @@ errors++;
 }
 }
 }
-var _valid3 = _errs39 === errors;
-valid9 = _valid3;
+var _valid4 = _errs42 === errors;
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
 }
-if(!valid9){
-const err23 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[3].if,parentSchema:schema25.allOf[3],data:data6};
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs44 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key5 in data6){
+if(!((key5 === "algorithm") || (key5 === "iterations"))){
+const err23 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/4/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[4].then,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1763,13 +1782,13 @@ vErrors.push(err23);
 }
 errors++;
 }
-const _errs42 = errors;
-let valid11 = true;
-const _errs43 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm !== undefined){
-if("django-pbkdf2-sha256" !== data6.algorithm){
-const err24 = {};
+}
+}
+var _valid4 = _errs44 === errors;
+valid11 = _valid4;
+}
+if(!valid11){
+const err24 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[4].if,parentSchema:schema25.allOf[4],data:data6};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1778,24 +1797,13 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-var _valid4 = _errs43 === errors;
-errors = _errs42;
-if(vErrors !== null){
-if(_errs42){
-vErrors.length = _errs42;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid4){
-const _errs45 = errors;
+const _errs47 = errors;
+let valid13 = true;
+const _errs48 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key5 in data6){
-if(!((key5 === "algorithm") || (key5 === "iterations"))){
-const err25 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/4/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[4].then,data:data6};
+if(data6.algorithm !== undefined){
+if("werkzeug-pbkdf2-sha256" !== data6.algorithm){
+const err25 = {};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1806,11 +1814,22 @@ errors++;
 }
 }
 }
-var _valid4 = _errs45 === errors;
-valid11 = _valid4;
+var _valid5 = _errs48 === errors;
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
 }
-if(!valid11){
-const err26 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[4].if,parentSchema:schema25.allOf[4],data:data6};
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs50 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key6 in data6){
+if(!((key6 === "algorithm") || (key6 === "iterations"))){
+const err26 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/5/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[5].then,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1819,13 +1838,13 @@ vErrors.push(err26);
 }
 errors++;
 }
-const _errs48 = errors;
-let valid13 = true;
-const _errs49 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm !== undefined){
-if("werkzeug-pbkdf2-sha256" !== data6.algorithm){
-const err27 = {};
+}
+}
+var _valid5 = _errs50 === errors;
+valid13 = _valid5;
+}
+if(!valid13){
+const err27 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[5].if,parentSchema:schema25.allOf[5],data:data6};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1834,24 +1853,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-var _valid5 = _errs49 === errors;
-errors = _errs48;
-if(vErrors !== null){
-if(_errs48){
-vErrors.length = _errs48;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid5){
-const _errs51 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key6 in data6){
-if(!((key6 === "algorithm") || (key6 === "iterations"))){
-const err28 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/5/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema25.allOf[5].then,data:data6};
+if(data6.algorithm === undefined){
+const err28 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/required",keyword:"required",params:{missingProperty: "algorithm"},message:"must have required property '"+"algorithm"+"'",schema:schema25.required,parentSchema:schema25,data:data6};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1860,13 +1864,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-var _valid5 = _errs51 === errors;
-valid13 = _valid5;
-}
-if(!valid13){
-const err29 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema25.allOf[5].if,parentSchema:schema25.allOf[5],data:data6};
+for(const key7 in data6){
+if(!(func2.call(schema25.properties, key7))){
+const err29 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data:data6};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1875,9 +1875,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.algorithm === undefined){
-const err30 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/required",keyword:"required",params:{missingProperty: "algorithm"},message:"must have required property '"+"algorithm"+"'",schema:schema25.required,parentSchema:schema25,data:data6};
+}
+if(data6.algorithm !== undefined){
+let data13 = data6.algorithm;
+if(typeof data13 !== "string"){
+const err30 = {instancePath:instancePath+"/passwordHash/algorithm",schemaPath:"#/definitions/PasswordHash/properties/algorithm/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.algorithm.type,parentSchema:schema25.properties.algorithm,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1886,9 +1888,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key7 in data6){
-if(!(func2.call(schema25.properties, key7))){
-const err31 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data:data6};
+if(!((((((data13 === "scrypt") || (data13 === "werkzeug-scrypt")) || (data13 === "bcrypt")) || (data13 === "argon2id")) || (data13 === "django-pbkdf2-sha256")) || (data13 === "werkzeug-pbkdf2-sha256"))){
+const err31 = {instancePath:instancePath+"/passwordHash/algorithm",schemaPath:"#/definitions/PasswordHash/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema25.properties.algorithm.enum},message:"must be equal to one of the allowed values",schema:schema25.properties.algorithm.enum,parentSchema:schema25.properties.algorithm,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1898,10 +1899,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data6.algorithm !== undefined){
-let data13 = data6.algorithm;
-if(typeof data13 !== "string"){
-const err32 = {instancePath:instancePath+"/passwordHash/algorithm",schemaPath:"#/definitions/PasswordHash/properties/algorithm/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.algorithm.type,parentSchema:schema25.properties.algorithm,data:data13};
+if(data6.n !== undefined){
+let data14 = data6.n;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err32 = {instancePath:instancePath+"/passwordHash/n",schemaPath:"#/definitions/PasswordHash/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.n.type,parentSchema:schema25.properties.n,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1910,8 +1911,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(!((((((data13 === "scrypt") || (data13 === "werkzeug-scrypt")) || (data13 === "bcrypt")) || (data13 === "argon2id")) || (data13 === "django-pbkdf2-sha256")) || (data13 === "werkzeug-pbkdf2-sha256"))){
-const err33 = {instancePath:instancePath+"/passwordHash/algorithm",schemaPath:"#/definitions/PasswordHash/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema25.properties.algorithm.enum},message:"must be equal to one of the allowed values",schema:schema25.properties.algorithm.enum,parentSchema:schema25.properties.algorithm,data:data13};
+if(!((((((((data14 === 1024) || (data14 === 2048)) || (data14 === 4096)) || (data14 === 8192)) || (data14 === 16384)) || (data14 === 32768)) || (data14 === 65536)) || (data14 === 131072))){
+const err33 = {instancePath:instancePath+"/passwordHash/n",schemaPath:"#/definitions/PasswordHash/properties/n/enum",keyword:"enum",params:{allowedValues: schema25.properties.n.enum},message:"must be equal to one of the allowed values",schema:schema25.properties.n.enum,parentSchema:schema25.properties.n,data:data14};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1921,10 +1922,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data6.n !== undefined){
-let data14 = data6.n;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-const err34 = {instancePath:instancePath+"/passwordHash/n",schemaPath:"#/definitions/PasswordHash/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.n.type,parentSchema:schema25.properties.n,data:data14};
+if(data6.r !== undefined){
+let data15 = data6.r;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err34 = {instancePath:instancePath+"/passwordHash/r",schemaPath:"#/definitions/PasswordHash/properties/r/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.r.type,parentSchema:schema25.properties.r,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1933,8 +1934,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(!((((((((data14 === 1024) || (data14 === 2048)) || (data14 === 4096)) || (data14 === 8192)) || (data14 === 16384)) || (data14 === 32768)) || (data14 === 65536)) || (data14 === 131072))){
-const err35 = {instancePath:instancePath+"/passwordHash/n",schemaPath:"#/definitions/PasswordHash/properties/n/enum",keyword:"enum",params:{allowedValues: schema25.properties.n.enum},message:"must be equal to one of the allowed values",schema:schema25.properties.n.enum,parentSchema:schema25.properties.n,data:data14};
+if(typeof data15 == "number"){
+if(data15 > 32 || isNaN(data15)){
+const err35 = {instancePath:instancePath+"/passwordHash/r",schemaPath:"#/definitions/PasswordHash/properties/r/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema25.properties.r,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1943,11 +1945,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data6.r !== undefined){
-let data15 = data6.r;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err36 = {instancePath:instancePath+"/passwordHash/r",schemaPath:"#/definitions/PasswordHash/properties/r/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.r.type,parentSchema:schema25.properties.r,data:data15};
+if(data15 < 1 || isNaN(data15)){
+const err36 = {instancePath:instancePath+"/passwordHash/r",schemaPath:"#/definitions/PasswordHash/properties/r/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.r,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1956,9 +1955,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 > 32 || isNaN(data15)){
-const err37 = {instancePath:instancePath+"/passwordHash/r",schemaPath:"#/definitions/PasswordHash/properties/r/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema25.properties.r,data:data15};
+}
+}
+if(data6.p !== undefined){
+let data16 = data6.p;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err37 = {instancePath:instancePath+"/passwordHash/p",schemaPath:"#/definitions/PasswordHash/properties/p/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.p.type,parentSchema:schema25.properties.p,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1967,8 +1969,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data15 < 1 || isNaN(data15)){
-const err38 = {instancePath:instancePath+"/passwordHash/r",schemaPath:"#/definitions/PasswordHash/properties/r/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.r,data:data15};
+if(typeof data16 == "number"){
+if(data16 > 16 || isNaN(data16)){
+const err38 = {instancePath:instancePath+"/passwordHash/p",schemaPath:"#/definitions/PasswordHash/properties/p/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16",schema:16,parentSchema:schema25.properties.p,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1977,12 +1980,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-if(data6.p !== undefined){
-let data16 = data6.p;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err39 = {instancePath:instancePath+"/passwordHash/p",schemaPath:"#/definitions/PasswordHash/properties/p/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.p.type,parentSchema:schema25.properties.p,data:data16};
+if(data16 < 1 || isNaN(data16)){
+const err39 = {instancePath:instancePath+"/passwordHash/p",schemaPath:"#/definitions/PasswordHash/properties/p/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.p,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1991,9 +1990,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(typeof data16 == "number"){
-if(data16 > 16 || isNaN(data16)){
-const err40 = {instancePath:instancePath+"/passwordHash/p",schemaPath:"#/definitions/PasswordHash/properties/p/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16",schema:16,parentSchema:schema25.properties.p,data:data16};
+}
+}
+if(data6.cost !== undefined){
+let data17 = data6.cost;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err40 = {instancePath:instancePath+"/passwordHash/cost",schemaPath:"#/definitions/PasswordHash/properties/cost/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.cost.type,parentSchema:schema25.properties.cost,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2002,8 +2004,9 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data16 < 1 || isNaN(data16)){
-const err41 = {instancePath:instancePath+"/passwordHash/p",schemaPath:"#/definitions/PasswordHash/properties/p/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.p,data:data16};
+if(typeof data17 == "number"){
+if(data17 > 20 || isNaN(data17)){
+const err41 = {instancePath:instancePath+"/passwordHash/cost",schemaPath:"#/definitions/PasswordHash/properties/cost/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema25.properties.cost,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2012,12 +2015,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-if(data6.cost !== undefined){
-let data17 = data6.cost;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err42 = {instancePath:instancePath+"/passwordHash/cost",schemaPath:"#/definitions/PasswordHash/properties/cost/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.cost.type,parentSchema:schema25.properties.cost,data:data17};
+if(data17 < 4 || isNaN(data17)){
+const err42 = {instancePath:instancePath+"/passwordHash/cost",schemaPath:"#/definitions/PasswordHash/properties/cost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 4},message:"must be >= 4",schema:4,parentSchema:schema25.properties.cost,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2026,9 +2025,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(typeof data17 == "number"){
-if(data17 > 20 || isNaN(data17)){
-const err43 = {instancePath:instancePath+"/passwordHash/cost",schemaPath:"#/definitions/PasswordHash/properties/cost/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema25.properties.cost,data:data17};
+}
+}
+if(data6.memoryCost !== undefined){
+let data18 = data6.memoryCost;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err43 = {instancePath:instancePath+"/passwordHash/memoryCost",schemaPath:"#/definitions/PasswordHash/properties/memoryCost/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.memoryCost.type,parentSchema:schema25.properties.memoryCost,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2037,8 +2039,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data17 < 4 || isNaN(data17)){
-const err44 = {instancePath:instancePath+"/passwordHash/cost",schemaPath:"#/definitions/PasswordHash/properties/cost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 4},message:"must be >= 4",schema:4,parentSchema:schema25.properties.cost,data:data17};
+if(typeof data18 == "number"){
+if(data18 > 1048576 || isNaN(data18)){
+const err44 = {instancePath:instancePath+"/passwordHash/memoryCost",schemaPath:"#/definitions/PasswordHash/properties/memoryCost/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576",schema:1048576,parentSchema:schema25.properties.memoryCost,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2047,12 +2050,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-if(data6.memoryCost !== undefined){
-let data18 = data6.memoryCost;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err45 = {instancePath:instancePath+"/passwordHash/memoryCost",schemaPath:"#/definitions/PasswordHash/properties/memoryCost/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.memoryCost.type,parentSchema:schema25.properties.memoryCost,data:data18};
+if(data18 < 8 || isNaN(data18)){
+const err45 = {instancePath:instancePath+"/passwordHash/memoryCost",schemaPath:"#/definitions/PasswordHash/properties/memoryCost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema25.properties.memoryCost,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2061,9 +2060,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(typeof data18 == "number"){
-if(data18 > 1048576 || isNaN(data18)){
-const err46 = {instancePath:instancePath+"/passwordHash/memoryCost",schemaPath:"#/definitions/PasswordHash/properties/memoryCost/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576",schema:1048576,parentSchema:schema25.properties.memoryCost,data:data18};
+}
+}
+if(data6.timeCost !== undefined){
+let data19 = data6.timeCost;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err46 = {instancePath:instancePath+"/passwordHash/timeCost",schemaPath:"#/definitions/PasswordHash/properties/timeCost/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.timeCost.type,parentSchema:schema25.properties.timeCost,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2072,8 +2074,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data18 < 8 || isNaN(data18)){
-const err47 = {instancePath:instancePath+"/passwordHash/memoryCost",schemaPath:"#/definitions/PasswordHash/properties/memoryCost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema25.properties.memoryCost,data:data18};
+if(typeof data19 == "number"){
+if(data19 > 100 || isNaN(data19)){
+const err47 = {instancePath:instancePath+"/passwordHash/timeCost",schemaPath:"#/definitions/PasswordHash/properties/timeCost/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema25.properties.timeCost,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2082,12 +2085,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-if(data6.timeCost !== undefined){
-let data19 = data6.timeCost;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-const err48 = {instancePath:instancePath+"/passwordHash/timeCost",schemaPath:"#/definitions/PasswordHash/properties/timeCost/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.timeCost.type,parentSchema:schema25.properties.timeCost,data:data19};
+if(data19 < 1 || isNaN(data19)){
+const err48 = {instancePath:instancePath+"/passwordHash/timeCost",schemaPath:"#/definitions/PasswordHash/properties/timeCost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.timeCost,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2096,9 +2095,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(typeof data19 == "number"){
-if(data19 > 100 || isNaN(data19)){
-const err49 = {instancePath:instancePath+"/passwordHash/timeCost",schemaPath:"#/definitions/PasswordHash/properties/timeCost/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema25.properties.timeCost,data:data19};
+}
+}
+if(data6.parallelism !== undefined){
+let data20 = data6.parallelism;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err49 = {instancePath:instancePath+"/passwordHash/parallelism",schemaPath:"#/definitions/PasswordHash/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.parallelism.type,parentSchema:schema25.properties.parallelism,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2107,8 +2109,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err50 = {instancePath:instancePath+"/passwordHash/timeCost",schemaPath:"#/definitions/PasswordHash/properties/timeCost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.timeCost,data:data19};
+if(typeof data20 == "number"){
+if(data20 > 16 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/passwordHash/parallelism",schemaPath:"#/definitions/PasswordHash/properties/parallelism/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16",schema:16,parentSchema:schema25.properties.parallelism,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2117,12 +2120,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-if(data6.parallelism !== undefined){
-let data20 = data6.parallelism;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err51 = {instancePath:instancePath+"/passwordHash/parallelism",schemaPath:"#/definitions/PasswordHash/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.parallelism.type,parentSchema:schema25.properties.parallelism,data:data20};
+if(data20 < 1 || isNaN(data20)){
+const err51 = {instancePath:instancePath+"/passwordHash/parallelism",schemaPath:"#/definitions/PasswordHash/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.parallelism,data:data20};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2131,9 +2130,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 > 16 || isNaN(data20)){
-const err52 = {instancePath:instancePath+"/passwordHash/parallelism",schemaPath:"#/definitions/PasswordHash/properties/parallelism/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16",schema:16,parentSchema:schema25.properties.parallelism,data:data20};
+}
+}
+if(data6.iterations !== undefined){
+let data21 = data6.iterations;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err52 = {instancePath:instancePath+"/passwordHash/iterations",schemaPath:"#/definitions/PasswordHash/properties/iterations/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.iterations.type,parentSchema:schema25.properties.iterations,data:data21};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2142,8 +2144,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data20 < 1 || isNaN(data20)){
-const err53 = {instancePath:instancePath+"/passwordHash/parallelism",schemaPath:"#/definitions/PasswordHash/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.properties.parallelism,data:data20};
+if(typeof data21 == "number"){
+if(data21 > 10000000 || isNaN(data21)){
+const err53 = {instancePath:instancePath+"/passwordHash/iterations",schemaPath:"#/definitions/PasswordHash/properties/iterations/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema25.properties.iterations,data:data21};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2152,12 +2155,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-if(data6.iterations !== undefined){
-let data21 = data6.iterations;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err54 = {instancePath:instancePath+"/passwordHash/iterations",schemaPath:"#/definitions/PasswordHash/properties/iterations/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.properties.iterations.type,parentSchema:schema25.properties.iterations,data:data21};
+if(data21 < 1000 || isNaN(data21)){
+const err54 = {instancePath:instancePath+"/passwordHash/iterations",schemaPath:"#/definitions/PasswordHash/properties/iterations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema25.properties.iterations,data:data21};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2166,9 +2165,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(typeof data21 == "number"){
-if(data21 > 10000000 || isNaN(data21)){
-const err55 = {instancePath:instancePath+"/passwordHash/iterations",schemaPath:"#/definitions/PasswordHash/properties/iterations/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema25.properties.iterations,data:data21};
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data:data6};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2177,8 +2178,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data21 < 1000 || isNaN(data21)){
-const err56 = {instancePath:instancePath+"/passwordHash/iterations",schemaPath:"#/definitions/PasswordHash/properties/iterations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema25.properties.iterations,data:data21};
+}
+if(data.userStore !== undefined){
+let data22 = data.userStore;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.table === undefined){
+const err56 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2187,11 +2192,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/passwordHash",schemaPath:"#/definitions/PasswordHash/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data:data6};
+if(data22.primaryKey === undefined){
+const err57 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "primaryKey"},message:"must have required property '"+"primaryKey"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2200,12 +2202,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data.userStore !== undefined){
-let data22 = data.userStore;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.table === undefined){
-const err58 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
+if(data22.columns === undefined){
+const err58 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2214,8 +2212,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data22.primaryKey === undefined){
-const err59 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "primaryKey"},message:"must have required property '"+"primaryKey"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
+if(data22.testUserMarker === undefined){
+const err59 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "testUserMarker"},message:"must have required property '"+"testUserMarker"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2224,8 +2222,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data22.columns === undefined){
-const err60 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
+for(const key8 in data22){
+if(!((((((((key8 === "table") || (key8 === "primaryKey")) || (key8 === "columns")) || (key8 === "testUserMarker")) || (key8 === "staticColumns")) || (key8 === "attributes")) || (key8 === "dependents")) || (key8 === "guardTrigger"))){
+const err60 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data:data22};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2234,8 +2233,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data22.testUserMarker === undefined){
-const err61 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/required",keyword:"required",params:{missingProperty: "testUserMarker"},message:"must have required property '"+"testUserMarker"+"'",schema:schema26.required,parentSchema:schema26,data:data22};
+}
+if(data22.table !== undefined){
+let data23 = data22.table;
+if(typeof data23 === "string"){
+if(!pattern12.test(data23)){
+const err61 = {instancePath:instancePath+"/userStore/table",schemaPath:"#/definitions/UserStoreSpec/properties/table/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.table,data:data23};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2244,9 +2247,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-for(const key8 in data22){
-if(!((((((((key8 === "table") || (key8 === "primaryKey")) || (key8 === "columns")) || (key8 === "testUserMarker")) || (key8 === "staticColumns")) || (key8 === "attributes")) || (key8 === "dependents")) || (key8 === "guardTrigger"))){
-const err62 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data:data22};
+}
+else {
+const err62 = {instancePath:instancePath+"/userStore/table",schemaPath:"#/definitions/UserStoreSpec/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.table.type,parentSchema:schema26.properties.table,data:data23};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2256,11 +2259,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data22.table !== undefined){
-let data23 = data22.table;
-if(typeof data23 === "string"){
-if(!pattern12.test(data23)){
-const err63 = {instancePath:instancePath+"/userStore/table",schemaPath:"#/definitions/UserStoreSpec/properties/table/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.table,data:data23};
+if(data22.primaryKey !== undefined){
+let data24 = data22.primaryKey;
+if(typeof data24 === "string"){
+if(!pattern13.test(data24)){
+const err63 = {instancePath:instancePath+"/userStore/primaryKey",schemaPath:"#/definitions/UserStoreSpec/properties/primaryKey/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.primaryKey,data:data24};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2271,7 +2274,7 @@ errors++;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/userStore/table",schemaPath:"#/definitions/UserStoreSpec/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.table.type,parentSchema:schema26.properties.table,data:data23};
+const err64 = {instancePath:instancePath+"/userStore/primaryKey",schemaPath:"#/definitions/UserStoreSpec/properties/primaryKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.primaryKey.type,parentSchema:schema26.properties.primaryKey,data:data24};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2281,11 +2284,11 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data22.primaryKey !== undefined){
-let data24 = data22.primaryKey;
-if(typeof data24 === "string"){
-if(!pattern13.test(data24)){
-const err65 = {instancePath:instancePath+"/userStore/primaryKey",schemaPath:"#/definitions/UserStoreSpec/properties/primaryKey/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.primaryKey,data:data24};
+if(data22.columns !== undefined){
+let data25 = data22.columns;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.username === undefined){
+const err65 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema26.properties.columns.required,parentSchema:schema26.properties.columns,data:data25};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2294,9 +2297,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/userStore/primaryKey",schemaPath:"#/definitions/UserStoreSpec/properties/primaryKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.primaryKey.type,parentSchema:schema26.properties.primaryKey,data:data24};
+if(data25.passwordHash === undefined){
+const err66 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/required",keyword:"required",params:{missingProperty: "passwordHash"},message:"must have required property '"+"passwordHash"+"'",schema:schema26.properties.columns.required,parentSchema:schema26.properties.columns,data:data25};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2305,12 +2307,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data22.columns !== undefined){
-let data25 = data22.columns;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.username === undefined){
-const err67 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema26.properties.columns.required,parentSchema:schema26.properties.columns,data:data25};
+for(const key9 in data25){
+if(!(((key9 === "username") || (key9 === "email")) || (key9 === "passwordHash"))){
+const err67 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.columns,data:data25};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2319,8 +2318,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data25.passwordHash === undefined){
-const err68 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/required",keyword:"required",params:{missingProperty: "passwordHash"},message:"must have required property '"+"passwordHash"+"'",schema:schema26.properties.columns.required,parentSchema:schema26.properties.columns,data:data25};
+}
+if(data25.username !== undefined){
+let data26 = data25.username;
+if(typeof data26 === "string"){
+if(!pattern13.test(data26)){
+const err68 = {instancePath:instancePath+"/userStore/columns/username",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.columns.properties.username,data:data26};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2329,9 +2332,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-for(const key9 in data25){
-if(!(((key9 === "username") || (key9 === "email")) || (key9 === "passwordHash"))){
-const err69 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.columns,data:data25};
+}
+else {
+const err69 = {instancePath:instancePath+"/userStore/columns/username",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.columns.properties.username.type,parentSchema:schema26.properties.columns.properties.username,data:data26};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2341,11 +2344,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data25.username !== undefined){
-let data26 = data25.username;
-if(typeof data26 === "string"){
-if(!pattern13.test(data26)){
-const err70 = {instancePath:instancePath+"/userStore/columns/username",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/username/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.columns.properties.username,data:data26};
+if(data25.email !== undefined){
+let data27 = data25.email;
+if(typeof data27 === "string"){
+if(!pattern13.test(data27)){
+const err70 = {instancePath:instancePath+"/userStore/columns/email",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/email/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.columns.properties.email,data:data27};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2356,7 +2359,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/userStore/columns/username",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.columns.properties.username.type,parentSchema:schema26.properties.columns.properties.username,data:data26};
+const err71 = {instancePath:instancePath+"/userStore/columns/email",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.columns.properties.email.type,parentSchema:schema26.properties.columns.properties.email,data:data27};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2366,11 +2369,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data25.email !== undefined){
-let data27 = data25.email;
-if(typeof data27 === "string"){
-if(!pattern13.test(data27)){
-const err72 = {instancePath:instancePath+"/userStore/columns/email",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/email/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.columns.properties.email,data:data27};
+if(data25.passwordHash !== undefined){
+let data28 = data25.passwordHash;
+if(typeof data28 === "string"){
+if(!pattern13.test(data28)){
+const err72 = {instancePath:instancePath+"/userStore/columns/passwordHash",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/passwordHash/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.columns.properties.passwordHash,data:data28};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2381,7 +2384,7 @@ errors++;
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/userStore/columns/email",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.columns.properties.email.type,parentSchema:schema26.properties.columns.properties.email,data:data27};
+const err73 = {instancePath:instancePath+"/userStore/columns/passwordHash",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/passwordHash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.columns.properties.passwordHash.type,parentSchema:schema26.properties.columns.properties.passwordHash,data:data28};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2391,11 +2394,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data25.passwordHash !== undefined){
-let data28 = data25.passwordHash;
-if(typeof data28 === "string"){
-if(!pattern13.test(data28)){
-const err74 = {instancePath:instancePath+"/userStore/columns/passwordHash",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/passwordHash/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.columns.properties.passwordHash,data:data28};
+}
+else {
+const err74 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.columns.type,parentSchema:schema26.properties.columns,data:data25};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2405,8 +2406,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/userStore/columns/passwordHash",schemaPath:"#/definitions/UserStoreSpec/properties/columns/properties/passwordHash/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.columns.properties.passwordHash.type,parentSchema:schema26.properties.columns.properties.passwordHash,data:data28};
+if(data22.testUserMarker !== undefined){
+let data29 = data22.testUserMarker;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.column === undefined){
+const err75 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema26.properties.testUserMarker.required,parentSchema:schema26.properties.testUserMarker,data:data29};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2415,10 +2419,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/userStore/columns",schemaPath:"#/definitions/UserStoreSpec/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.columns.type,parentSchema:schema26.properties.columns,data:data25};
+if(data29.equals === undefined){
+const err76 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/required",keyword:"required",params:{missingProperty: "equals"},message:"must have required property '"+"equals"+"'",schema:schema26.properties.testUserMarker.required,parentSchema:schema26.properties.testUserMarker,data:data29};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2427,12 +2429,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data22.testUserMarker !== undefined){
-let data29 = data22.testUserMarker;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.column === undefined){
-const err77 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema26.properties.testUserMarker.required,parentSchema:schema26.properties.testUserMarker,data:data29};
+for(const key10 in data29){
+if(!((key10 === "column") || (key10 === "equals"))){
+const err77 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.testUserMarker,data:data29};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2441,8 +2440,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(data29.equals === undefined){
-const err78 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/required",keyword:"required",params:{missingProperty: "equals"},message:"must have required property '"+"equals"+"'",schema:schema26.properties.testUserMarker.required,parentSchema:schema26.properties.testUserMarker,data:data29};
+}
+if(data29.column !== undefined){
+let data30 = data29.column;
+if(typeof data30 === "string"){
+if(!pattern13.test(data30)){
+const err78 = {instancePath:instancePath+"/userStore/testUserMarker/column",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/properties/column/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.testUserMarker.properties.column,data:data30};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2451,9 +2454,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key10 in data29){
-if(!((key10 === "column") || (key10 === "equals"))){
-const err79 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.testUserMarker,data:data29};
+}
+else {
+const err79 = {instancePath:instancePath+"/userStore/testUserMarker/column",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/properties/column/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.testUserMarker.properties.column.type,parentSchema:schema26.properties.testUserMarker.properties.column,data:data30};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2463,11 +2466,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data29.column !== undefined){
-let data30 = data29.column;
-if(typeof data30 === "string"){
-if(!pattern13.test(data30)){
-const err80 = {instancePath:instancePath+"/userStore/testUserMarker/column",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/properties/column/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.testUserMarker.properties.column,data:data30};
+if(data29.equals !== undefined){
+let data31 = data29.equals;
+if(((typeof data31 !== "string") && (!(typeof data31 == "number"))) && (typeof data31 !== "boolean")){
+const err80 = {instancePath:instancePath+"/userStore/testUserMarker/equals",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/properties/equals/type",keyword:"type",params:{type: schema26.properties.testUserMarker.properties.equals.type},message:"must be string,number,boolean",schema:schema26.properties.testUserMarker.properties.equals.type,parentSchema:schema26.properties.testUserMarker.properties.equals,data:data31};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2477,8 +2479,9 @@ vErrors.push(err80);
 errors++;
 }
 }
+}
 else {
-const err81 = {instancePath:instancePath+"/userStore/testUserMarker/column",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/properties/column/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.testUserMarker.properties.column.type,parentSchema:schema26.properties.testUserMarker.properties.column,data:data30};
+const err81 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.testUserMarker.type,parentSchema:schema26.properties.testUserMarker,data:data29};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2488,10 +2491,14 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data29.equals !== undefined){
-let data31 = data29.equals;
-if(((typeof data31 !== "string") && (!(typeof data31 == "number"))) && (typeof data31 !== "boolean")){
-const err82 = {instancePath:instancePath+"/userStore/testUserMarker/equals",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/properties/equals/type",keyword:"type",params:{type: schema26.properties.testUserMarker.properties.equals.type},message:"must be string,number,boolean",schema:schema26.properties.testUserMarker.properties.equals.type,parentSchema:schema26.properties.testUserMarker.properties.equals,data:data31};
+if(data22.staticColumns !== undefined){
+let data32 = data22.staticColumns;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key11 in data32){
+const _errs97 = errors;
+if(typeof key11 === "string"){
+if(!pattern13.test(key11)){
+const err82 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.staticColumns.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2501,9 +2508,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
 else {
-const err83 = {instancePath:instancePath+"/userStore/testUserMarker",schemaPath:"#/definitions/UserStoreSpec/properties/testUserMarker/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.testUserMarker.type,parentSchema:schema26.properties.testUserMarker,data:data29};
+const err83 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.staticColumns.propertyNames.type,parentSchema:schema26.properties.staticColumns.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2512,15 +2518,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data22.staticColumns !== undefined){
-let data32 = data22.staticColumns;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key11 in data32){
-const _errs98 = errors;
-if(typeof key11 === "string"){
-if(!pattern13.test(key11)){
-const err84 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.staticColumns.propertyNames,data:key11,propertyName:key11};
+var valid20 = _errs97 === errors;
+if(!valid20){
+const err84 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema26.properties.staticColumns.propertyNames,parentSchema:schema26.properties.staticColumns,data:data32};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2530,8 +2530,14 @@ vErrors.push(err84);
 errors++;
 }
 }
-else {
-const err85 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.staticColumns.propertyNames.type,parentSchema:schema26.properties.staticColumns.propertyNames,data:key11,propertyName:key11};
+for(const key12 in data32){
+let data33 = data32[key12];
+const _errs101 = errors;
+let valid22 = false;
+let passing0 = null;
+const _errs102 = errors;
+if((((typeof data33 !== "string") && (!(typeof data33 == "number"))) && (typeof data33 !== "boolean")) && (data33 !== null)){
+const err85 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/0/type",keyword:"type",params:{type: schema26.properties.staticColumns.additionalProperties.oneOf[0].type},message:"must be string,number,boolean,null",schema:schema26.properties.staticColumns.additionalProperties.oneOf[0].type,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2540,9 +2546,15 @@ vErrors.push(err85);
 }
 errors++;
 }
-var valid20 = _errs98 === errors;
-if(!valid20){
-const err86 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema26.properties.staticColumns.propertyNames,parentSchema:schema26.properties.staticColumns,data:data32};
+var _valid6 = _errs102 === errors;
+if(_valid6){
+valid22 = true;
+passing0 = 0;
+}
+const _errs104 = errors;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.now === undefined){
+const err86 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/required",keyword:"required",params:{missingProperty: "now"},message:"must have required property '"+"now"+"'",schema:schema26.properties.staticColumns.additionalProperties.oneOf[1].required,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2551,15 +2563,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-for(const key12 in data32){
-let data33 = data32[key12];
-const _errs102 = errors;
-let valid22 = false;
-let passing0 = null;
-const _errs103 = errors;
-if((((typeof data33 !== "string") && (!(typeof data33 == "number"))) && (typeof data33 !== "boolean")) && (data33 !== null)){
-const err87 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/0/type",keyword:"type",params:{type: schema26.properties.staticColumns.additionalProperties.oneOf[0].type},message:"must be string,number,boolean,null",schema:schema26.properties.staticColumns.additionalProperties.oneOf[0].type,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[0],data:data33};
+for(const key13 in data33){
+if(!(key13 === "now")){
+const err87 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2568,15 +2574,11 @@ vErrors.push(err87);
 }
 errors++;
 }
-var _valid6 = _errs103 === errors;
-if(_valid6){
-valid22 = true;
-passing0 = 0;
 }
-const _errs105 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.now === undefined){
-const err88 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/required",keyword:"required",params:{missingProperty: "now"},message:"must have required property '"+"now"+"'",schema:schema26.properties.staticColumns.additionalProperties.oneOf[1].required,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1],data:data33};
+if(data33.now !== undefined){
+let data34 = data33.now;
+if(true !== data34){
+const err88 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/now",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/properties/now/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1].properties.now,data:data34};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2585,9 +2587,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-for(const key13 in data33){
-if(!(key13 === "now")){
-const err89 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1],data:data33};
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.staticColumns.additionalProperties.oneOf[1].type,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2596,32 +2599,7 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data33.now !== undefined){
-let data34 = data33.now;
-if(true !== data34){
-const err90 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/now",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/properties/now/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1].properties.now,data:data34};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-}
-}
-else {
-const err91 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.staticColumns.additionalProperties.oneOf[1].type,parentSchema:schema26.properties.staticColumns.additionalProperties.oneOf[1],data:data33};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-var _valid6 = _errs105 === errors;
+var _valid6 = _errs104 === errors;
 if(_valid6 && valid22){
 valid22 = false;
 passing0 = [passing0, 1];
@@ -2633,20 +2611,20 @@ passing0 = 1;
 }
 }
 if(!valid22){
-const err92 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema26.properties.staticColumns.additionalProperties.oneOf,parentSchema:schema26.properties.staticColumns.additionalProperties,data:data33};
+const err90 = {instancePath:instancePath+"/userStore/staticColumns/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema26.properties.staticColumns.additionalProperties.oneOf,parentSchema:schema26.properties.staticColumns.additionalProperties,data:data33};
 if(vErrors === null){
-vErrors = [err92];
+vErrors = [err90];
 }
 else {
-vErrors.push(err92);
+vErrors.push(err90);
 }
 errors++;
 }
 else {
-errors = _errs102;
+errors = _errs101;
 if(vErrors !== null){
-if(_errs102){
-vErrors.length = _errs102;
+if(_errs101){
+vErrors.length = _errs101;
 }
 else {
 vErrors = null;
@@ -2656,12 +2634,12 @@ vErrors = null;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.staticColumns.type,parentSchema:schema26.properties.staticColumns,data:data32};
+const err91 = {instancePath:instancePath+"/userStore/staticColumns",schemaPath:"#/definitions/UserStoreSpec/properties/staticColumns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.staticColumns.type,parentSchema:schema26.properties.staticColumns,data:data32};
 if(vErrors === null){
-vErrors = [err93];
+vErrors = [err91];
 }
 else {
-vErrors.push(err93);
+vErrors.push(err91);
 }
 errors++;
 }
@@ -2671,7 +2649,32 @@ let data35 = data22.attributes;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key14 in data35){
 if(!((key14 === "jsonColumn") || (key14 === "columns"))){
-const err94 = {instancePath:instancePath+"/userStore/attributes",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.attributes,data:data35};
+const err92 = {instancePath:instancePath+"/userStore/attributes",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.attributes,data:data35};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data35.jsonColumn !== undefined){
+let data36 = data35.jsonColumn;
+if(typeof data36 === "string"){
+if(!pattern13.test(data36)){
+const err93 = {instancePath:instancePath+"/userStore/attributes/jsonColumn",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/jsonColumn/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.attributes.properties.jsonColumn,data:data36};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/userStore/attributes/jsonColumn",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/jsonColumn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.attributes.properties.jsonColumn.type,parentSchema:schema26.properties.attributes.properties.jsonColumn,data:data36};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2681,11 +2684,14 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data35.jsonColumn !== undefined){
-let data36 = data35.jsonColumn;
-if(typeof data36 === "string"){
-if(!pattern13.test(data36)){
-const err95 = {instancePath:instancePath+"/userStore/attributes/jsonColumn",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/jsonColumn/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.attributes.properties.jsonColumn,data:data36};
+if(data35.columns !== undefined){
+let data37 = data35.columns;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key15 in data37){
+const _errs115 = errors;
+if(typeof key15 === "string"){
+if(func3(key15) < 1){
+const err95 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.properties.attributes.properties.columns.propertyNames,data:key15,propertyName:key15};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2696,7 +2702,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/userStore/attributes/jsonColumn",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/jsonColumn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.attributes.properties.jsonColumn.type,parentSchema:schema26.properties.attributes.properties.jsonColumn,data:data36};
+const err96 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.attributes.properties.columns.propertyNames.type,parentSchema:schema26.properties.attributes.properties.columns.propertyNames,data:key15,propertyName:key15};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2705,15 +2711,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data35.columns !== undefined){
-let data37 = data35.columns;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key15 in data37){
-const _errs116 = errors;
-if(typeof key15 === "string"){
-if(func3(key15) < 1){
-const err97 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.properties.attributes.properties.columns.propertyNames,data:key15,propertyName:key15};
+var valid25 = _errs115 === errors;
+if(!valid25){
+const err97 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema26.properties.attributes.properties.columns.propertyNames,parentSchema:schema26.properties.attributes.properties.columns,data:data37};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2723,8 +2723,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.attributes.properties.columns.propertyNames.type,parentSchema:schema26.properties.attributes.properties.columns.propertyNames,data:key15,propertyName:key15};
+for(const key16 in data37){
+let data38 = data37[key16];
+if(typeof data38 === "string"){
+if(!pattern13.test(data38)){
+const err98 = {instancePath:instancePath+"/userStore/attributes/columns/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.attributes.properties.columns.additionalProperties,data:data38};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2733,9 +2736,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-var valid25 = _errs116 === errors;
-if(!valid25){
-const err99 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema26.properties.attributes.properties.columns.propertyNames,parentSchema:schema26.properties.attributes.properties.columns,data:data37};
+}
+else {
+const err99 = {instancePath:instancePath+"/userStore/attributes/columns/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.attributes.properties.columns.additionalProperties.type,parentSchema:schema26.properties.attributes.properties.columns.additionalProperties,data:data38};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2745,11 +2748,9 @@ vErrors.push(err99);
 errors++;
 }
 }
-for(const key16 in data37){
-let data38 = data37[key16];
-if(typeof data38 === "string"){
-if(!pattern13.test(data38)){
-const err100 = {instancePath:instancePath+"/userStore/attributes/columns/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.attributes.properties.columns.additionalProperties,data:data38};
+}
+else {
+const err100 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.attributes.properties.columns.type,parentSchema:schema26.properties.attributes.properties.columns,data:data37};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2759,37 +2760,14 @@ vErrors.push(err100);
 errors++;
 }
 }
+}
 else {
-const err101 = {instancePath:instancePath+"/userStore/attributes/columns/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.attributes.properties.columns.additionalProperties.type,parentSchema:schema26.properties.attributes.properties.columns.additionalProperties,data:data38};
+const err101 = {instancePath:instancePath+"/userStore/attributes",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.attributes.type,parentSchema:schema26.properties.attributes,data:data35};
 if(vErrors === null){
 vErrors = [err101];
 }
 else {
 vErrors.push(err101);
-}
-errors++;
-}
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/userStore/attributes/columns",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.attributes.properties.columns.type,parentSchema:schema26.properties.attributes.properties.columns,data:data37};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/userStore/attributes",schemaPath:"#/definitions/UserStoreSpec/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.attributes.type,parentSchema:schema26.properties.attributes,data:data35};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
 }
 errors++;
 }
@@ -2802,7 +2780,28 @@ for(let i0=0; i0<len0; i0++){
 let data40 = data39[i0];
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 if(data40.table === undefined){
-const err104 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema26.properties.dependents.items.required,parentSchema:schema26.properties.dependents.items,data:data40};
+const err102 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema26.properties.dependents.items.required,parentSchema:schema26.properties.dependents.items,data:data40};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if(data40.column === undefined){
+const err103 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema26.properties.dependents.items.required,parentSchema:schema26.properties.dependents.items,data:data40};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+for(const key17 in data40){
+if(!((key17 === "table") || (key17 === "column"))){
+const err104 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.dependents.items,data:data40};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2811,8 +2810,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data40.column === undefined){
-const err105 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema26.properties.dependents.items.required,parentSchema:schema26.properties.dependents.items,data:data40};
+}
+if(data40.table !== undefined){
+let data41 = data40.table;
+if(typeof data41 === "string"){
+if(!pattern12.test(data41)){
+const err105 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/table",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/table/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.dependents.items.properties.table,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2821,9 +2824,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-for(const key17 in data40){
-if(!((key17 === "table") || (key17 === "column"))){
-const err106 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema26.properties.dependents.items,data:data40};
+}
+else {
+const err106 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/table",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.dependents.items.properties.table.type,parentSchema:schema26.properties.dependents.items.properties.table,data:data41};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2833,11 +2836,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data40.table !== undefined){
-let data41 = data40.table;
-if(typeof data41 === "string"){
-if(!pattern12.test(data41)){
-const err107 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/table",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/table/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.dependents.items.properties.table,data:data41};
+if(data40.column !== undefined){
+let data42 = data40.column;
+if(typeof data42 === "string"){
+if(!pattern13.test(data42)){
+const err107 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/column",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/column/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.dependents.items.properties.column,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2848,7 +2851,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/table",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.dependents.items.properties.table.type,parentSchema:schema26.properties.dependents.items.properties.table,data:data41};
+const err108 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/column",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/column/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.dependents.items.properties.column.type,parentSchema:schema26.properties.dependents.items.properties.column,data:data42};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2858,11 +2861,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data40.column !== undefined){
-let data42 = data40.column;
-if(typeof data42 === "string"){
-if(!pattern13.test(data42)){
-const err109 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/column",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/column/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_$]{0,62}$",parentSchema:schema26.properties.dependents.items.properties.column,data:data42};
+}
+else {
+const err109 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.dependents.items.type,parentSchema:schema26.properties.dependents.items,data:data40};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2872,8 +2873,9 @@ vErrors.push(err109);
 errors++;
 }
 }
+}
 else {
-const err110 = {instancePath:instancePath+"/userStore/dependents/" + i0+"/column",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/properties/column/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.dependents.items.properties.column.type,parentSchema:schema26.properties.dependents.items.properties.column,data:data42};
+const err110 = {instancePath:instancePath+"/userStore/dependents",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.dependents.type,parentSchema:schema26.properties.dependents,data:data39};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2883,9 +2885,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/userStore/dependents/" + i0,schemaPath:"#/definitions/UserStoreSpec/properties/dependents/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.properties.dependents.items.type,parentSchema:schema26.properties.dependents.items,data:data40};
+if(data22.guardTrigger !== undefined){
+let data43 = data22.guardTrigger;
+if(typeof data43 !== "boolean"){
+const err111 = {instancePath:instancePath+"/userStore/guardTrigger",schemaPath:"#/definitions/UserStoreSpec/properties/guardTrigger/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema26.properties.guardTrigger.type,parentSchema:schema26.properties.guardTrigger,data:data43};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2897,7 +2900,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/userStore/dependents",schemaPath:"#/definitions/UserStoreSpec/properties/dependents/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.dependents.type,parentSchema:schema26.properties.dependents,data:data39};
+const err112 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data:data22};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2907,39 +2910,14 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data22.guardTrigger !== undefined){
-let data43 = data22.guardTrigger;
-if(typeof data43 !== "boolean"){
-const err113 = {instancePath:instancePath+"/userStore/guardTrigger",schemaPath:"#/definitions/UserStoreSpec/properties/guardTrigger/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema26.properties.guardTrigger.type,parentSchema:schema26.properties.guardTrigger,data:data43};
+}
+else {
+const err113 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err113];
 }
 else {
 vErrors.push(err113);
-}
-errors++;
-}
-}
-}
-else {
-const err114 = {instancePath:instancePath+"/userStore",schemaPath:"#/definitions/UserStoreSpec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data:data22};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-}
-}
-else {
-const err115 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
 }
 errors++;
 }

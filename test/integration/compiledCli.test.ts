@@ -29,6 +29,9 @@ describe('compiledIsFresh', () => {
     at('bench/reconcileChild.ts', 1000);
     expect(fresh()).toBe(false);
     at('dist/.built', 2000);
+    // A build from before the bundle (no dist/cli/main.js) is not one.
+    expect(fresh()).toBe(false);
+    at('dist/cli/main.js', 2000);
     expect(fresh()).toBe(true);
     at('src/db/deep/nested.ts', 3000);
     expect(fresh()).toBe(false);
@@ -40,14 +43,15 @@ describe('compiledIsFresh', () => {
 });
 
 describe('the compiled CLI', () => {
-  it('validates specs from dist/, finding the schema above dist/src/', () => {
+  // dist/src/cli/main.js as tsc wrote it, and dist/cli/main.js, the bundle bin/bulk-users.js runs.
+  it.each([['src', 'cli', 'main.js'], ['cli', 'main.js']])('validates specs from dist/%s/…, finding the schema above it', (...entry) => {
     const repo = path.resolve(import.meta.dirname, '../..');
     execFileSync(process.execPath, [path.join(repo, 'scripts', 'build.mjs'), '--if-stale'], { cwd: repo });
     const specs = mkdtempSync(path.join(tmpdir(), 'bu-compiled-'));
     writeFileSync(path.join(specs, 'a.yaml'), 'apiVersion: bulk-users/v1\nkind: TestUserPopulation\nmetadata: {name: a}\nspec: {count: 3, usernamePattern: "a_{id}", password: {fromEnv: A_PW}, colour: red}\n');
     let out = '';
     try {
-      execFileSync(process.execPath, [path.join(repo, 'dist', 'src', 'cli', 'main.js'), 'validate', '--specs', specs], { encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [path.join(repo, 'dist', ...entry), 'validate', '--specs', specs], { encoding: 'utf8', stdio: 'pipe' });
     } catch (err) {
       out = String((err as { stderr?: string; stdout?: string }).stderr) + String((err as { stdout?: string }).stdout);
     } finally {

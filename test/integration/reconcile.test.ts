@@ -258,7 +258,7 @@ describe('a username taken between plan and apply', () => {
 
 describe('write streams (ReconcilerConfig writeStreams)', () => {
   /** Creates 3,000 users in batches of 100 and returns the most pool connections held at once. */
-  async function peakConnections(writeStreams: number | undefined): Promise<number> {
+  async function peakConnections(writeStreams: number | 'auto' | undefined): Promise<number> {
     await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs RESTART IDENTITY');
     const specs = specDir();
     specs.write('a.yaml', populationYaml('streams', { count: 3000, batchSize: 100 }));
@@ -282,6 +282,8 @@ describe('write streams (ReconcilerConfig writeStreams)', () => {
     try {
       const result = await reconcile(db.database, { state: loadSpecs(specs.dir).state, dryRun: false, env: { BU_TEST_PASSWORD: 'pw' }, planOptions: { maxDeletePercent: 50, allowMassDelete: false } });
       expect(result.applied?.created).toBe(3000);
+      // The embedded database sorts usernames as bytes, so the batches went in username order.
+      expect(result.applied?.writeStreams).toMatchObject({ setting: writeStreams ?? 'auto', order: 'username' });
     } finally {
       (pool as { connect: unknown }).connect = connect;
     }
@@ -289,10 +291,12 @@ describe('write streams (ReconcilerConfig writeStreams)', () => {
     return peak;
   }
 
-  it('writes one batch at a time with writeStreams 1, two by default, three with 3', async () => {
+  it('writes one batch at a time with writeStreams 1, two with 2, three with 3; auto (the default) writes a create too small to measure on one', async () => {
     expect(await peakConnections(1)).toBe(1);
-    expect(await peakConnections(undefined)).toBe(2);
+    expect(await peakConnections(2)).toBe(2);
     expect(await peakConnections(3)).toBe(3);
+    expect(await peakConnections(undefined)).toBe(1);
+    expect(await peakConnections('auto')).toBe(1);
   });
 
   it('rejects a writeStreams out of range, naming the file and the field', async () => {

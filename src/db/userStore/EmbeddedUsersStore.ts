@@ -4,6 +4,7 @@ import { asyncCommit } from '../asyncCommit.ts';
 import { copyUsers } from '../copyUsers.ts';
 import { isMember, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
+import { usernameSortsAsBytes } from '../usernameSortsAsBytes.ts';
 import { emailOf, type CreateBatch, type DeleteBatch, type UpdateBatch, type UserStore } from './UserStore.ts';
 
 /**
@@ -25,6 +26,10 @@ export class EmbeddedUsersStore implements UserStore {
 
   async prepare(): Promise<void> {}
 
+  createsInUsernameOrder(db: Db): Promise<boolean> {
+    return usernameSortsAsBytes(db, this.table.name);
+  }
+
   async createBatch(db: Db, pool: pg.Pool | undefined, b: CreateBatch): Promise<number> {
     const attributesJson = JSON.stringify(b.attributes);
     const copied = pool ? await copyUsers(pool, { ...b, attributesJson }) : null;
@@ -35,11 +40,12 @@ export class EmbeddedUsersStore implements UserStore {
     // of the insert time; (population, seq) cannot collide under the reconcile lock,
     // because this population's non-members were deleted first.
     const username = sql<string>`${b.prefix} || s::text || ${b.suffix}`;
+    const seqs = b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`;
     const inserted = await asyncCommit(db, (trx) => sql`
       INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
       SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
              ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
-      FROM generate_series(${b.from}::bigint, ${b.to}::bigint) AS s
+      FROM ${seqs} AS s
       ON CONFLICT (username) DO NOTHING`.execute(trx));
     return Number(inserted.numAffectedRows ?? 0n);
   }

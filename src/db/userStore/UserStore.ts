@@ -34,10 +34,16 @@ export interface UserStore {
   /** Before the first write of an applying run, under the reconcile lock: whatever the store needs in the database. */
   prepare(db: Db): Promise<void>;
   /**
-   * Creates members [from, to] of a population, skipping usernames that are taken (each a
-   * late conflict); returns how many it wrote. One transaction: all of the batch or none.
+   * Creates members [from, to] of a population (exactly `seqs`, when the batch lists them),
+   * skipping usernames that are taken (each a late conflict); returns how many it wrote.
+   * One transaction: all of the batch or none.
    */
   createBatch(db: Db, pool: pg.Pool | undefined, batch: CreateBatch): Promise<number>;
+  /**
+   * Whether createBatch takes batches that list their `seqs` (in username order, to suit
+   * the username index). Absent: batches are ranges [from, to], in seq order.
+   */
+  createsInUsernameOrder?(db: Db): Promise<boolean>;
   /** Rewrites up to `limit` stale members with seq > `after`; returns their seqs. */
   updateBatch(db: Db, batch: UpdateBatch): Promise<{ seq: number }[]>;
   /**
@@ -80,6 +86,11 @@ export interface MemberContent {
 export interface CreateBatch extends MemberContent {
   from: number;
   to: number;
+  /**
+   * The members to create, in the order to write them, all within [from, to]; only given
+   * to a store whose createsInUsernameOrder said yes.
+   */
+  seqs?: readonly number[];
 }
 
 export interface UpdateBatch extends MemberContent {
