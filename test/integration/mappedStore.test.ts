@@ -19,6 +19,7 @@ import { planReconcile } from '../../src/plan/planReconcile.ts';
 import { observeState } from '../../src/reconcile/observeState.ts';
 import { resolveDesired } from '../../src/reconcile/resolveDesired.ts';
 import { readMemberPages } from '../../src/db/readMemberPages.ts';
+import { usernameSortsAsBytes } from '../../src/db/usernameSortsAsBytes.ts';
 import { adopt } from '../../src/reconcile/adopt.ts';
 import { cleanup } from '../../src/reconcile/cleanup.ts';
 import { identify } from '../../src/reconcile/identify.ts';
@@ -207,6 +208,34 @@ describe('a mapped user store', () => {
     expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts a LEFT JOIN bulk_user_ownership o ON o.user_id = a.id WHERE a.is_load_test AND o.user_id IS NULL`)).toEqual([{ n: 0 }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM bulk_user_ownership o LEFT JOIN app.accounts a ON o.user_id = a.id WHERE a.id IS NULL`)).toEqual([{ n: 0 }]);
     expect((await reconcile(db.database, { state: s, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS })).plan.hasChanges).toBe(false);
+  });
+
+  it('writes create batches in the order of the username index when it sorts as bytes, and a run stopped part way is completed by the next', async () => {
+    expect(await usernameSortsAsBytes(db.database.db, 'app.accounts', 'login')).toBe(true);
+    const s = state(configYaml(), populationYaml('w', { count: 250, usernamePattern: 'w_{id}', batchSize: 10 }));
+    const controller = new AbortController();
+    let batches = 0;
+    await expect(
+      reconcile(db.database, {
+        state: s,
+        dryRun: false,
+        env: ENV,
+        planOptions: PLAN_OPTIONS,
+        signal: controller.signal,
+        onProgress: () => {
+          if (++batches === 5) controller.abort(new Error('stop'));
+        },
+      }),
+    ).rejects.toThrow('stop');
+    // Not w_1..w_50: the first 50 usernames as the index orders them (w_1, w_10, w_100, ...).
+    const byIndex = Array.from({ length: 250 }, (_, i) => `w_${i + 1}`).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const written = await db.query<{ login: string }>(`SELECT login FROM app.accounts WHERE is_load_test ORDER BY id`);
+    expect(written.map((r) => r.login)).toEqual(byIndex.slice(0, 50));
+    const rest = await reconcile(db.database, { state: s, dryRun: false, env: ENV, planOptions: PLAN_OPTIONS });
+    expect(rest.applied).toMatchObject({ created: 200, lateConflicts: 0, writeStreams: { order: 'username' } });
+    expect((await members('w')).map((r) => r.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+    expect(await db.query(`SELECT count(*)::int AS n FROM app.accounts a LEFT JOIN bulk_user_ownership o ON o.user_id = a.id WHERE a.is_load_test AND o.user_id IS NULL`)).toEqual([{ n: 0 }]);
+    expect((await reconcile(db.database, { state: s, dryRun: true, env: ENV, planOptions: PLAN_OPTIONS })).plan.hasChanges).toBe(false);
   });
 
   it('skips a username the application took between plan and apply (the batch falls back to arbitration), and counts it', async () => {

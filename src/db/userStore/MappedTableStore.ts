@@ -6,6 +6,7 @@ import { isAddressPattern } from '../../spec/usernamePattern.ts';
 import { asyncCommit } from '../asyncCommit.ts';
 import { isMemberOf, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
+import { usernameSortsAsBytes } from '../usernameSortsAsBytes.ts';
 import { readTableColumns, type TableColumns } from './readTableColumns.ts';
 import { emailOf, type CreateBatch, type DeleteBatch, type MemberContent, type UpdateBatch, type UserStore } from './UserStore.ts';
 
@@ -173,6 +174,10 @@ export class MappedTableStore implements UserStore {
     return out;
   }
 
+  createsInUsernameOrder(db: Db): Promise<boolean> {
+    return usernameSortsAsBytes(db, this.spec.table, this.spec.columns.username);
+  }
+
   async createBatch(db: Db, _pool: unknown, b: CreateBatch): Promise<number> {
     const types = await this.readColumns(db);
     const cols = this.insertColumns(b, castTo(types));
@@ -184,7 +189,8 @@ export class MappedTableStore implements UserStore {
     // now reuses, since the key is ours again.
     const statement = (arbitrate: boolean) => sql`
       WITH g AS (
-        SELECT s AS seq, ${b.prefix} || s::text || ${b.suffix} AS username FROM generate_series(${b.from}::bigint, ${b.to}::bigint) AS s
+        SELECT s AS seq, ${b.prefix} || s::text || ${b.suffix} AS username
+        FROM ${b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`} AS s
       ), ins AS (
         INSERT INTO ${this.tableRef} (${sql.join(cols.map((c) => sql.id(c.column)))})
         SELECT ${sql.join(cols.map((c) => c.value))} FROM g
