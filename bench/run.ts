@@ -36,6 +36,7 @@ import { copyBaseline, createLikeUsers, rowByRowBaseline, rowValues, type RowTem
 import { atLeast, atMost, both, formatNumber, renderTable, type TableRow, type TargetCheck } from './report.ts';
 import { buildCompiled, runChild } from './runChild.ts';
 import { measureStartup } from './startup.ts';
+import { postgresCpuMs, readTriggerTimes, stageFigures, stageRows, trackFunctions, triggerDelta, type TriggerTimes } from './syncStages.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   const url = u.toString();
   log(`N = ${N.toLocaleString('en-US')}, database ${dbName} on ${redactUrl(admin).replace(/\/[^/]*$/, '')}`);
   await adminQuery(admin, `CREATE DATABASE ${dbName}`);
+  const tracked = await trackFunctions((text) => adminQuery(admin, text), dbName);
 
   let lt: RunningLoadTester | undefined;
   let client: pg.Client | undefined;
@@ -134,7 +136,8 @@ async function main(): Promise<void> {
       await q('CHECKPOINT');
     };
 
-    lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: url, LOADTESTER_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, logger: false });
+    const ltEnv = { LOADTESTER_DATABASE_URL: url, LOADTESTER_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    lt = await startLoadTester({ port: 0, env: ltEnv, logger: false });
 
     const machine = {
       cpus: os.cpus().length,
@@ -273,8 +276,27 @@ async function main(): Promise<void> {
     const rbrRate = rbr.rows / rbr.seconds;
 
     // 2. Full sync, then a no-op ---------------------------------------------------------
+    const triggersBefore = tracked ? await readTriggerTimes(db) : undefined;
+    const cpuBefore = { postgres: await postgresCpuMs(db), loadTester: process.cpuUsage() };
     const fullSync = await reconcileStep('full sync', pops, { sync: true });
+    const loadTesterCpu = process.cpuUsage(cpuBefore.loadTester);
     expect(fullSync.target.recordsUpserted === N, `full sync sent ${fullSync.target.recordsUpserted} of ${N}`);
+    // The Load Tester's sessions report their trigger statistics when they end: restart it.
+    await lt.close();
+    lt = await startLoadTester({ port: 0, env: ltEnv, logger: false });
+    let fullSyncTriggers: TriggerTimes | undefined;
+    if (triggersBefore) {
+      await new Promise((r) => setTimeout(r, 300));
+      fullSyncTriggers = triggerDelta(triggersBefore, await readTriggerTimes(db));
+    }
+    const pgCpuAfter = await postgresCpuMs(db);
+    const fullSyncCpu = {
+      reconcilerMs: fullSync.cpuMs ?? NaN,
+      loadTesterMs: (loadTesterCpu.user + loadTesterCpu.system) / 1000,
+      postgresMs: pgCpuAfter !== undefined && cpuBefore.postgres !== undefined ? pgCpuAfter - cpuBefore.postgres : NaN,
+    };
+    log(`full sync CPU (ms): ${JSON.stringify(fullSyncCpu)}`);
+    log(`full sync stages (ms, summed over chunks): ${JSON.stringify(fullSync.stages)}; triggers ${JSON.stringify(fullSyncTriggers ?? 'not tracked (not a superuser)')}`);
 
     const before = await statsOf();
     const noop = await reconcileStep('no-op', pops, { sync: true });
@@ -365,6 +387,11 @@ async function main(): Promise<void> {
       'fullSync.requests': fullSync.target.requests,
       'fullSync.bytesSent': fullSync.target.bytesSent,
       'fullSync.rssMB': fullSync.maxRssMB,
+      'fullSync.timeVsCreate': s(fullSync) / createSeconds,
+      ...stageFigures('fullSync', fullSync, fullSyncTriggers),
+      'fullSync.cpuMs.reconciler': fullSyncCpu.reconcilerMs,
+      'fullSync.cpuMs.loadTester': fullSyncCpu.loadTesterMs,
+      'fullSync.cpuMs.postgres': fullSyncCpu.postgresMs,
       'noop.seconds': s(noop),
       'noop.statements': noop.db.statements,
       'noop.rowsReturned': noop.db.rowsReturned,
@@ -409,6 +436,7 @@ async function main(): Promise<void> {
       noopRequests: atMost('no-op requests O(1)', noop.target.requests, NOOP_REQUESTS_PER_TARGET, ' per target'),
       differential: both(atMost('differential ≤ 1.05', figures['differential.sentPerChanged']!, 1.05, '×'), diff.target.recordsUpserted >= changed, 'every change sent'),
       drift: both(atMost('drift ≤ 2 × lost', figures['drift.sentPerLost']!, 2, '×'), figures['drift.repaired'] === 1, 'all repaired'),
+      fullSyncVsCreate: atMost('full sync ≤ 2.5 × create', s(fullSync) / createSeconds, 2.5, '×'),
       memory: atMost('RSS ≤ 200 MB', figures['memory.peakRssMB']!, 200, ' MB'),
       ...startup.targets,
     };
@@ -439,6 +467,9 @@ async function main(): Promise<void> {
       { step: '1 create', figure: 'reconcile / row-by-row', value: `${n(figures['create.ratio.reconcileToRowByRow']!)}×`, raw: `(COPY / row-by-row: ${n(figures['create.ratio.copyToRowByRow']!)}×)`, target: targets.createVsRowByRow },
       { ...rss(create), step: '1 create' },
       { step: '2 full sync', figure: 'records sent', value: `${n(figures['fullSync.recordsPerSecond']!)} rec/s`, raw: `${n(fullSync.target.recordsUpserted)} records, ${n(fullSync.target.requests)} requests, ${n(fullSync.target.bytesSent / 2 ** 20)} MiB sent, ${n(s(fullSync))} s` },
+      { step: '2 full sync', figure: 'time vs create', value: `${n(figures['fullSync.timeVsCreate']!)}×`, raw: `${n(s(fullSync))} s vs ${n(createSeconds)} s`, target: targets.fullSyncVsCreate },
+      ...stageRows('2 full sync', 'fullSync', figures, fullSync),
+      { step: '2 full sync', figure: 'CPU time', value: `${n((fullSyncCpu.reconcilerMs + fullSyncCpu.loadTesterMs + fullSyncCpu.postgresMs) / 1000)} s`, raw: `reconciler ${n(fullSyncCpu.reconcilerMs / 1000)} s, Load Tester ${n(fullSyncCpu.loadTesterMs / 1000)} s, PostgreSQL ${n(fullSyncCpu.postgresMs / 1000)} s (both databases)` },
       { ...rss(fullSync), step: '2 full sync' },
       { step: '2 no-op', figure: 'wall time', value: `${n(s(noop))} s`, raw: `process ${n(noop.timings.processMs / 1000)} s; Load Tester digest alone ${n(digestMs, 0)} ms` },
       { step: '2 no-op', figure: 'rows returned by the database', value: n(noop.db.rowsReturned), raw: `${noop.db.statements} statements; server read ${n(noopUsers.tuplesRead)} users tuples, ${n(noopSyncState.tuplesRead)} sync-state tuples`, target: targets.noopRows },
