@@ -6,6 +6,7 @@
  *   --batch-size N   the specs' batchSize (default 1000, the spec default)
  *   --repeat N       rounds of reconcile-create and COPY; the best of each is compared (default 2)
  *   --capture-sql F  append the slowest call of every statement (SQL + parameters) to F, for EXPLAIN
+ *   --sync-chunk-size N, --sync-concurrency N   the Load Tester target's chunkSize / concurrency (default: the spec defaults)
  *
  * Measures the reconciler side by side with PostgreSQL COPY (one stream, and two at once as
  * the reconciler writes) and with row-by-row INSERTs, then a full sync, a no-op, a 1%
@@ -49,6 +50,8 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string' },
     repeat: { type: 'string' },
     'capture-sql': { type: 'string' },
+    'sync-chunk-size': { type: 'string' },
+    'sync-concurrency': { type: 'string' },
   },
   strict: true,
 });
@@ -64,6 +67,11 @@ const N = positiveInt(args.users, '--users', args.quick ? 20_000 : 1_000_000);
 const SAMPLE = Math.min(N, positiveInt(args.sample, '--sample', args.quick ? 5_000 : 20_000));
 const REPEAT = positiveInt(args.repeat, '--repeat', 2);
 const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 1000);
+/** The Load Tester target's chunkSize and concurrency when given (else the spec defaults). */
+const SYNC_TUNING = {
+  ...(args['sync-chunk-size'] ? { chunkSize: positiveInt(args['sync-chunk-size'], '--sync-chunk-size', 0) } : {}),
+  ...(args['sync-concurrency'] ? { concurrency: positiveInt(args['sync-concurrency'], '--sync-concurrency', 0) } : {}),
+};
 const OUT = path.resolve(args.out ?? path.join(benchDir, 'results', 'latest.json'));
 const CAPTURE = args['capture-sql'] ? path.resolve(args['capture-sql']) : undefined;
 /** A no-op may read a few aggregate rows per population and a fixed number of others; never O(N). */
@@ -177,7 +185,7 @@ async function main(): Promise<void> {
       const r = await runChild({
         label,
         databaseUrl: url,
-        specText: benchSpecText({ populations, batchSize: BATCH_SIZE, sync: o.sync, ...(o.sync || populations.length === 0 ? { loadTesterUrl: lt!.url } : {}) }),
+        specText: benchSpecText({ populations, batchSize: BATCH_SIZE, sync: o.sync, ...SYNC_TUNING, ...(o.sync || populations.length === 0 ? { loadTesterUrl: lt!.url } : {}) }),
         env: { [PASSWORD_ENV]: PASSWORD },
         allowMassDelete: o.allowMassDelete ?? false,
         ...(CAPTURE ? { captureSqlFile: CAPTURE } : {}),
@@ -490,7 +498,7 @@ async function main(): Promise<void> {
     const results = {
       generatedAt: new Date().toISOString(),
       runtimeSeconds,
-      options: { users: N, quick: args.quick, rowByRowSample: SAMPLE, batchSize: BATCH_SIZE, repeat: REPEAT },
+      options: { users: N, quick: args.quick, rowByRowSample: SAMPLE, batchSize: BATCH_SIZE, repeat: REPEAT, ...SYNC_TUNING },
       machine,
       postgres,
       n: N,

@@ -112,9 +112,10 @@ async function syncIncremental(
     await Promise.all(inflight);
     if (failure) throw failure;
   };
-  // Keep only a few chunks queued so memory stays flat however large the population.
+  // At most `concurrency` chunks are held at once (in flight, none queued behind them), so
+  // memory stays flat however large the population or the chunks.
   const backpressure = async (): Promise<void> => {
-    while (inflight.size > concurrency) await Promise.race(inflight);
+    while (inflight.size >= concurrency) await Promise.race(inflight);
   };
 
   // Chunks of up to chunkSize records to send, gathered from bounded windows of the sync
@@ -122,23 +123,24 @@ async function syncIncremental(
   const window = Math.max(chunkSize, 5000);
   const inChunks = async <T, C>(next: (cursor: C) => Promise<{ items: T[]; done: boolean; last: C }>, start: C, send: (chunk: T[]) => Promise<void>): Promise<void> => {
     let pending: T[] = [];
-    const flush = (): void => {
+    const flush = async (): Promise<void> => {
       const chunk = pending;
       pending = [];
-      if (chunk.length > 0) submit(() => send(chunk));
+      if (chunk.length === 0) return;
+      await backpressure();
+      submit(() => send(chunk));
     };
     for (let cursor = start; ; ) {
       if (failure || opts.signal?.aborted) break;
       const w = await next(cursor);
       for (const item of w.items) {
         pending.push(item);
-        if (pending.length >= chunkSize) flush();
+        if (pending.length >= chunkSize) await flush();
       }
-      await backpressure();
       if (w.done) break;
       cursor = w.last;
     }
-    flush();
+    await flush();
   };
 
   await inChunks(

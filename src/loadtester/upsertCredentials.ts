@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import type { CredentialInput } from './routeSchemas.ts';
-import { encryptPassword } from './secretBox.ts';
+import { encryptPasswords } from './secretBox.ts';
 import type { StageClock } from '../metrics/stageTimes.ts';
 
 export interface UpsertCounts {
@@ -24,11 +24,12 @@ export interface UpsertCounts {
 export async function upsertCredentials(db: Kysely<LoadTesterDatabase>, key: Buffer, users: readonly CredentialInput[], clock?: StageClock): Promise<UpsertCounts> {
   // Encrypted here because the key never goes to the database. Unchanged records are
   // encrypted too (and then discarded): cheaper than a round trip to find out which.
-  const rows = users.map((u) => ({
+  const sealed = encryptPasswords(key, users);
+  const rows = users.map((u, i) => ({
     username: u.username,
     population: u.population,
     email: u.email ?? null,
-    password_enc: encryptPassword(key, u.username, u.password),
+    password_enc: sealed[i]!,
     content_hash: u.content_hash,
     attributes: u.attributes ?? null,
   }));
