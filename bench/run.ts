@@ -399,7 +399,8 @@ async function main(): Promise<void> {
       ...stageFigures('fullSync', fullSync, fullSyncTriggers),
       'fullSync.cpuMs.reconciler': fullSyncCpu.reconcilerMs,
       'fullSync.cpuMs.loadTester': fullSyncCpu.loadTesterMs,
-      'fullSync.cpuMs.postgres': fullSyncCpu.postgresMs,
+      // Only where PostgreSQL runs on this machine (see postgresCpuMs).
+      ...(Number.isFinite(fullSyncCpu.postgresMs) ? { 'fullSync.cpuMs.postgres': fullSyncCpu.postgresMs } : {}),
       'noop.seconds': s(noop),
       'noop.statements': noop.db.statements,
       'noop.rowsReturned': noop.db.rowsReturned,
@@ -477,7 +478,7 @@ async function main(): Promise<void> {
       { step: '2 full sync', figure: 'records sent', value: `${n(figures['fullSync.recordsPerSecond']!)} rec/s`, raw: `${n(fullSync.target.recordsUpserted)} records, ${n(fullSync.target.requests)} requests, ${n(fullSync.target.bytesSent / 2 ** 20)} MiB sent, ${n(s(fullSync))} s` },
       { step: '2 full sync', figure: 'time vs create', value: `${n(figures['fullSync.timeVsCreate']!)}×`, raw: `${n(s(fullSync))} s vs ${n(createSeconds)} s`, target: targets.fullSyncVsCreate },
       ...stageRows('2 full sync', 'fullSync', figures, fullSync),
-      { step: '2 full sync', figure: 'CPU time', value: `${n((fullSyncCpu.reconcilerMs + fullSyncCpu.loadTesterMs + fullSyncCpu.postgresMs) / 1000)} s`, raw: `reconciler ${n(fullSyncCpu.reconcilerMs / 1000)} s, Load Tester ${n(fullSyncCpu.loadTesterMs / 1000)} s, PostgreSQL ${n(fullSyncCpu.postgresMs / 1000)} s (both databases)` },
+      { step: '2 full sync', figure: 'CPU time', value: `${n((fullSyncCpu.reconcilerMs + fullSyncCpu.loadTesterMs + (Number.isFinite(fullSyncCpu.postgresMs) ? fullSyncCpu.postgresMs : 0)) / 1000)} s`, raw: `reconciler ${n(fullSyncCpu.reconcilerMs / 1000)} s, Load Tester ${n(fullSyncCpu.loadTesterMs / 1000)} s, PostgreSQL ${Number.isFinite(fullSyncCpu.postgresMs) ? `${n(fullSyncCpu.postgresMs / 1000)} s (both databases)` : 'not measured (not on this machine)'}` },
       { ...rss(fullSync), step: '2 full sync' },
       { step: '2 no-op', figure: 'wall time', value: `${n(s(noop))} s`, raw: `process ${n(noop.timings.processMs / 1000)} s; Load Tester digest alone ${n(digestMs, 0)} ms` },
       { step: '2 no-op', figure: 'rows returned by the database', value: n(noop.db.rowsReturned), raw: `${noop.db.statements} statements; server read ${n(noopUsers.tuplesRead)} users tuples, ${n(noopSyncState.tuplesRead)} sync-state tuples`, target: targets.noopRows },

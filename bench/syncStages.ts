@@ -92,7 +92,10 @@ export function stageRows(step: string, prefix: string, figures: Record<string, 
 export async function postgresCpuMs(db: pg.Client): Promise<number | undefined> {
   try {
     const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const postmaster = statOf(rows[0]!.pid).ppid;
+    const backend = rows[0]!.pid;
+    // A remote server's pid may name some unrelated local process.
+    if (!readFileSync(`/proc/${backend}/cmdline`, 'utf8').includes('postgres')) return undefined;
+    const postmaster = statOf(backend).ppid;
     const pm = statOf(postmaster);
     let ticks = pm.utime + pm.stime + pm.cutime + pm.cstime;
     for (const entry of readdirSync('/proc')) {
