@@ -29,7 +29,7 @@ export function attributesOf(p: Pick<BenchPopulation, 'tier'>): Record<string, u
   return { role: 'customer', locale: 'ja-JP', tier: p.tier };
 }
 
-export function benchSpecText(opts: { populations: BenchPopulation[]; batchSize: number; loadTesterUrl?: string; sync: boolean }): string {
+export function benchSpecText(opts: { populations: BenchPopulation[]; batchSize: number; loadTesterUrl?: string; sync: boolean; chunkSize?: number; concurrency?: number }): string {
   const docs = opts.populations.map((p) =>
     JSON.stringify({
       apiVersion: 'bulk-users/v1',
@@ -52,8 +52,15 @@ export function benchSpecText(opts: { populations: BenchPopulation[]; batchSize:
         apiVersion: 'bulk-users/v1',
         kind: 'SyncTarget',
         metadata: { name: TARGET },
-        // Defaults (concurrency 4, chunkSize 1000) except a timeout that a loaded 2-core machine meets.
-        spec: { type: 'loadtester', url: opts.loadTesterUrl, timeoutSeconds: 120, retry: { attempts: 3, delaySeconds: 1 } },
+        // The target's defaults (or --sync-chunk-size / --sync-concurrency) except a timeout that a loaded 2-core machine meets.
+        spec: {
+          type: 'loadtester',
+          url: opts.loadTesterUrl,
+          timeoutSeconds: 120,
+          retry: { attempts: 3, delaySeconds: 1 },
+          ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+          ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+        },
       }),
     );
   }

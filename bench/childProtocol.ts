@@ -51,7 +51,16 @@ export interface ChildResult {
   };
   db: { statements: number; rowsReturned: number; rowsAffected: number; clientMs: number; top: StatementStats[] };
   target: TransferStats;
+  /**
+   * Milliseconds per stage of the target syncs, summed over chunks and requests (so over
+   * concurrent ones too): the reconciler's `upsert.read` / `upsert.send` / `upsert.mark`
+   * (and `delete.*`), the driver's `client.encode` / `client.http`, and the Load Tester's
+   * `server.*` as its Server-Timing headers reported them.
+   */
+  stages?: Record<string, number>;
   maxRssMB: number;
+  /** CPU time of the whole child process (user + system). */
+  cpuMs?: number;
   /** Peaks sampled every 250 ms: V8 heap (total, used) and memory outside it (external, of which ArrayBuffers). */
   memory: { heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number };
 }

@@ -79,11 +79,17 @@ const originalQuery = pg.Client.prototype.query as unknown as QueryFn;
 // Time spent per apply step and per target, from the reconciler's own log records.
 
 const stepSeconds: Record<string, number> = {};
+/** Milliseconds per stage of the target syncs (applySync's debug record), summed over targets. */
+const syncStages: Record<string, number> = {};
 /** Warnings and errors the reconciler logged (a target it could not observe, say), first few. */
 const warnings: string[] = [];
 const logSink = {
   write(line: string): void {
-    const rec = JSON.parse(line) as { level?: number; msg?: string; step?: string; execution_time?: number; target?: string; err?: unknown };
+    const rec = JSON.parse(line) as { level?: number; msg?: string; step?: string; execution_time?: number; target?: string; err?: unknown; stages_ms?: Record<string, number> };
+    if (rec.msg === 'target sync stages' && rec.stages_ms) {
+      for (const [k, v] of Object.entries(rec.stages_ms)) syncStages[k] = (syncStages[k] ?? 0) + v;
+      return;
+    }
     if ((rec.level ?? 0) >= 40 && warnings.length < 20) {
       warnings.push(`${rec.msg ?? ''}${rec.target ? ` [target ${rec.target}]` : ''}${rec.err ? `: ${String(rec.err).slice(0, 300)}` : ''}`);
     }
@@ -94,7 +100,8 @@ const logSink = {
     }
   },
 };
-const logger = pino({ level: 'info' }, logSink);
+// debug for the sync's stage times; the other debug records are few.
+const logger = pino({ level: 'debug' }, logSink);
 
 // ---------------------------------------------------------------------------------------
 // Where the memory is: peaks of V8's heap and of buffers outside it, sampled every 250 ms.
@@ -174,6 +181,8 @@ async function main(): Promise<ChildResult> {
     const target: TransferStats = { requests: 0, bytesSent: 0, bytesReceived: 0, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 };
     for (const d of counted.values()) for (const k of Object.keys(target) as (keyof TransferStats)[]) target[k] += d.stats[k];
 
+    const stages = { ...syncStages };
+    for (const d of counted.values()) for (const [k, v] of Object.entries(d.stageMs)) stages[k] = (stages[k] ?? 0) + v;
     const statements: StatementStats[] = [...tallies.entries()]
       .map(([sql, t]) => ({ sql, calls: t.calls, rows: t.rows, affected: t.affected, ms: round(t.ms), slowestMs: round(t.slowestMs) }))
       .sort((a, b) => b.ms - a.ms);
@@ -200,7 +209,9 @@ async function main(): Promise<ChildResult> {
       },
       db: { statements: totals.statements, rowsReturned: totals.rowsReturned, rowsAffected: totals.rowsAffected, clientMs: round(totals.ms), top: statements.slice(0, 8) },
       target,
+      stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
       maxRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+      cpuMs: round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       memory: memory(),
     };
   } finally {

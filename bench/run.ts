@@ -6,6 +6,7 @@
  *   --batch-size N   the specs' batchSize (default 1000, the spec default)
  *   --repeat N       rounds of reconcile-create and COPY; the best of each is compared (default 2)
  *   --capture-sql F  append the slowest call of every statement (SQL + parameters) to F, for EXPLAIN
+ *   --sync-chunk-size N, --sync-concurrency N   the Load Tester target's chunkSize / concurrency (default: the spec defaults)
  *
  * Measures the reconciler side by side with PostgreSQL COPY (one stream in seq order, two
  * at once, and one in index order: the ceiling) and with row-by-row INSERTs, then a full sync, a no-op, a 1%
@@ -36,6 +37,7 @@ import { copyBaseline, copyInOrder, createLikeUsers, indexOrder, rowByRowBaselin
 import { atLeast, atMost, both, formatNumber, renderTable, type TableRow, type TargetCheck } from './report.ts';
 import { buildCompiled, runChild } from './runChild.ts';
 import { measureStartup } from './startup.ts';
+import { postgresCpuMs, readTriggerTimes, stageFigures, stageRows, trackFunctions, triggerDelta, type TriggerTimes } from './syncStages.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -48,6 +50,8 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string' },
     repeat: { type: 'string' },
     'capture-sql': { type: 'string' },
+    'sync-chunk-size': { type: 'string' },
+    'sync-concurrency': { type: 'string' },
   },
   strict: true,
 });
@@ -63,6 +67,11 @@ const N = positiveInt(args.users, '--users', args.quick ? 20_000 : 1_000_000);
 const SAMPLE = Math.min(N, positiveInt(args.sample, '--sample', args.quick ? 5_000 : 20_000));
 const REPEAT = positiveInt(args.repeat, '--repeat', 2);
 const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 1000);
+/** The Load Tester target's chunkSize and concurrency when given (else the spec defaults). */
+const SYNC_TUNING = {
+  ...(args['sync-chunk-size'] ? { chunkSize: positiveInt(args['sync-chunk-size'], '--sync-chunk-size', 0) } : {}),
+  ...(args['sync-concurrency'] ? { concurrency: positiveInt(args['sync-concurrency'], '--sync-concurrency', 0) } : {}),
+};
 const OUT = path.resolve(args.out ?? path.join(benchDir, 'results', 'latest.json'));
 const CAPTURE = args['capture-sql'] ? path.resolve(args['capture-sql']) : undefined;
 /** A no-op may read a few aggregate rows per population and a fixed number of others; never O(N). */
@@ -110,6 +119,7 @@ async function main(): Promise<void> {
   const url = u.toString();
   log(`N = ${N.toLocaleString('en-US')}, database ${dbName} on ${redactUrl(admin).replace(/\/[^/]*$/, '')}`);
   await adminQuery(admin, `CREATE DATABASE ${dbName}`);
+  const tracked = await trackFunctions((text) => adminQuery(admin, text), dbName);
 
   let lt: RunningLoadTester | undefined;
   let client: pg.Client | undefined;
@@ -134,7 +144,8 @@ async function main(): Promise<void> {
       await q('CHECKPOINT');
     };
 
-    lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: url, LOADTESTER_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, logger: false });
+    const ltEnv = { LOADTESTER_DATABASE_URL: url, LOADTESTER_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    lt = await startLoadTester({ port: 0, env: ltEnv, logger: false });
 
     const machine = {
       cpus: os.cpus().length,
@@ -174,7 +185,7 @@ async function main(): Promise<void> {
       const r = await runChild({
         label,
         databaseUrl: url,
-        specText: benchSpecText({ populations, batchSize: BATCH_SIZE, sync: o.sync, ...(o.sync || populations.length === 0 ? { loadTesterUrl: lt!.url } : {}) }),
+        specText: benchSpecText({ populations, batchSize: BATCH_SIZE, sync: o.sync, ...SYNC_TUNING, ...(o.sync || populations.length === 0 ? { loadTesterUrl: lt!.url } : {}) }),
         env: { [PASSWORD_ENV]: PASSWORD },
         allowMassDelete: o.allowMassDelete ?? false,
         ...(CAPTURE ? { captureSqlFile: CAPTURE } : {}),
@@ -286,8 +297,27 @@ async function main(): Promise<void> {
     const rbrRate = rbr.rows / rbr.seconds;
 
     // 2. Full sync, then a no-op ---------------------------------------------------------
+    const triggersBefore = tracked ? await readTriggerTimes(db) : undefined;
+    const cpuBefore = { postgres: await postgresCpuMs(db), loadTester: process.cpuUsage() };
     const fullSync = await reconcileStep('full sync', pops, { sync: true });
+    const loadTesterCpu = process.cpuUsage(cpuBefore.loadTester);
     expect(fullSync.target.recordsUpserted === N, `full sync sent ${fullSync.target.recordsUpserted} of ${N}`);
+    // The Load Tester's sessions report their trigger statistics when they end: restart it.
+    await lt.close();
+    lt = await startLoadTester({ port: 0, env: ltEnv, logger: false });
+    let fullSyncTriggers: TriggerTimes | undefined;
+    if (triggersBefore) {
+      await new Promise((r) => setTimeout(r, 300));
+      fullSyncTriggers = triggerDelta(triggersBefore, await readTriggerTimes(db));
+    }
+    const pgCpuAfter = await postgresCpuMs(db);
+    const fullSyncCpu = {
+      reconcilerMs: fullSync.cpuMs ?? NaN,
+      loadTesterMs: (loadTesterCpu.user + loadTesterCpu.system) / 1000,
+      postgresMs: pgCpuAfter !== undefined && cpuBefore.postgres !== undefined ? pgCpuAfter - cpuBefore.postgres : NaN,
+    };
+    log(`full sync CPU (ms): ${JSON.stringify(fullSyncCpu)}`);
+    log(`full sync stages (ms, summed over chunks): ${JSON.stringify(fullSync.stages)}; triggers ${JSON.stringify(fullSyncTriggers ?? 'not tracked (not a superuser)')}`);
 
     const before = await statsOf();
     const noop = await reconcileStep('no-op', pops, { sync: true });
@@ -389,6 +419,12 @@ async function main(): Promise<void> {
       'fullSync.requests': fullSync.target.requests,
       'fullSync.bytesSent': fullSync.target.bytesSent,
       'fullSync.rssMB': fullSync.maxRssMB,
+      'fullSync.timeVsCreate': s(fullSync) / createSeconds,
+      ...stageFigures('fullSync', fullSync, fullSyncTriggers),
+      'fullSync.cpuMs.reconciler': fullSyncCpu.reconcilerMs,
+      'fullSync.cpuMs.loadTester': fullSyncCpu.loadTesterMs,
+      // Only where PostgreSQL runs on this machine (see postgresCpuMs).
+      ...(Number.isFinite(fullSyncCpu.postgresMs) ? { 'fullSync.cpuMs.postgres': fullSyncCpu.postgresMs } : {}),
       'noop.seconds': s(noop),
       'noop.statements': noop.db.statements,
       'noop.rowsReturned': noop.db.rowsReturned,
@@ -433,6 +469,7 @@ async function main(): Promise<void> {
       noopRequests: atMost('no-op requests O(1)', noop.target.requests, NOOP_REQUESTS_PER_TARGET, ' per target'),
       differential: both(atMost('differential ≤ 1.05', figures['differential.sentPerChanged']!, 1.05, '×'), diff.target.recordsUpserted >= changed, 'every change sent'),
       drift: both(atMost('drift ≤ 2 × lost', figures['drift.sentPerLost']!, 2, '×'), figures['drift.repaired'] === 1, 'all repaired'),
+      fullSyncVsCreate: atMost('full sync ≤ 2.5 × create', s(fullSync) / createSeconds, 2.5, '×'),
       memory: atMost('RSS ≤ 200 MB', figures['memory.peakRssMB']!, 200, ' MB'),
       ...startup.targets,
     };
@@ -473,6 +510,9 @@ async function main(): Promise<void> {
       { step: '1 create', figure: 'reconcile / row-by-row', value: `${n(figures['create.ratio.reconcileToRowByRow']!)}×`, raw: `(COPY / row-by-row: ${n(figures['create.ratio.copyToRowByRow']!)}×)`, target: targets.createVsRowByRow },
       { ...rss(create), step: '1 create' },
       { step: '2 full sync', figure: 'records sent', value: `${n(figures['fullSync.recordsPerSecond']!)} rec/s`, raw: `${n(fullSync.target.recordsUpserted)} records, ${n(fullSync.target.requests)} requests, ${n(fullSync.target.bytesSent / 2 ** 20)} MiB sent, ${n(s(fullSync))} s` },
+      { step: '2 full sync', figure: 'time vs create', value: `${n(figures['fullSync.timeVsCreate']!)}×`, raw: `${n(s(fullSync))} s vs ${n(createSeconds)} s`, target: targets.fullSyncVsCreate },
+      ...stageRows('2 full sync', 'fullSync', figures, fullSync),
+      { step: '2 full sync', figure: 'CPU time', value: `${n((fullSyncCpu.reconcilerMs + fullSyncCpu.loadTesterMs + (Number.isFinite(fullSyncCpu.postgresMs) ? fullSyncCpu.postgresMs : 0)) / 1000)} s`, raw: `reconciler ${n(fullSyncCpu.reconcilerMs / 1000)} s, Load Tester ${n(fullSyncCpu.loadTesterMs / 1000)} s, PostgreSQL ${Number.isFinite(fullSyncCpu.postgresMs) ? `${n(fullSyncCpu.postgresMs / 1000)} s (both databases)` : 'not measured (not on this machine)'}` },
       { ...rss(fullSync), step: '2 full sync' },
       { step: '2 no-op', figure: 'wall time', value: `${n(s(noop))} s`, raw: `process ${n(noop.timings.processMs / 1000)} s; Load Tester digest alone ${n(digestMs, 0)} ms` },
       { step: '2 no-op', figure: 'rows returned by the database', value: n(noop.db.rowsReturned), raw: `${noop.db.statements} statements; server read ${n(noopUsers.tuplesRead)} users tuples, ${n(noopSyncState.tuplesRead)} sync-state tuples`, target: targets.noopRows },
@@ -493,7 +533,7 @@ async function main(): Promise<void> {
     const results = {
       generatedAt: new Date().toISOString(),
       runtimeSeconds,
-      options: { users: N, quick: args.quick, rowByRowSample: SAMPLE, batchSize: BATCH_SIZE, repeat: REPEAT },
+      options: { users: N, quick: args.quick, rowByRowSample: SAMPLE, batchSize: BATCH_SIZE, repeat: REPEAT, ...SYNC_TUNING },
       machine,
       postgres,
       n: N,

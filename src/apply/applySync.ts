@@ -4,6 +4,7 @@ import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
 import { recordTargetRun } from '../db/targetRecords.ts';
+import { timed, type StageTimes } from '../metrics/stageTimes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
 import type { SyncTargetSpec } from '../spec/DesiredState.ts';
@@ -38,9 +39,10 @@ export interface SyncResult {
 export async function applySync(db: Db, job: SyncJob, opts: { store: UserStore; passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal }): Promise<SyncResult> {
   const started = Date.now();
   const result: SyncResult = { target: job.spec.name, upserted: 0, deleted: 0 };
+  const stages: StageTimes = {};
   if (job.plan.skipped) return skipOptional(db, job, result, job.plan.unreachable ?? 'unreachable', opts.logger);
   try {
-    if (job.driver.mode === 'incremental') await syncIncremental(db, job, job.driver, result, opts);
+    if (job.driver.mode === 'incremental') await syncIncremental(db, job, job.driver, result, { ...opts, stages });
     else await syncSnapshot(db, opts.store, job, job.driver, result, opts.passwords);
     // What was sent went through, but a target that could not be observed was never
     // checked for drift: it is not known to be in step, so this run did not finish it.
@@ -55,6 +57,8 @@ export async function applySync(db: Db, job: SyncJob, opts: { store: UserStore; 
   const line = { target: job.spec.name, upserted: result.upserted, deleted: result.deleted, error: result.error, execution_time: (Date.now() - started) / 1000 };
   if (result.error) opts.logger.error(line, 'target sync failed');
   else opts.logger.info(line, 'target synced');
+  // Where the time went (summed over concurrent chunks): for benchmarks and debugging.
+  opts.logger.debug({ target: job.spec.name, stages_ms: stages }, 'target sync stages');
   emitReconcileEvent('sync', {
     target: job.spec.name,
     upserted: result.upserted,
@@ -85,8 +89,9 @@ async function syncIncremental(
   job: SyncJob,
   target: IncrementalTarget,
   result: SyncResult,
-  opts: { store: UserStore; passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal },
+  opts: { store: UserStore; passwords: ReadonlyMap<string, string>; logger: Logger; signal?: AbortSignal; stages: StageTimes },
 ): Promise<void> {
+  const { stages } = opts;
   const { chunkSize, concurrency } = job.spec;
   const limit = pLimit(concurrency);
   // The first failure stops new chunks from being queued; chunks in flight finish.
@@ -107,9 +112,10 @@ async function syncIncremental(
     await Promise.all(inflight);
     if (failure) throw failure;
   };
-  // Keep only a few chunks queued so memory stays flat however large the population.
+  // At most `concurrency` chunks are held at once (in flight, none queued behind them), so
+  // memory stays flat however large the population or the chunks.
   const backpressure = async (): Promise<void> => {
-    while (inflight.size > concurrency) await Promise.race(inflight);
+    while (inflight.size >= concurrency) await Promise.race(inflight);
   };
 
   // Chunks of up to chunkSize records to send, gathered from bounded windows of the sync
@@ -117,34 +123,35 @@ async function syncIncremental(
   const window = Math.max(chunkSize, 5000);
   const inChunks = async <T, C>(next: (cursor: C) => Promise<{ items: T[]; done: boolean; last: C }>, start: C, send: (chunk: T[]) => Promise<void>): Promise<void> => {
     let pending: T[] = [];
-    const flush = (): void => {
+    const flush = async (): Promise<void> => {
       const chunk = pending;
       pending = [];
-      if (chunk.length > 0) submit(() => send(chunk));
+      if (chunk.length === 0) return;
+      await backpressure();
+      submit(() => send(chunk));
     };
     for (let cursor = start; ; ) {
       if (failure || opts.signal?.aborted) break;
       const w = await next(cursor);
       for (const item of w.items) {
         pending.push(item);
-        if (pending.length >= chunkSize) flush();
+        if (pending.length >= chunkSize) await flush();
       }
-      await backpressure();
       if (w.done) break;
       cursor = w.last;
     }
-    flush();
+    await flush();
   };
 
   await inChunks(
     async (cursor: string) => {
-      const w = await nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window);
+      const w = await timed(stages, 'delete.read', () => nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window));
       return { items: w.usernames, done: w.done, last: w.last };
     },
     '',
     async (usernames) => {
-      await target.delete(usernames);
-      await asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames));
+      await timed(stages, 'delete.send', () => target.delete(usernames));
+      await timed(stages, 'delete.mark', () => asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames)));
       result.deleted += usernames.length;
     },
   );
@@ -154,13 +161,15 @@ async function syncIncremental(
     if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
     await inChunks(
       async (seq: number) => {
-        const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, seq, window);
-        return { items: w.rows.map((r) => toRecord(r, opts.passwords)), done: w.done, last: w.last };
+        return timed(stages, 'upsert.read', async () => {
+          const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, seq, window);
+          return { items: w.rows.map((r) => toRecord(r, opts.passwords)), done: w.done, last: w.last };
+        });
       },
       -1,
       async (records) => {
-        await target.upsert(records);
-        await asyncCommit(db, (trx) => markSynced(trx, job.spec.name, records));
+        await timed(stages, 'upsert.send', () => target.upsert(records));
+        await timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markSynced(trx, job.spec.name, records)));
         result.upserted += records.length;
       },
     );

@@ -120,6 +120,14 @@ export async function nextUnsyncedWindow(
   window: number,
 ): Promise<{ rows: SyncCandidate[]; last: number; done: boolean }> {
   // Only the rows to send cross the wire, plus one row saying how far the window reached.
+  // A row is sent unless the target's state row for its username (at most one: the
+  // primary key) has its population and content hash. Asked as a scalar subquery on the
+  // primary key alone, so it stays one index probe per window row whatever the statistics
+  // say. As NOT EXISTS (…) it was planned as an anti-join hashing the target's whole sync
+  // state for every window (a sequential scan of up to N rows per window: a full sync grew
+  // as N² / window, 55 ms per window at 100,000 synced records against 17 ms probing); and
+  // with population among its conditions, on a state never analysed, as a scan of the
+  // (target, population) index per row.
   const { rows } = await sql<SyncCandidate & { kind: 'row' | 'end'; scanned: number }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM ${store.rows} u
@@ -127,9 +135,9 @@ export async function nextUnsyncedWindow(
       ORDER BY u.seq LIMIT ${window}
     )
     SELECT 'row' AS kind, w.*, 0::bigint AS scanned FROM w
-    WHERE NOT EXISTS (
-      SELECT 1 FROM bulk_sync_state s
-      WHERE s.target = ${target} AND s.username = w.username AND s.population = w.population AND s.content_hash = w.content_hash)
+    WHERE (
+      SELECT s.population = w.population AND s.content_hash = w.content_hash FROM bulk_sync_state s
+      WHERE s.target = ${target} AND s.username = w.username) IS NOT TRUE
     UNION ALL
     SELECT 'end', max(seq), NULL, NULL, NULL, NULL, NULL, count(*)::bigint FROM w
     ORDER BY 1 DESC, 2`.execute(db);
@@ -167,6 +175,9 @@ export async function nextExtraWindow(
   cursor: string,
   window: number,
 ): Promise<{ usernames: string[]; last: string; done: boolean }> {
+  // Probed per window row by username, as nextUnsyncedWindow probes the sync state: as
+  // NOT EXISTS the planner hashed every member of `populations` for each window (87 ms a
+  // window at 200,000 users, on every sync, since every sync looks for extras).
   const { rows } = await sql<{ kind: 'row' | 'end'; username: string | null; scanned: number }>`
     WITH w AS (
       SELECT s.username, s.population FROM bulk_sync_state s
@@ -174,9 +185,9 @@ export async function nextExtraWindow(
       ORDER BY s.username LIMIT ${window}
     )
     SELECT 'row' AS kind, w.username, 0::bigint AS scanned FROM w
-    WHERE w.population <> ALL(${frozen as string[]}::text[]) AND NOT EXISTS (
-      SELECT 1 FROM ${store.rows} u
-      WHERE u.username = w.username AND u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[]))
+    WHERE w.population <> ALL(${frozen as string[]}::text[]) AND (
+      SELECT bool_or(u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[])) FROM ${store.rows} u
+      WHERE u.username = w.username) IS NOT TRUE
     UNION ALL
     SELECT 'end', max(w.username), count(*)::bigint FROM w`.execute(db);
   const end = rows.find((r) => r.kind === 'end');

@@ -31,6 +31,7 @@ import {
   type UpsertBody,
 } from './routeSchemas.ts';
 import { upsertCredentials } from './upsertCredentials.ts';
+import { StageClock } from '../metrics/stageTimes.ts';
 import { verifyPopulationSummary } from './populationSummary.ts';
 
 export interface LoadTesterAppOptions {
@@ -98,10 +99,29 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
 
   app.get('/api/users/stats', { schema: { querystring: noQuery } }, async () => credentialStats(db));
 
-  app.post<{ Body: UpsertBody }>('/api/users/bulk-upsert', { schema: { body: upsertBody, querystring: noQuery } }, async (request) => {
-    assertStorableRecords(request.body.users);
-    return upsertCredentials(db, secretKey, request.body.users);
-  });
+  // Each upsert answers with its own stage times (Server-Timing), so a client can tell
+  // where a sync's time goes on this side: receiving and parsing the body, validating
+  // it, encrypting, the statement.
+  const clocks = new WeakMap<object, StageClock>();
+  app.post<{ Body: UpsertBody }>(
+    '/api/users/bulk-upsert',
+    {
+      schema: { body: upsertBody, querystring: noQuery },
+      onRequest: async (request) => {
+        clocks.set(request, new StageClock());
+      },
+      preValidation: async (request) => clocks.get(request)?.lap('decode'),
+      preHandler: async (request) => clocks.get(request)?.lap('validate'),
+    },
+    async (request, reply) => {
+      const clock = clocks.get(request) ?? new StageClock();
+      assertStorableRecords(request.body.users);
+      clock.lap('check');
+      const counts = await upsertCredentials(db, secretKey, request.body.users, clock);
+      void reply.header('server-timing', clock.serverTiming());
+      return counts;
+    },
+  );
 
   app.post<{ Body: DeleteBody }>('/api/users/bulk-delete', { schema: { body: deleteBody, querystring: noQuery } }, async (request) => {
     assertStorableUsernames(request.body.usernames);

@@ -47,6 +47,14 @@ const FIGURES = [
   'fullSync.requests',
   'fullSync.bytesSent',
   'fullSync.rssMB',
+  'fullSync.timeVsCreate',
+  'fullSync.stageMs.upsert.read',
+  'fullSync.stageMs.upsert.mark',
+  'fullSync.stageMs.client.http',
+  'fullSync.stageMs.server.encrypt',
+  'fullSync.stageMs.server.upsert',
+  'fullSync.cpuMs.reconciler',
+  'fullSync.cpuMs.loadTester',
   'noop.seconds',
   'noop.statements',
   'noop.rowsReturned',
@@ -98,7 +106,7 @@ const FIGURES = [
   'startup.helpToNodeE1',
 ];
 
-const TARGETS = ['createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'memory', 'startupValidate', 'startupHelp'];
+const TARGETS = ['createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'fullSyncVsCreate', 'memory', 'startupValidate', 'startupHelp'];
 
 function runBench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

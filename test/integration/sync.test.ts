@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
@@ -120,6 +121,39 @@ describe('sync to the Load Tester', () => {
     expect(second.result.outcome).toBe('no-changes');
     expect(second.result.plan.summary).toMatchObject({ create: 0, syncUpsert: 0, syncDelete: 0 });
     expect(second.traffic).toMatchObject({ requests: 1, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 });
+  });
+
+  it('reports where a full sync went, stage by stage, and holds at most `concurrency` chunks in flight', async () => {
+    const state = specs([{ name: 'staged', count: 2600, targets: ['lt'] }], [ltTarget()]);
+    const spec = state.targets[0]!;
+    // The real driver over real HTTP; only counted, so the bound is observable.
+    class CountingTarget extends LoadTesterTarget {
+      inFlight = 0;
+      maxInFlight = 0;
+      override async upsert(records: Parameters<LoadTesterTarget['upsert']>[0]): Promise<void> {
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        try {
+          await super.upsert(records);
+        } finally {
+          this.inFlight--;
+        }
+      }
+    }
+    const driver = new CountingTarget(spec, undefined, TOKEN_ENV);
+    const records: { msg?: string; stages_ms?: Record<string, number> }[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line)) });
+    const result = await reconcile(db.database, { state, dryRun: false, env: { SYNC_PW: PASSWORD }, logger, planOptions: { maxDeletePercent: 100, allowMassDelete: true }, drivers: new Map([[spec.name, driver]]) });
+    expect(result.outcome).toBe('applied');
+    await expectTargetEqualsDatabase(['staged']);
+    expect(driver.stats.requests).toBe(1 + Math.ceil(2600 / 500)); // the digest, then chunks of 500
+    expect(driver.maxInFlight).toBeLessThanOrEqual(3);
+    // Every upsert answered with the Load Tester's own stage times (Server-Timing).
+    for (const stage of ['decode', 'validate', 'check', 'encrypt', 'encode', 'upsert']) expect(driver.stageMs[`server.${stage}`], stage).toBeGreaterThan(0);
+    // The Load Tester's work happens inside the round trips the reconciler timed.
+    const serverMs = Object.entries(driver.stageMs).reduce((n, [k, v]) => (k.startsWith('server.') ? n + v : n), 0);
+    expect(driver.stageMs['client.http']).toBeGreaterThanOrEqual(serverMs);
+    const stages = records.find((r) => r.msg === 'target sync stages')?.stages_ms;
+    expect(Object.keys(stages ?? {})).toEqual(expect.arrayContaining(['upsert.read', 'upsert.send', 'upsert.mark']));
   });
 
   it('sends exactly the changed users when 1% change', async () => {

@@ -1,6 +1,8 @@
 import type { SyncTargetSpec } from '../../spec/DesiredState.ts';
 import { TargetError, type IncrementalTarget, type SetDigest, type TargetRecord } from '../SyncTargetDriver.ts';
 import { withRetry } from '../withRetry.ts';
+import { performance } from 'node:perf_hooks';
+import { addServerTiming, addStage, type StageTimes } from '../../metrics/stageTimes.ts';
 import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } from './targetConnection.ts';
 
 /** Traffic counters, so tests and benchmarks can prove how little a sync sends. */
@@ -23,6 +25,12 @@ export class LoadTesterTarget implements IncrementalTarget {
   readonly mode = 'incremental';
   readonly name: string;
   readonly stats: TransferStats = { requests: 0, bytesSent: 0, bytesReceived: 0, recordsUpserted: 0, recordsDeleted: 0, recordsListed: 0 };
+  /**
+   * Milliseconds per stage, summed over requests: `client.encode` (JSON of the bodies),
+   * `client.http` (from sending to the whole answer read), and `server.*` as each answer's
+   * Server-Timing header reports the Load Tester's own stages.
+   */
+  readonly stageMs: StageTimes = {};
   private connection: Promise<TargetConnection> | undefined;
   private refused: TargetError | undefined;
 
@@ -74,7 +82,10 @@ export class LoadTesterTarget implements IncrementalTarget {
 
   private async once<T>(connection: TargetConnection, method: 'GET' | 'POST', path: string, body: unknown, expected: (answer: Record<string, unknown>) => boolean): Promise<T> {
     const { base } = connection;
+    const encodeStarted = performance.now();
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const sendStarted = performance.now();
+    addStage(this.stageMs, 'client.encode', sendStarted - encodeStarted);
     this.stats.requests++;
     this.stats.bytesSent += payload ? Buffer.byteLength(payload) : 0;
     let res: Response;
@@ -98,6 +109,8 @@ export class LoadTesterTarget implements IncrementalTarget {
       throw new TargetError(this.name, `${method} ${path}: connection lost while reading the answer (${(err as Error).message})`, true);
     }
     this.stats.bytesReceived += Buffer.byteLength(text);
+    addStage(this.stageMs, 'client.http', performance.now() - sendStarted);
+    addServerTiming(this.stageMs, res.headers.get('server-timing'), 'server.');
     if (res.status === 401) {
       // Every later request would be refused the same way: stop sending (passwords included).
       this.refused = new TargetError(
