@@ -44,6 +44,14 @@ describe('SyncTarget auth and URL', () => {
     expect(printed.join('\n')).not.toContain('s3cr3t');
   });
 
+  it('refuses a Load Tester chunk larger than one request may carry, and takes the largest that fits', () => {
+    expect(errors(target('lt', 'type: loadtester\nurl: http://127.0.0.1:8080\nchunkSize: 20000'))).toEqual([
+      't.yaml:7:14: chunkSize 20000 is more records than the Load Tester takes in one request (10,000) (chunkSize: 10000)',
+    ]);
+    expect(errors(target('lt', 'type: loadtester\nurl: http://127.0.0.1:8080\nchunkSize: 10000'))).toEqual([]);
+    expect(errors(target('f', 'type: file\npath: users.csv\nchunkSize: 50000'))).toEqual([]);
+  });
+
   it('refuses Load Tester settings on a file target', () => {
     expect(errors(target('f', 'type: file\npath: users.csv\nauth: { tokenFromEnv: X }'))).toEqual(['t.yaml:7:9: auth applies to loadtester targets only (remove it from this file target)']);
   });
