@@ -19,11 +19,17 @@ export function copyField(v: string | null): string {
  * of the batch was written and the caller falls back to INSERT … ON CONFLICT. COPY is
  * the practical ceiling of PostgreSQL's write speed; rows are built here, in one pass.
  */
-export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | null> {
+export async function copyUsers(
+  pool: pg.Pool,
+  b: CopyBatch,
+  /** Statements around the COPY in its transaction (the users summary's, see EmbeddedUsersStore). */
+  around?: { before: string; after: [string, unknown[]] },
+): Promise<number | null> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SET LOCAL synchronous_commit = off');
+    if (around) await client.query(around.before);
     const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
     const tail = `\t${copyField(b.contentHash)}\t${copyField(b.attributesJson)}\t${copyField(b.expiresAt)}\n`;
     const prefix = copyField(b.prefix);
@@ -51,6 +57,7 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
       if ((err as { code?: string }).code === '23505') return null;
       throw err;
     }
+    if (around) await client.query(...around.after);
     await client.query('COMMIT');
     return b.to - b.from + 1;
   } finally {

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type pg from 'pg';
 import { asyncCommit } from '../asyncCommit.ts';
 import { copyUsers } from '../copyUsers.ts';
 import { isMember, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
+import { createdGroupShape, createdGroupSql, KEEP_SUMMARY_SQL } from '../userSummary.ts';
 import { emailOf, type CreateBatch, type DeleteBatch, type UpdateBatch, type UserStore } from './UserStore.ts';
 
 /**
@@ -15,6 +16,7 @@ export class EmbeddedUsersStore implements UserStore {
   readonly description = 'users';
   readonly rows = sql.raw('users');
 
+  readonly summarized = true;
   readonly identity = null;
   readonly table = { name: 'users', primaryKey: 'id' };
   readonly dependents = [];
@@ -27,7 +29,12 @@ export class EmbeddedUsersStore implements UserStore {
 
   async createBatch(db: Db, pool: pg.Pool | undefined, b: CreateBatch): Promise<number> {
     const attributesJson = JSON.stringify(b.attributes);
-    const copied = pool ? await copyUsers(pool, { ...b, attributesJson }) : null;
+    // The batch keeps the users summary itself, from its range (no pass over its rows),
+    // when the pattern's shape is certain; else the insert trigger summarizes its rows.
+    const shape = createdGroupShape(b.prefix, b.suffix);
+    const group = (count: number) => createdGroupSql({ population: b.population, contentHash: b.contentHash, expiresAt: b.expiresAt, shape: shape!, count, from: b.from, to: b.to });
+    const summary = shape === null ? undefined : { before: KEEP_SUMMARY_SQL, after: group(b.to - b.from + 1) };
+    const copied = pool ? await copyUsers(pool, { ...b, attributesJson }, summary) : null;
     if (copied !== null) return copied;
     // A username taken since the plan makes COPY fail whole; that batch (and a run
     // without a pool) takes the INSERT path, which skips what is taken.
@@ -35,32 +42,60 @@ export class EmbeddedUsersStore implements UserStore {
     // of the insert time; (population, seq) cannot collide under the reconcile lock,
     // because this population's non-members were deleted first.
     const username = sql<string>`${b.prefix} || s::text || ${b.suffix}`;
-    const inserted = await asyncCommit(db, (trx) => sql`
-      INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
-      SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
-             ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
-      FROM generate_series(${b.from}::bigint, ${b.to}::bigint) AS s
-      ON CONFLICT (username) DO NOTHING`.execute(trx));
-    return Number(inserted.numAffectedRows ?? 0n);
+    const inserted = await asyncCommit(db, async (trx) => {
+      if (shape !== null) await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
+      const res = await sql`
+        INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
+        SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
+               ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
+        FROM generate_series(${b.from}::bigint, ${b.to}::bigint) AS s
+        ON CONFLICT (username) DO NOTHING`.execute(trx);
+      const n = Number(res.numAffectedRows ?? 0n);
+      // The range's ends are outer bounds of what was written, which is all the summary keeps.
+      if (shape !== null && n > 0) await trx.executeQuery(CompiledQuery.raw(...group(n)));
+      return n;
+    });
+    return inserted;
   }
 
   async updateBatch(db: Db, b: UpdateBatch): Promise<{ seq: number }[]> {
-    const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
-      UPDATE users SET
-        email = ${emailOf(b, sql`username`)},
-        attributes = ${JSON.stringify(b.attributes)}::jsonb,
-        password_hash = ${b.passwordHash},
-        content_hash = ${b.contentHash},
-        expires_at = ${b.expiresAt}::timestamptz,
-        updated_at = now()
-      WHERE is_test_user = true AND population = ${b.population} AND id IN (
-        SELECT id FROM users
-        WHERE is_test_user = true AND population = ${b.population}
-          AND seq > ${b.after} AND seq >= ${b.lo} AND seq < ${b.hi}
-          AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
-        ORDER BY seq LIMIT ${b.limit})
-      RETURNING seq`.execute(trx));
-    return rows;
+    // The batch moves its rows from their old (content, lease) group to the new one in the
+    // summary, in its own statement: the UPDATE OF trigger, which would mark the whole
+    // summary stale, steps aside for this transaction.
+    return asyncCommit(db, async (trx) => {
+      await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
+      const { rows } = await sql<{ seq: number }>`
+        WITH o AS (
+          SELECT id, seq, content_hash AS old_hash, expires_at AS old_expires, bulk_user_shape(username, seq) AS shape FROM users
+          WHERE is_test_user = true AND population = ${b.population}
+            AND seq > ${b.after} AND seq >= ${b.lo} AND seq < ${b.hi}
+            AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
+          ORDER BY seq LIMIT ${b.limit}
+        ), u AS (
+          UPDATE users SET
+            email = ${emailOf(b, sql`username`)},
+            attributes = ${JSON.stringify(b.attributes)}::jsonb,
+            password_hash = ${b.passwordHash},
+            content_hash = ${b.contentHash},
+            expires_at = ${b.expiresAt}::timestamptz,
+            updated_at = now()
+          FROM o WHERE users.id = o.id AND users.is_test_user = true AND users.population = ${b.population}
+          RETURNING o.seq, o.old_hash, o.old_expires, o.shape
+        ), g AS (
+          SELECT old_hash AS content_hash, old_expires AS expires_at, shape, -1 AS n, seq FROM u
+          UNION ALL SELECT ${b.contentHash}, ${b.expiresAt}::timestamptz, shape, 1, seq FROM u
+        ), s AS (
+          INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
+          SELECT ${b.population}, content_hash, expires_at, shape, sum(n), min(seq) FILTER (WHERE n > 0), max(seq) FILTER (WHERE n > 0), now()
+          FROM g GROUP BY 2, 3, 4 ORDER BY 2, 3, 4
+          ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+            SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+                last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)
+        )
+        SELECT seq FROM u`.execute(trx);
+      if (rows.length > 0) await sql`DELETE FROM bulk_user_summary WHERE population = ${b.population} AND count = 0`.execute(trx);
+      return rows;
+    });
   }
 
   async deleteBatch(db: Db, b: DeleteBatch): Promise<{ seq: number }[]> {

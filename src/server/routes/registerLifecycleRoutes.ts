@@ -1,7 +1,7 @@
 import { requestRunContext } from '../requestRunContext.ts';
 import type { FastifyInstance } from 'fastify';
 import { cleanupBatch } from '../../reconcile/cleanupBatch.ts';
-import { identify } from '../../reconcile/identify.ts';
+import { identify, identifyCleanupCandidates } from '../../reconcile/identify.ts';
 import { loadDesiredState } from '../../reconcile/loadDesiredState.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
@@ -51,7 +51,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: ServerContext
     '/api/bulk-users/lifecycle/cleanup-candidates',
     { schema: { tags: ['lifecycle'], summary: 'What cleanup would remove, and why', security: adminSecurity, querystring: noQuery } },
     async () => {
-      const { candidates } = await identify(ctx.database.db, await desiredState(), ctx.now());
+      const candidates = await identifyCleanupCandidates(ctx.database.db, await desiredState(), ctx.now());
       const byReason: Record<string, number> = { expired: 0, orphaned: 0, 'unmanaged-test': 0 };
       for (const c of candidates) byReason[c.reason] = (byReason[c.reason] ?? 0) + c.count;
       return { candidates, counts_by_reason: byReason, total: candidates.reduce((n, c) => n + c.count, 0) };

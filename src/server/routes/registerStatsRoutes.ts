@@ -17,6 +17,8 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: ServerContext): v
       production_users: totals.productionUsers,
       managed_test_users: totals.managedTestUsers,
       admin_users: totals.admins,
+      // On a large table these three are estimates; test_users, managed_test_users and the batches stay exact.
+      ...(totals.approximate ? { estimated: ['total_users', 'production_users', 'admin_users'] } : {}),
       batches: batches.batches.map((b) => ({ batch_id: b.batch_id, source: b.source, phase: b.phase, desired_count: b.desired_count, actual_count: b.actual_count, in_sync: b.in_sync })),
       targets: targets.map((t) => ({
         name: t.name,
