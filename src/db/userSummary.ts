@@ -160,7 +160,8 @@ export function createdGroupShape(prefix: string, suffix: string): string | null
  * The protocol's digest of the usernames prefix || s || suffix for s in [lo, hi], all with
  * one content hash: from the memo of migration 0009, extended or cut at the upper end from
  * the nearest memo with the same start (a scale costs its difference), else computed (an
- * md5 per seq, no table read) and remembered in place of older ranges of that pattern.
+ * md5 per seq, no table read) and remembered in place of older ranges and contents of
+ * that pattern.
  */
 export async function rangeDigest(db: Db, r: { prefix: string; suffix: string; contentHash: string; lo: number; hi: number }): Promise<string> {
   const item = digestItem(sql`${r.prefix} || s::text || ${r.suffix}`, sql`${r.contentHash}::text`);
@@ -173,7 +174,7 @@ export async function rangeDigest(db: Db, r: { prefix: string; suffix: string; c
   if (memo && memo.hi === r.hi) return memo.digest;
   const value = !memo ? span(r.lo, r.hi) : memo.hi < r.hi ? sql`${memo.digest}::numeric + ${span(memo.hi + 1, r.hi)}` : sql`${memo.digest}::numeric - ${span(r.hi + 1, memo.hi)}`;
   const { rows: out } = await sql<{ digest: string }>`
-    WITH gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix} AND content_hash = ${r.contentHash})
+    WITH gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix})
     INSERT INTO bulk_user_range_digest (prefix, suffix, content_hash, lo, hi, digest)
     VALUES (${r.prefix}, ${r.suffix}, ${r.contentHash}, ${r.lo}, ${r.hi}, ((${value}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)
     ON CONFLICT DO NOTHING

@@ -90,13 +90,13 @@ const FIGURES = [
   'startup.validateToNodeE1',
   'startup.helpToNodeE1',
   ...['stats', 'batches', 'batchesId', 'syncStatus', 'cleanupCandidates'].flatMap((e) => [`reads.${e}.p50Ms`, `reads.${e}.p95Ms`]),
-  ...['insert', 'update', 'delete'].flatMap((w) => [`writes.${w}.ratio`, `writes.${w}.withPerSecond`, `writes.${w}.withoutPerSecond`]),
+  ...['insert', 'update', 'delete', 'copy'].flatMap((w) => [`writes.${w}.ratio`, `writes.${w}.withPerSecond`, `writes.${w}.withoutPerSecond`]),
 ];
 
 const TARGETS = [
   'createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'memory', 'startupValidate', 'startupHelp',
   ...['stats', 'batches', 'batchesId', 'syncStatus', 'cleanupCandidates'].map((e) => `read.${e}`),
-  ...['insert', 'update', 'delete'].map((w) => `write.${w}`),
+  ...['insert', 'update', 'delete', 'copy'].map((w) => `write.${w}`),
 ];
 
 function runBench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {

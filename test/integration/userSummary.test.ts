@@ -118,12 +118,70 @@ describe('the users summary', () => {
         await db.query(`INSERT INTO users (username, is_test_user) VALUES ($1, false)`, [`signup${i}`]);
         await db.query(`UPDATE users SET last_login = now() WHERE is_test_user AND seq = $1`, [(i * 7) % 300 + 1]);
         await db.query(`DELETE FROM users WHERE username = $1`, [`prod${i}`]);
+        // Test rows of no population written by others (psql, a fixture loader) are theirs to summarize.
+        await db.query(`INSERT INTO users (username, is_test_user) VALUES ($1, true), ($2, true)`, [`stray${i}a`, `stray${i}b`]);
+        await db.query(`DELETE FROM users WHERE username = $1`, [`stray${i}b`]);
       }
     })();
     const [applied] = await Promise.all([run(specs.dir), app]);
     expect(applied.outcome).toBe('applied');
     await expectSummaryTrue(db, 'after concurrent writes');
-    expect((await db.query(`SELECT sum(count)::int AS n FROM bulk_user_summary`))[0].n).toBe(500);
+    expect((await db.query(`SELECT sum(count)::int AS n FROM bulk_user_summary WHERE population IS NOT NULL`))[0].n).toBe(500);
+    expect((await db.query(`SELECT sum(count)::int AS n FROM bulk_user_summary WHERE population IS NULL`))[0].n).toBe(40);
+  });
+
+  it('is marked stale by an UPDATE of an ownership column outside the reconciler, and rebuilt by the next read', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('m', { count: 20 }));
+    await run(specs.dir);
+    expect((await db.query('SELECT valid FROM bulk_user_summary_state'))[0].valid).toBe(true);
+    await db.query(`UPDATE users SET content_hash = 'edited' WHERE population = 'm' AND seq IN (4, 5)`);
+    expect((await db.query('SELECT valid FROM bulk_user_summary_state'))[0].valid).toBe(false);
+    const observed = await observeAggregates(db.database.db, new EmbeddedUsersStore(), []);
+    expect(observed.populations.get('m')).toMatchObject({ total: 20 });
+    expect((await db.query('SELECT valid FROM bulk_user_summary_state'))[0].valid).toBe(true);
+    await expectSummaryTrue(db, 'after the rebuild');
+    expect((await run(specs.dir)).plan.summary.update).toBe(2);
+    await expectSummaryTrue(db, 'after the run');
+  });
+
+  it('gives synced populations the digest a pass over their rows gives, through scale up, down and content changes', async () => {
+    const specs = specDir();
+    const exactStore = Object.assign(Object.create(EmbeddedUsersStore.prototype) as EmbeddedUsersStore, new EmbeddedUsersStore(), { summarized: false });
+    for (const [label, spec] of [
+      ['create', { count: 40 }],
+      ['scale up', { count: 70 }],
+      ['scale down', { count: 30 }],
+      ['content', { count: 30, attributes: { v: 2 } }],
+      ['shifted', { count: 30, idStart: 5, attributes: { v: 2 } }],
+    ] as const) {
+      specs.write('a.yaml', populationYaml('g', spec));
+      await run(specs.dir);
+      const p = loadSpecs(specs.dir).state.populations[0]!;
+      const [{ content_hash }] = await db.query(`SELECT min(content_hash) AS content_hash FROM users WHERE population = 'g'`);
+      const targets = [{ spec: { ...p, syncTargets: ['lt'] }, contentHash: content_hash as string }];
+      const fromSummary = (await observeAggregates(db.database.db, new EmbeddedUsersStore(), targets)).populations.get('g');
+      const exact = (await observeAggregates(db.database.db, exactStore, targets)).populations.get('g');
+      expect(exact?.memberDigest, label).not.toBe('0');
+      expect(fromSummary, label).toEqual(exact);
+    }
+    // One memo per pattern: older ranges and contents are replaced.
+    expect((await db.query(`SELECT count(*)::int AS n FROM bulk_user_range_digest WHERE prefix = 'g_'`))[0].n).toBe(1);
+  });
+
+  it('gets its triggers back after a restore that recreated the table without them', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('x', { count: 12 }));
+    await run(specs.dir);
+    for (const e of ['insert', 'delete', 'update', 'truncate']) await db.query(`DROP TRIGGER bulk_user_summarize_${e} ON users`);
+    await db.query(`DELETE FROM users WHERE seq > 8`);
+    await db.query(`INSERT INTO users (username, is_test_user) VALUES ('restored_stray', true)`);
+    expect(await ensureUserSummary(db.database.db)).toBe(true);
+    expect((await db.query(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname LIKE 'bulk_user_summarize_%'`))[0].n).toBe(4);
+    await expectSummaryTrue(db, 'after reinstalling');
+    await db.query(`DELETE FROM users WHERE username = 'restored_stray'`);
+    await expectSummaryTrue(db, 'kept again by the triggers');
+    expect((await run(specs.dir)).plan.summary.create).toBe(4);
   });
 
   it('is emptied by TRUNCATE', async () => {
