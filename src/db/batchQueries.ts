@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './openDatabase.ts';
-import { EXACT_COUNT_BELOW, ensureUserSummary, estimatedTableRows, readUserSummary } from './userSummary.ts';
+import { EXACT_COUNT_BELOW, ensureUserSummary, estimatedTableRowsSql, readUserSummary } from './userSummary.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /** A population record as the API shows it (never its password_hash). */
@@ -90,16 +90,16 @@ export interface UserTotals {
 
 export async function countUsers(db: Db, store: UserStore): Promise<UserTotals> {
   if (store.summarized && (await ensureUserSummary(db))) {
-    const est = await estimatedTableRows(db);
-    if (est >= EXACT_COUNT_BELOW) {
-      // Test users (of a population or of none) are exact from the summary; the rest is the estimate.
-      const { rows } = await sql<{ test_users: number; managed: number; admin_frac: number | null }>`
-        SELECT coalesce(sum(count), 0)::bigint AS test_users, coalesce(sum(count) FILTER (WHERE population IS NOT NULL), 0)::bigint AS managed,
-               ${frequencyOfTrue('is_admin')} AS admin_frac
-        FROM bulk_user_summary`.execute(db);
-      const r = rows[0]!;
-      const total = Math.max(est, r.test_users);
-      return { total, testUsers: r.test_users, productionUsers: total - r.test_users, managedTestUsers: r.managed, admins: Math.round(est * (r.admin_frac ?? 0)), approximate: true };
+    // Test users (of a population or of none) are exact from the summary; on a large table
+    // the rest is the estimate (one statement for both).
+    const { rows } = await sql<{ est: number; test_users: number; managed: number; admin_frac: number | null }>`
+      SELECT ${estimatedTableRowsSql} AS est, coalesce(sum(count), 0)::bigint AS test_users,
+             coalesce(sum(count) FILTER (WHERE population IS NOT NULL), 0)::bigint AS managed, ${frequencyOfTrue('is_admin')} AS admin_frac
+      FROM bulk_user_summary`.execute(db);
+    const r = rows[0]!;
+    if (r.est >= EXACT_COUNT_BELOW) {
+      const total = Math.max(r.est, r.test_users);
+      return { total, testUsers: r.test_users, productionUsers: total - r.test_users, managedTestUsers: r.managed, admins: Math.round(r.est * (r.admin_frac ?? 0)), approximate: true };
     }
   }
   const { rows } = await sql<{ total: number; test_users: number; production_users: number; managed: number; admins: number }>`

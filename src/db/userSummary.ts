@@ -36,43 +36,50 @@ const TRIGGERS = 4;
  * session_replication_role = replica, say) that change a population's presence or extent
  * are caught here; anything else is left to `--verify` and doctor.
  */
-export async function ensureUserSummary(db: Db): Promise<boolean> {
-  const { rows } = await sql<{ present: number; enabled: number; valid: boolean | null }>`
-    SELECT count(*)::int AS present, (count(*) FILTER (WHERE tgenabled IN ('O', 'A')))::int AS enabled,
-           (SELECT valid FROM bulk_user_summary_state) AS valid
-    FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname LIKE 'bulk_user_summarize_%'`.execute(db);
+export function ensureUserSummary(db: Db): Promise<boolean> {
+  // Concurrent readers (ten clients polling stats, say) share one check in flight.
+  const running = inFlight.get(db);
+  if (running) return running;
+  const check = checkUserSummary(db).finally(() => inFlight.delete(db));
+  inFlight.set(db, check);
+  return check;
+}
+
+const inFlight = new WeakMap<Db, Promise<boolean>>();
+
+async function checkUserSummary(db: Db): Promise<boolean> {
+  // One round trip: the triggers, the state, and the populations whose rows in the table
+  // cannot be what the summary says: present on one side only, or seqs outside the
+  // summary's bounds, or (where the summary says the population is one contiguous block,
+  // so its bounds are exact) other bounds.
+  const { rows } = await sql<{ present: number; enabled: number; valid: boolean | null; inconsistent: number }>`
+    WITH RECURSIVE p(pop) AS (
+      SELECT min(population) FROM users WHERE population IS NOT NULL
+      UNION ALL SELECT (SELECT min(population) FROM users WHERE population > p.pop) FROM p WHERE p.pop IS NOT NULL
+    ), s AS (
+      SELECT population, sum(count) AS n, min(min_seq) AS lo, max(max_seq) AS hi FROM bulk_user_summary WHERE population IS NOT NULL AND count <> 0 GROUP BY population
+    ), t AS (
+      SELECT count(*)::int AS present, (count(*) FILTER (WHERE tgenabled IN ('O', 'A')))::int AS enabled
+      FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname LIKE 'bulk_user_summarize_%'
+    )
+    SELECT t.present, t.enabled, (SELECT valid FROM bulk_user_summary_state) AS valid,
+      (SELECT count(*)::int FROM (SELECT p.pop FROM p WHERE p.pop IS NOT NULL UNION SELECT population FROM s) x(pop)
+        LEFT JOIN s ON s.population = x.pop
+        CROSS JOIN LATERAL (SELECT min(seq) AS lo, max(seq) AS hi FROM users WHERE population = x.pop AND is_test_user) r
+        WHERE (s.n IS NULL) <> (r.lo IS NULL) OR r.lo < s.lo OR r.hi > s.hi OR (s.n = s.hi - s.lo + 1 AND (r.lo <> s.lo OR r.hi <> s.hi))) AS inconsistent
+    FROM t`.execute(db);
   const r = rows[0]!;
   if (r.present < TRIGGERS) {
     await sql`SELECT bulk_user_summary_install()`.execute(db);
     return true;
   }
   if (r.enabled !== TRIGGERS) return false;
-  if (r.valid === true && (await inconsistentPopulations(db)) > 0) {
+  if (r.valid === true && r.inconsistent > 0) {
     await sql`UPDATE bulk_user_summary_state SET valid = false`.execute(db);
     r.valid = false;
   }
   if (r.valid !== true) await sql`SELECT bulk_user_summary_rebuild(true)`.execute(db);
   return true;
-}
-
-/**
- * Populations whose rows in the table cannot be what the summary says: present on one
- * side only, or seqs outside the summary's bounds, or (where the summary says the
- * population is one contiguous block, so its bounds are exact) other bounds.
- */
-async function inconsistentPopulations(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    WITH RECURSIVE p(pop) AS (
-      SELECT min(population) FROM users WHERE population IS NOT NULL
-      UNION ALL SELECT (SELECT min(population) FROM users WHERE population > p.pop) FROM p WHERE p.pop IS NOT NULL
-    ), s AS (
-      SELECT population, sum(count) AS n, min(min_seq) AS lo, max(max_seq) AS hi FROM bulk_user_summary WHERE population IS NOT NULL AND count <> 0 GROUP BY population
-    )
-    SELECT count(*)::int AS n FROM (SELECT p.pop FROM p WHERE p.pop IS NOT NULL UNION SELECT population FROM s) x(pop)
-      LEFT JOIN s ON s.population = x.pop
-      CROSS JOIN LATERAL (SELECT min(seq) AS lo, max(seq) AS hi FROM users WHERE population = x.pop AND is_test_user) r
-    WHERE (s.n IS NULL) <> (r.lo IS NULL) OR r.lo < s.lo OR r.hi > s.hi OR (s.n = s.hi - s.lo + 1 AND (r.lo <> s.lo OR r.hi <> s.hi))`.execute(db);
-  return rows[0]!.n;
 }
 
 export async function rebuildUserSummary(db: Db): Promise<void> {
@@ -122,10 +129,11 @@ export async function estimateUserRows(db: Db, summarizedTestUsers: number): Pro
  * planner's reltuples; -1 when neither is known.
  */
 export async function estimatedTableRows(db: Db): Promise<number> {
-  const { rows } = await sql<{ est: number | null }>`
-    SELECT coalesce((SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = 'users'::regclass), (SELECT reltuples::bigint FROM pg_class WHERE oid = 'users'::regclass))::bigint AS est`.execute(db);
+  const { rows } = await sql<{ est: number | null }>`SELECT ${estimatedTableRowsSql} AS est`.execute(db);
   return rows[0]?.est ?? -1;
 }
+
+export const estimatedTableRowsSql = sql<number>`coalesce((SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = 'users'::regclass), (SELECT reltuples::bigint FROM pg_class WHERE oid = 'users'::regclass), -1)::bigint`;
 
 /**
  * Statements a create or update transaction of the reconciler runs so that it keeps the
