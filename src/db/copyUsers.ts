@@ -22,14 +22,16 @@ export function copyField(v: string | null): string {
 export async function copyUsers(
   pool: pg.Pool,
   b: CopyBatch,
-  /** Statements around the COPY in its transaction (the users summary's, see EmbeddedUsersStore). */
-  around?: { before: string; after: [string, unknown[]] },
+  /**
+   * Plain SQL around the COPY in its transaction (the users summary's, see
+   * EmbeddedUsersStore), each sent in the round trip of the statement next to it.
+   */
+  around?: { before: string; after: string },
 ): Promise<number | null> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SET LOCAL synchronous_commit = off');
-    if (around) await client.query(around.before);
+    await client.query(around ? `SET LOCAL synchronous_commit = off; ${around.before}` : 'SET LOCAL synchronous_commit = off');
     const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
     const tail = `\t${copyField(b.contentHash)}\t${copyField(b.attributesJson)}\t${copyField(b.expiresAt)}\n`;
     const prefix = copyField(b.prefix);
@@ -57,8 +59,12 @@ export async function copyUsers(
       if ((err as { code?: string }).code === '23505') return null;
       throw err;
     }
-    if (around) await client.query(...around.after);
-    await client.query('COMMIT');
+    try {
+      await client.query(around ? `${around.after}; COMMIT` : 'COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
     return b.to - b.from + 1;
   } finally {
     client.release();

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import { asyncCommit } from '../asyncCommit.ts';
 import { copyUsers } from '../copyUsers.ts';
@@ -52,7 +52,7 @@ export class EmbeddedUsersStore implements UserStore {
         ON CONFLICT (username) DO NOTHING`.execute(trx);
       const n = Number(res.numAffectedRows ?? 0n);
       // The range's ends are outer bounds of what was written, which is all the summary keeps.
-      if (shape !== null && n > 0) await trx.executeQuery(CompiledQuery.raw(...group(n)));
+      if (shape !== null && n > 0) await sql.raw(group(n)).execute(trx);
       return n;
     });
     return inserted;
