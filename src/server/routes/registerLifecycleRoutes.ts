@@ -42,8 +42,14 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: ServerContext
     '/api/bulk-users/lifecycle/identify',
     { schema: { tags: ['lifecycle'], summary: 'Classify every user: managed, expired, orphaned, unmanaged test, look-alike, production', security: adminSecurity, querystring: noQuery, body: identifyBody } },
     async () => {
-      const report = await identify(ctx.database.db, await desiredState(), ctx.now());
-      return { totals: report.totals, classes: report.classes, candidates: report.candidates };
+      const state = await desiredState();
+      const now = ctx.now();
+      // The classes need every row (look-alikes and production users are nowhere else); the
+      // database aggregates them in one pass and only the groups cross the wire. The
+      // candidates come from the same per-population summary as cleanup-candidates, so
+      // both endpoints always agree.
+      const [report, candidates] = await Promise.all([identify(ctx.database.db, state, now), identifyCleanupCandidates(ctx.database.db, state, now)]);
+      return { scan: 'full', totals: report.totals, classes: report.classes, candidates };
     },
   );
 
