@@ -97,7 +97,7 @@ export async function countUsers(db: Db, store: UserStore): Promise<UserTotals> 
              coalesce(sum(count) FILTER (WHERE population IS NOT NULL), 0)::bigint AS managed, ${frequencyOfTrue('is_admin')} AS admin_frac
       FROM bulk_user_summary`.execute(db);
     const r = rows[0]!;
-    if (r.est >= EXACT_COUNT_BELOW) {
+    if (Math.max(r.est, r.test_users) >= EXACT_COUNT_BELOW) {
       const total = Math.max(r.est, r.test_users);
       return { total, testUsers: r.test_users, productionUsers: total - r.test_users, managedTestUsers: r.managed, admins: Math.round(r.est * (r.admin_frac ?? 0)), approximate: true };
     }
