@@ -147,13 +147,10 @@ export async function writeOverhead(opts: { databaseUrl: string; productionUsers
     const database = await openDatabase({ url: opts.databaseUrl, poolSize: 1, migrate: false });
     const { differences } = await verifyUserSummary(database.db).finally(() => database.close());
     const total = per * opts.chunks;
-    const workloads = (['insert', 'update', 'delete', 'copy'] as const).map((name) => ({
-      name,
-      statements: name === 'copy' ? opts.chunks * opts.copyBatches : total,
-      withTriggersPerSecond: total / seconds[name].on,
-      withoutTriggersPerSecond: total / seconds[name].off,
-      ratio: seconds[name].off / seconds[name].on,
-    }));
+    const workloads = (['insert', 'update', 'delete', 'copy'] as const).map((name) => {
+      const statements = name === 'copy' ? opts.chunks * opts.copyBatches : total;
+      return { name, statements, withTriggersPerSecond: statements / seconds[name].on, withoutTriggersPerSecond: statements / seconds[name].off, ratio: seconds[name].off / seconds[name].on };
+    });
     return { workloads, summaryDifferences: differences };
   } finally {
     await pool.end();

@@ -107,7 +107,7 @@ async function userSummaryCheck(db: Db): Promise<DoctorCheck> {
   const name = 'users summary';
   try {
     const { rows } = await sql<{ present: boolean }>`SELECT to_regproc('bulk_user_summary_diff') IS NOT NULL AS present`.execute(db);
-    if (!rows[0]!.present) return warn(name, 'not checked: migration 0009_user_aggregates has not run yet');
+    if (!rows[0]!.present) return warn(name, 'not checked: migration 0009_user_summary has not run yet');
     const { differences, rebuilt } = await verifyUserSummary(db);
     return rebuilt ? warn(name, `${differences} group(s) differed from a fresh count of the users (a write bypassed its triggers); rebuilt`) : ok(name, 'equal to a fresh count of the users');
   } catch (err) {
