@@ -60,41 +60,28 @@ export class EmbeddedUsersStore implements UserStore {
 
   async updateBatch(db: Db, b: UpdateBatch): Promise<{ seq: number }[]> {
     // The batch moves its rows from their old (content, lease) group to the new one in the
-    // summary, in its own statement: the UPDATE OF trigger, which would mark the whole
-    // summary stale, steps aside for this transaction.
+    // summary, in its own transaction: the UPDATE OF trigger, which would mark the whole
+    // summary stale, steps aside for it. The UPDATE returns each row's old group.
     return asyncCommit(db, async (trx) => {
       await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
-      const { rows } = await sql<{ seq: number }>`
-        WITH o AS (
-          SELECT id, seq, content_hash AS old_hash, expires_at AS old_expires, bulk_user_shape(username, seq) AS shape FROM users
+      const { rows } = await sql<{ seq: number; old_hash: string | null; old_expires: Date | null; shape: string | null }>`
+        UPDATE users SET
+          email = ${emailOf(b, sql`username`)},
+          attributes = ${JSON.stringify(b.attributes)}::jsonb,
+          password_hash = ${b.passwordHash},
+          content_hash = ${b.contentHash},
+          expires_at = ${b.expiresAt}::timestamptz,
+          updated_at = now()
+        FROM (
+          SELECT id AS old_id, content_hash AS old_hash, expires_at AS old_expires, bulk_user_shape(username, seq) AS shape FROM users
           WHERE is_test_user = true AND population = ${b.population}
             AND seq > ${b.after} AND seq >= ${b.lo} AND seq < ${b.hi}
             AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
-          ORDER BY seq LIMIT ${b.limit}
-        ), u AS (
-          UPDATE users SET
-            email = ${emailOf(b, sql`username`)},
-            attributes = ${JSON.stringify(b.attributes)}::jsonb,
-            password_hash = ${b.passwordHash},
-            content_hash = ${b.contentHash},
-            expires_at = ${b.expiresAt}::timestamptz,
-            updated_at = now()
-          FROM o WHERE users.id = o.id AND users.is_test_user = true AND users.population = ${b.population}
-          RETURNING o.seq, o.old_hash, o.old_expires, o.shape
-        ), g AS (
-          SELECT old_hash AS content_hash, old_expires AS expires_at, shape, -1 AS n, seq FROM u
-          UNION ALL SELECT ${b.contentHash}, ${b.expiresAt}::timestamptz, shape, 1, seq FROM u
-        ), s AS (
-          INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
-          SELECT ${b.population}, content_hash, expires_at, shape, sum(n), min(seq) FILTER (WHERE n > 0), max(seq) FILTER (WHERE n > 0), now()
-          FROM g GROUP BY 2, 3, 4 ORDER BY 2, 3, 4
-          ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
-            SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
-                last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)
-        )
-        SELECT seq FROM u`.execute(trx);
-      if (rows.length > 0) await sql`DELETE FROM bulk_user_summary WHERE population = ${b.population} AND count = 0`.execute(trx);
-      return rows;
+          ORDER BY seq LIMIT ${b.limit}) o
+        WHERE is_test_user = true AND population = ${b.population} AND id = o.old_id
+        RETURNING seq, o.old_hash, o.old_expires, o.shape`.execute(trx);
+      if (rows.length > 0) await moveGroups(trx, b, rows);
+      return rows.map((r) => ({ seq: r.seq }));
     });
   }
 
@@ -132,4 +119,35 @@ export class EmbeddedUsersStore implements UserStore {
     const res = await sql`UPDATE users SET population = ${population}, seq = ${seqExpr}, updated_at = now() WHERE ${candidates}`.execute(db);
     return Number(res.numAffectedRows ?? 0n);
   }
+}
+
+/** The summary change of an update batch: each old group loses its rows, the new one gains them. */
+async function moveGroups(trx: Db, b: UpdateBatch, rows: readonly { seq: number; old_hash: string | null; old_expires: Date | null; shape: string | null }[]): Promise<void> {
+  const groups = new Map<string, { hash: string | null; expires: string | null; shape: string | null; n: number; min: number | null; max: number | null }>();
+  const add = (hash: string | null, expires: string | null, shape: string | null, n: number, seq: number | null) => {
+    const key = JSON.stringify([hash, expires, shape]);
+    const g = groups.get(key) ?? { hash, expires, shape, n: 0, min: null, max: null };
+    g.n += n;
+    if (seq !== null) {
+      g.min = g.min === null ? seq : Math.min(g.min, seq);
+      g.max = g.max === null ? seq : Math.max(g.max, seq);
+    }
+    groups.set(key, g);
+  };
+  const newExpires = b.expiresAt === null ? null : new Date(b.expiresAt).toISOString();
+  for (const r of rows) {
+    add(r.old_hash, r.old_expires?.toISOString() ?? null, r.shape, -1, null);
+    add(b.contentHash, newExpires, r.shape, 1, r.seq);
+  }
+  const list = [...groups.values()];
+  await sql`
+    INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
+    SELECT ${b.population}, g.hash, g.expires, g.shape, g.n, g.lo, g.hi, now()
+    FROM unnest(${list.map((g) => g.hash)}::text[], ${list.map((g) => g.expires)}::timestamptz[], ${list.map((g) => g.shape)}::text[],
+                ${list.map((g) => g.n)}::bigint[], ${list.map((g) => g.min)}::bigint[], ${list.map((g) => g.max)}::bigint[]) AS g(hash, expires, shape, n, lo, hi)
+    ORDER BY 2, 3, 4
+    ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+      SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+          last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`.execute(trx);
+  await sql`DELETE FROM bulk_user_summary WHERE population = ${b.population} AND count = 0`.execute(trx);
 }
