@@ -342,9 +342,11 @@ const migrations: Record<string, Migration> = {
       //   transition table (which the guard of 0003 captures anyway), also for the
       //   reconciler's deletes: production rows are dropped from it and a statement
       //   without test rows writes nothing;
-      // - UPDATE OF the ownership columns (never a login's UPDATE of last_login): a trigger
-      //   without transition tables (capturing them costs every UPDATE of the table about
-      //   10%) that only marks the summary stale; the next read rebuilds it;
+      // - UPDATE OF the ownership columns (never a login's UPDATE of last_login): a row
+      //   trigger whose WHEN is true only when a test row's ownership columns really
+      //   changed, moving it between groups (no transition tables: capturing them costs
+      //   every UPDATE of the table about 10%, and PostgreSQL refuses them with a column
+      //   list); the reconciler's updates step aside as above;
       // - TRUNCATE empties it.
       // The shape is the username with the last occurrence of the seq's digits replaced by
       // {id}: a group whose shape is the desired pattern holds only usernames that pattern
@@ -403,6 +405,13 @@ const migrations: Record<string, Migration> = {
           SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
               last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
       const byOthers = `coalesce(current_setting('bulk_users.summary', true), '') <> 'kept'`;
+      // One row joining (+1) or leaving (-1) its group, for the row triggers.
+      const upsertOne = (r: string, n: string, seq: string, at: string): string => `
+        INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
+        VALUES (${r}.population, ${r}.content_hash, ${r}.expires_at, bulk_user_shape(${r}.username, ${r}.seq), ${n}, ${seq}, ${seq}, ${at})
+        ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+          SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+              last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
       // The guard (an EXISTS that stops at the first test row) is planned and run in a few
       // microseconds; the statement it skips costs several times that.
       const functions = [
@@ -410,17 +419,23 @@ const migrations: Record<string, Migration> = {
         // reconciler's own rows: those pay one qualifier per row and no call, no capture.
         {
           event: 'insert',
-          body: `INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
-                 VALUES (NEW.population, NEW.content_hash, NEW.expires_at, bulk_user_shape(NEW.username, NEW.seq), 1, NEW.seq, NEW.seq, NEW.updated_at)
-                 ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
-                   SET count = s.count + 1, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
-                       last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at);`,
+          body: `${upsertOne('NEW', '1', 'NEW.seq', 'NEW.updated_at')};`,
         },
         {
           event: 'delete',
           body: `IF ${byOthers} AND EXISTS (SELECT 1 FROM removed WHERE is_test_user) THEN ${apply(deltas('removed', '-'))}; DELETE FROM bulk_user_summary WHERE count = 0; END IF;`,
         },
-        { event: 'update', body: `IF ${byOthers} THEN UPDATE bulk_user_summary_state SET valid = false WHERE valid; END IF;` },
+        // A row trigger (below), fired only by a change of an ownership column of a test row:
+        // the row leaves its old group and joins its new one.
+        {
+          event: 'update',
+          body: `IF OLD.is_test_user THEN
+                   ${upsertOne('OLD', '-1', 'NULL', 'NULL')};
+                   DELETE FROM bulk_user_summary WHERE count = 0
+                     AND (population, content_hash, expires_at, shape) IS NOT DISTINCT FROM (OLD.population, OLD.content_hash, OLD.expires_at, bulk_user_shape(OLD.username, OLD.seq));
+                 END IF;
+                 IF NEW.is_test_user THEN ${upsertOne('NEW', '1', 'NEW.seq', 'NEW.updated_at')}; END IF;`,
+        },
         // The table is empty, and so is its summary.
         { event: 'truncate', body: `DELETE FROM bulk_user_summary; UPDATE bulk_user_summary_state SET valid = true, rebuilt_at = now();` },
       ];
@@ -446,7 +461,14 @@ const migrations: Record<string, Migration> = {
       const triggers = [
         { event: 'insert', when: 'INSERT', referencing: `FOR EACH ROW WHEN (NEW.is_test_user AND current_setting('bulk_users.summary', true) IS DISTINCT FROM 'kept')` },
         { event: 'delete', when: 'DELETE', referencing: 'REFERENCING OLD TABLE AS removed' },
-        { event: 'update', when: 'UPDATE OF is_test_user, population, seq, content_hash, expires_at, username', referencing: '' },
+        {
+          event: 'update',
+          when: 'UPDATE OF is_test_user, population, seq, content_hash, expires_at, username',
+          referencing: `FOR EACH ROW WHEN ((OLD.is_test_user OR NEW.is_test_user)
+            AND (OLD.is_test_user, OLD.population, OLD.seq, OLD.content_hash, OLD.expires_at, OLD.username)
+                IS DISTINCT FROM (NEW.is_test_user, NEW.population, NEW.seq, NEW.content_hash, NEW.expires_at, NEW.username)
+            AND current_setting('bulk_users.summary', true) IS DISTINCT FROM 'kept')`,
+        },
         { event: 'truncate', when: 'TRUNCATE', referencing: '' },
       ];
       await sql

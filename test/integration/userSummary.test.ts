@@ -130,18 +130,25 @@ describe('the users summary', () => {
     expect((await db.query(`SELECT sum(count)::int AS n FROM bulk_user_summary WHERE population IS NULL`))[0].n).toBe(40);
   });
 
-  it('is marked stale by an UPDATE of an ownership column outside the reconciler, and rebuilt by the next read', async () => {
+  it('follows UPDATEs of ownership columns by others, and writes nothing for other columns or production rows', async () => {
+    await seedProductionUsers(db, ['u_prod1', 'u_prod2']);
     const specs = specDir();
     specs.write('a.yaml', populationYaml('m', { count: 20 }));
     await run(specs.dir);
-    expect((await db.query('SELECT valid FROM bulk_user_summary_state'))[0].valid).toBe(true);
+    const before = await db.query('SELECT ctid::text, xmin::text FROM bulk_user_summary ORDER BY population');
+    // A production user renamed, a whole-row save of a test user that changes nothing it owns, a login.
+    await db.query(`UPDATE users SET username = 'u_prod1_renamed' WHERE username = 'u_prod1'`);
+    await db.query(`UPDATE users SET username = username, population = population, last_login = now() WHERE population = 'm' AND seq <= 5`);
+    expect(await db.query('SELECT ctid::text, xmin::text FROM bulk_user_summary ORDER BY population')).toEqual(before);
+    // Ownership changes of test rows, one statement each: content, lease, release, a production user made a test user.
     await db.query(`UPDATE users SET content_hash = 'edited' WHERE population = 'm' AND seq IN (4, 5)`);
-    expect((await db.query('SELECT valid FROM bulk_user_summary_state'))[0].valid).toBe(false);
-    const observed = await observeAggregates(db.database.db, new EmbeddedUsersStore(), []);
-    expect(observed.populations.get('m')).toMatchObject({ total: 20 });
+    await db.query(`UPDATE users SET expires_at = now() + interval '1 day' WHERE population = 'm' AND seq = 6`);
+    await db.query(`UPDATE users SET population = NULL, seq = NULL WHERE population = 'm' AND seq = 20`);
+    await db.query(`UPDATE users SET is_test_user = true WHERE username = 'u_prod2'`);
+    await expectSummaryTrue(db, 'after the updates');
     expect((await db.query('SELECT valid FROM bulk_user_summary_state'))[0].valid).toBe(true);
-    await expectSummaryTrue(db, 'after the rebuild');
-    expect((await run(specs.dir)).plan.summary.update).toBe(2);
+    const next = await run(specs.dir);
+    expect(next.plan.summary).toMatchObject({ update: 3 });
     await expectSummaryTrue(db, 'after the run');
   });
 

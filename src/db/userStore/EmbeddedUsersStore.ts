@@ -64,7 +64,7 @@ export class EmbeddedUsersStore implements UserStore {
     // summary stale, steps aside for it. The UPDATE returns each row's old group.
     return asyncCommit(db, async (trx) => {
       await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
-      const { rows } = await sql<{ seq: number; old_hash: string | null; old_expires: Date | null; shape: string | null }>`
+      const { rows } = await sql<{ seq: number; old_hash: string | null; old_expires: string | null; shape: string | null }>`
         UPDATE users SET
           email = ${emailOf(b, sql`username`)},
           attributes = ${JSON.stringify(b.attributes)}::jsonb,
@@ -79,7 +79,7 @@ export class EmbeddedUsersStore implements UserStore {
             AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
           ORDER BY seq LIMIT ${b.limit}) o
         WHERE is_test_user = true AND population = ${b.population} AND id = o.old_id
-        RETURNING seq, o.old_hash, o.old_expires, o.shape`.execute(trx);
+        RETURNING seq, o.old_hash, o.old_expires::text AS old_expires, o.shape`.execute(trx);
       if (rows.length > 0) await moveGroups(trx, b, rows);
       return rows.map((r) => ({ seq: r.seq }));
     });
@@ -122,7 +122,7 @@ export class EmbeddedUsersStore implements UserStore {
 }
 
 /** The summary change of an update batch: each old group loses its rows, the new one gains them. */
-async function moveGroups(trx: Db, b: UpdateBatch, rows: readonly { seq: number; old_hash: string | null; old_expires: Date | null; shape: string | null }[]): Promise<void> {
+async function moveGroups(trx: Db, b: UpdateBatch, rows: readonly { seq: number; old_hash: string | null; old_expires: string | null; shape: string | null }[]): Promise<void> {
   const groups = new Map<string, { hash: string | null; expires: string | null; shape: string | null; n: number; min: number | null; max: number | null }>();
   const add = (hash: string | null, expires: string | null, shape: string | null, n: number, seq: number | null) => {
     const key = JSON.stringify([hash, expires, shape]);
@@ -134,10 +134,10 @@ async function moveGroups(trx: Db, b: UpdateBatch, rows: readonly { seq: number;
     }
     groups.set(key, g);
   };
-  const newExpires = b.expiresAt === null ? null : new Date(b.expiresAt).toISOString();
   for (const r of rows) {
-    add(r.old_hash, r.old_expires?.toISOString() ?? null, r.shape, -1, null);
-    add(b.contentHash, newExpires, r.shape, 1, r.seq);
+    // Timestamps as text, as the server writes them: a Date would drop the microseconds of the key.
+    add(r.old_hash, r.old_expires, r.shape, -1, null);
+    add(b.contentHash, b.expiresAt, r.shape, 1, r.seq);
   }
   const list = [...groups.values()];
   await sql`
