@@ -5,8 +5,8 @@ import type { Db } from './openDatabase.ts';
 
 /**
  * The per-population summary of the embedded users table (migration 0009): kept by the
- * reconciler in its own create and update transactions, and by statement-level triggers
- * for every other writer; checked cheaply on every read that relies on it, verified
+ * reconciler in its own create and update transactions, and by triggers for every other
+ * writer (and the reconciler's deletes); checked cheaply on every read that relies on it, verified
  * against a fresh count on demand (`reconcile --verify`, `doctor`).
  */
 
@@ -31,11 +31,10 @@ const TRIGGERS = 4;
  * Whether the summary can be read in place of the table, repairing it first when it is
  * not. Triggers missing (a restore that recreated the table) are put back, with a rebuild;
  * triggers disabled (by an operator) mean it is not kept, and reads go to the table. A
- * summary marked stale (an UPDATE of an ownership column by another writer) is rebuilt, as
- * is one that the table's per-population seq bounds (a few index probes per population)
- * contradict: writes that bypassed the triggers (a restore with
- * session_replication_role = replica, say) that change a population's presence or extent
- * are caught here; anything else is left to `--verify` and doctor.
+ * summary marked invalid is rebuilt, as is one that the table's per-population seq bounds
+ * (a few index probes per population) contradict: writes that bypassed the triggers (a
+ * restore with session_replication_role = replica, say) that change a population's
+ * presence or extent are caught here; anything else is left to `--verify` and doctor.
  */
 export function ensureUserSummary(db: Db): Promise<boolean> {
   // Concurrent readers (ten clients polling stats, say) share one check in flight.

@@ -60,8 +60,8 @@ export class EmbeddedUsersStore implements UserStore {
 
   async updateBatch(db: Db, b: UpdateBatch): Promise<{ seq: number }[]> {
     // The batch moves its rows from their old (content, lease) group to the new one in the
-    // summary, in its own transaction: the UPDATE OF trigger, which would mark the whole
-    // summary stale, steps aside for it. The UPDATE returns each row's old group.
+    // summary, in its own transaction (the UPDATE trigger, which would move them one row at
+    // a time, steps aside for it). The UPDATE returns each row's old group.
     return asyncCommit(db, async (trx) => {
       await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
       const { rows } = await sql<{ seq: number; old_hash: string | null; old_expires: string | null; shape: string | null }>`
