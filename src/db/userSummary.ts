@@ -142,7 +142,7 @@ export const estimatedTableRowsSql = sql<number>`coalesce((SELECT n_live_tup FRO
  * summary itself: `keep` before its write (the triggers then step aside for this
  * transaction only), and the group change after it.
  */
-export const KEEP_SUMMARY_SQL = "SELECT set_config('bulk_users.summary', 'kept', true)";
+export const KEEP_SUMMARY_SQL = "SET LOCAL bulk_users.summary = 'kept'";
 
 /**
  * A created range as a change of its group, from what the batch knows: no pass over its
