@@ -35,6 +35,7 @@ import { attributesOf, benchSpecText, PASSWORD, PASSWORD_ENV, patternOf, populat
 import type { ChildResult } from './childProtocol.ts';
 import { copyBaseline, copyInOrder, createLikeUsers, indexOrder, rowByRowBaseline, rowValues, type RowTemplate } from './createBaselines.ts';
 import { atLeast, atMost, both, formatNumber, renderTable, type TableRow, type TargetCheck } from './report.ts';
+import { readEndpoints, writeOverhead } from './readsAndWrites.ts';
 import { buildCompiled, runChild } from './runChild.ts';
 import { measureStartup } from './startup.ts';
 import { postgresCpuMs, readTriggerTimes, stageFigures, stageRows, trackFunctions, triggerDelta, type TriggerTimes } from './syncStages.ts';
@@ -330,6 +331,22 @@ async function main(): Promise<void> {
     await digestRes.text();
     const digestMs = performance.now() - digestStarted;
 
+    // 2b. Reads with 10 clients, and what the users summary's triggers cost the application's writes
+    log('read endpoints: 10 concurrent clients');
+    const reads = await readEndpoints({
+      databaseUrl: url,
+      specText: benchSpecText({ populations: pops, batchSize: BATCH_SIZE, sync: true, loadTesterUrl: lt.url }),
+      env: { [PASSWORD_ENV]: PASSWORD },
+      batchId: 'bulk',
+      clients: 10,
+      perClient: args.quick ? 5 : 20,
+    });
+    for (const r of reads) log(`GET ${r.path}: p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms over ${r.requests}`);
+    log('write overhead of the users summary: 4 clients, triggers on and off');
+    const writes = await writeOverhead({ databaseUrl: url, productionUsers: 10_000, statements: args.quick ? 800 : 8000, clients: 4, chunks: args.quick ? 4 : 20, copyBatches: args.quick ? 5 : 20 });
+    for (const w of writes.workloads) log(`${w.name}: ${w.withTriggersPerSecond.toFixed(0)}/s with, ${w.withoutTriggersPerSecond.toFixed(0)}/s without (${w.ratio.toFixed(3)})`);
+    expect(writes.summaryDifferences === 0, `the users summary differed from a fresh count in ${writes.summaryDifferences} group(s) after the write workloads`);
+
     // 3. Differential sync: the 1% population's attributes change ---------------------------
     pops = pops.map((p) => (p.name === 'delta' ? { ...p, tier: 2 } : p));
     const diff = await reconcileStep('differential', pops, { sync: true });
@@ -459,6 +476,8 @@ async function main(): Promise<void> {
       'memory.peakRssMB': Math.max(...Object.values(steps).map((r) => r.maxRssMB)),
       'memory.baselineRssMB': baseline.maxRssMB,
       ...startup.figures,
+      ...Object.fromEntries(reads.flatMap((r) => [[`reads.${endpointKey(r.path)}.p50Ms`, r.p50Ms], [`reads.${endpointKey(r.path)}.p95Ms`, r.p95Ms]])),
+      ...Object.fromEntries(writes.workloads.flatMap((w) => [[`writes.${w.name}.ratio`, w.ratio], [`writes.${w.name}.withPerSecond`, w.withTriggersPerSecond], [`writes.${w.name}.withoutPerSecond`, w.withoutTriggersPerSecond]])),
     };
 
     const noopRowsBound = NOOP_ROWS_FIXED + NOOP_ROWS_PER_POPULATION * pops.length;
@@ -466,6 +485,8 @@ async function main(): Promise<void> {
       createVsCopy: atLeast('create ≥ 1.0 × COPY (seq order)', figures['create.ratio.reconcileToCopy']!, 1.0),
       createVsRowByRow: atLeast('create ≥ 15 × row-by-row', figures['create.ratio.reconcileToRowByRow']!, 15),
       noopRows: atMost('no-op rows O(1)', noop.db.rowsReturned, noopRowsBound, ' rows'),
+      ...Object.fromEntries(reads.map((r) => [`read.${endpointKey(r.path)}`, atMost(`p95 of GET ${r.path.replace('/api/bulk-users', '')}`, r.p95Ms, 100, ' ms')])),
+      ...Object.fromEntries(writes.workloads.map((w) => [`write.${w.name}`, atLeast(`${w.name} throughput with the summary`, w.ratio, w.name === 'copy' ? 0.97 : 0.95)])),
       noopRequests: atMost('no-op requests O(1)', noop.target.requests, NOOP_REQUESTS_PER_TARGET, ' per target'),
       differential: both(atMost('differential ≤ 1.05', figures['differential.sentPerChanged']!, 1.05, '×'), diff.target.recordsUpserted >= changed, 'every change sent'),
       drift: both(atMost('drift ≤ 2 × lost', figures['drift.sentPerLost']!, 2, '×'), figures['drift.repaired'] === 1, 'all repaired'),
@@ -517,6 +538,8 @@ async function main(): Promise<void> {
       { step: '2 no-op', figure: 'wall time', value: `${n(s(noop))} s`, raw: `process ${n(noop.timings.processMs / 1000)} s; Load Tester digest alone ${n(digestMs, 0)} ms` },
       { step: '2 no-op', figure: 'rows returned by the database', value: n(noop.db.rowsReturned), raw: `${noop.db.statements} statements; server read ${n(noopUsers.tuplesRead)} users tuples, ${n(noopSyncState.tuplesRead)} sync-state tuples`, target: targets.noopRows },
       { step: '2 no-op', figure: 'requests to the target', value: n(noop.target.requests), raw: `${n(noop.target.bytesSent)} B sent, ${n(noop.target.bytesReceived)} B received`, target: targets.noopRequests },
+      ...reads.map((r) => ({ step: '2b reads, 10 clients', figure: `p95 GET ${r.path.replace('/api/bulk-users', '')}`, value: `${n(r.p95Ms, 1)} ms`, raw: `p50 ${n(r.p50Ms, 1)} ms, max ${n(r.maxMs, 1)} ms, ${r.requests} requests`, target: targets[`read.${endpointKey(r.path)}`] })),
+      ...writes.workloads.map((w) => ({ step: w.name === 'copy' ? '2b reconciler COPY, 1 stream' : '2b app writes, 4 clients', figure: `${w.name}: with / without summary`, value: `${n(w.ratio, 3)}×`, raw: `${n(w.withTriggersPerSecond, 0)}/s vs ${n(w.withoutTriggersPerSecond, 0)}/s, ${n(w.statements)} statements per mode, in alternating chunks`, target: targets[`write.${w.name}`] })),
       { ...rss(noop), step: '2 no-op' },
       { step: '3 differential', figure: 'sent / changed', value: `${n(figures['differential.sentPerChanged']!)}×`, raw: `${n(diff.target.recordsUpserted)} sent for ${n(changed)} changed, ${diff.target.requests} requests`, target: targets.differential },
       { step: '3 differential', figure: 'time vs full sync', value: `${n(figures['differential.timeVsFullSync']!, 3)}×`, raw: `${n(s(diff))} s vs ${n(s(fullSync))} s` },
@@ -559,6 +582,13 @@ async function main(): Promise<void> {
     process.off('SIGINT', dropOnSignal);
     process.off('SIGTERM', dropOnSignal);
   }
+}
+
+/** A figure's name for an endpoint path: stats, batches, batchesId, syncStatus, cleanupCandidates. */
+function endpointKey(p: string): string {
+  const parts = p.replace('/api/bulk-users/', '').split('/');
+  if (parts[0] === 'batches' && parts.length > 1) return 'batchesId';
+  return parts.at(-1)!.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^status$/, 'syncStatus');
 }
 
 main().catch((err: unknown) => {

@@ -40,6 +40,7 @@ interface PlanFlags {
   yes?: boolean;
   renew?: string[];
   dryRun?: boolean;
+  verify?: boolean;
   lockTimeout: number;
 }
 
@@ -150,6 +151,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const { planToJson, renderPlan } = await import('./renderPlan.ts');
       const unknown = (flags.renew ?? []).filter((n) => !state.populations.some((p) => p.name === n));
       if (unknown.length) throw new OperatorError(`--renew: no population named ${unknown.map((n) => `"${n}"`).join(', ')} in the specs`, 'bad_flag');
+      if (flags.verify) {
+        const { verifyUserSummary } = await import('../db/userSummary.ts');
+        const checked = await verifyUserSummary(database.db);
+        io.stderr(checked.rebuilt ? `Users summary: ${checked.differences} group(s) differed from a fresh count; rebuilt\n` : 'Users summary: equal to a fresh count\n');
+      }
       const progress = createProgressReporter(io.interactive && !dryRun && flags.output === 'text');
       const result = await reconcile(database, {
         state,
@@ -206,6 +212,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-y, --yes', 'apply without asking, even when the plan deletes users (CI, cron)')
     .option('--lock-timeout <seconds>', 'how long to wait for another reconcile to finish', parseSeconds, 30)
     .option('--renew <name>', 'restart the lease of a population (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--verify', 'first compare the per-population users summary with a fresh count of the users table (one pass; writers wait meanwhile) and rebuild it if they differ')
     .action((flags: PlanFlags) => runPlanOrApply(flags, Boolean(flags.dryRun)));
 
   registerLifecycleCommands(program, { io, get logger() { return log(); }, style, withState, confirmer, setExitCode: (c) => (exitCode = c) });

@@ -82,7 +82,7 @@ export function renderPlan(plan: Plan, style: Style = plain): string {
       `${style.bold('Plan:')} ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.syncUpsert} to sync, ${s.syncDelete} to unsync, ${s.conflicts} conflict(s).`,
     );
   }
-  out.push(`Production users untouched: ${plan.productionUsers}.`);
+  out.push(plan.productionUsersApproximate ? `Production users untouched: about ${plan.productionUsers} (estimated).` : `Production users untouched: ${plan.productionUsers}.`);
   if (plan.guard.refused) out.push('', style.red(`Apply would be refused: ${plan.guard.message}`));
   return out.join('\n');
 }
@@ -93,6 +93,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     summary: plan.summary,
     hasChanges: plan.hasChanges,
     productionUsers: plan.productionUsers,
+    ...(plan.productionUsersApproximate ? { productionUsersApproximate: true } : {}),
     managedUsers: plan.managedUsers,
     guard: plan.guard,
     targets: plan.targets,

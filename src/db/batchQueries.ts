@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './openDatabase.ts';
+import { EXACT_COUNT_BELOW, ensureUserSummary, estimatedTableRowsSql, readUserSummary } from './userSummary.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /** A population record as the API shows it (never its password_hash). */
@@ -41,11 +42,23 @@ export async function readPopulationRecords(db: Db, name?: string): Promise<Popu
 }
 
 /**
- * Managed rows per population (of every population, or of the ones named): one aggregate
- * pass, nothing per user crosses the wire. A population without rows has no entry.
+ * Managed rows per population (of every population, or of the ones named), from the
+ * summary where one is kept, else by one aggregate pass; nothing per user crosses the
+ * wire. A population without rows has no entry. lastUpdatedAt: the last write of a member
+ * (from the summary, a deleted member's write still counts).
  */
 export async function countMembers(db: Db, store: UserStore, names?: string | readonly string[]): Promise<Map<string, { total: number; lastUpdatedAt: Date | null }>> {
   const only = names === undefined ? undefined : typeof names === 'string' ? [names] : [...names];
+  if (store.summarized && (await ensureUserSummary(db))) {
+    const out = new Map<string, { total: number; lastUpdatedAt: Date | null }>();
+    for (const g of await readUserSummary(db, only)) {
+      const o = out.get(g.population) ?? { total: 0, lastUpdatedAt: null };
+      o.total += g.count;
+      if (g.last_updated_at && (!o.lastUpdatedAt || g.last_updated_at > o.lastUpdatedAt)) o.lastUpdatedAt = g.last_updated_at;
+      out.set(g.population, o);
+    }
+    return out;
+  }
   const { rows } = await sql<{ population: string; total: number; last_updated_at: Date | null }>`
     SELECT population, count(*)::bigint AS total, max(updated_at) AS last_updated_at
     FROM ${store.rows} u WHERE is_test_user = true AND population IS NOT NULL ${only !== undefined ? sql`AND population = ANY(${only}::text[])` : sql``}
@@ -71,9 +84,24 @@ export interface UserTotals {
   productionUsers: number;
   managedTestUsers: number;
   admins: number;
+  /** total, productionUsers and admins are estimates (a large table); testUsers and managedTestUsers are exact. */
+  approximate: boolean;
 }
 
 export async function countUsers(db: Db, store: UserStore): Promise<UserTotals> {
+  if (store.summarized && (await ensureUserSummary(db))) {
+    // Test users (of a population or of none) are exact from the summary; on a large table
+    // the rest is the estimate (one statement for both).
+    const { rows } = await sql<{ est: number; test_users: number; managed: number; admin_frac: number | null }>`
+      SELECT ${estimatedTableRowsSql} AS est, coalesce(sum(count), 0)::bigint AS test_users,
+             coalesce(sum(count) FILTER (WHERE population IS NOT NULL), 0)::bigint AS managed, ${frequencyOfTrue('is_admin')} AS admin_frac
+      FROM bulk_user_summary`.execute(db);
+    const r = rows[0]!;
+    if (Math.max(r.est, r.test_users) >= EXACT_COUNT_BELOW) {
+      const total = Math.max(r.est, r.test_users);
+      return { total, testUsers: r.test_users, productionUsers: total - r.test_users, managedTestUsers: r.managed, admins: Math.round(r.est * (r.admin_frac ?? 0)), approximate: true };
+    }
+  }
   const { rows } = await sql<{ total: number; test_users: number; production_users: number; managed: number; admins: number }>`
     SELECT count(*)::bigint AS total,
            count(*) FILTER (WHERE is_test_user)::bigint AS test_users,
@@ -82,7 +110,14 @@ export async function countUsers(db: Db, store: UserStore): Promise<UserTotals> 
            count(*) FILTER (WHERE is_admin)::bigint AS admins
     FROM ${store.rows} u`.execute(db);
   const r = rows[0]!;
-  return { total: r.total, testUsers: r.test_users, productionUsers: r.production_users, managedTestUsers: r.managed, admins: r.admins };
+  return { total: r.total, testUsers: r.test_users, productionUsers: r.production_users, managedTestUsers: r.managed, admins: r.admins, approximate: false };
+}
+
+/** The fraction of users rows where a boolean column is true, from the planner's statistics (NULL when not analyzed yet). */
+function frequencyOfTrue(column: string) {
+  return sql<number | null>`(SELECT CASE WHEN s.most_common_vals IS NULL THEN NULL ELSE coalesce((
+      SELECT f FROM unnest(s.most_common_vals::text::boolean[], s.most_common_freqs) AS m(v, f) WHERE m.v), 0) END
+    FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'users' AND s.attname = ${column})`;
 }
 
 export interface TargetStatusRow {

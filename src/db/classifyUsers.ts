@@ -38,3 +38,40 @@ export async function classifyUsers(db: Db, store: UserStore, patterns: readonly
     FROM c GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
   return rows;
 }
+
+/**
+ * The classes cleanup works on (expired, orphaned, unmanaged-test; plus managed) from the
+ * users summary, O(populations): the rule of classifyUsers applied to its groups, each
+ * with a sample found through the (population, seq) index. The unmanaged rows of no
+ * population are sampled by a scan that stops at the fifth, only when there are some.
+ */
+export async function summarizedCleanupClasses(db: Db, now: Date): Promise<ClassCount[]> {
+  const { rows } = await sql<ClassCount & { phase: string | null }>`
+    WITH r AS (SELECT name, phase FROM bulk_populations),
+    c AS (
+      SELECT s.population, s.count, r.phase, CASE
+        WHEN r.name IS NOT NULL AND (r.phase = 'Expired' OR s.expires_at <= ${now}) THEN 'expired'
+        WHEN r.phase = 'Orphaned' THEN 'orphaned'
+        WHEN r.name IS NOT NULL THEN 'managed'
+        ELSE 'unmanaged-test' END AS class
+      FROM bulk_user_summary s LEFT JOIN r ON r.name = s.population
+    )
+    SELECT class, CASE WHEN class IN ('managed', 'expired', 'orphaned') THEN population END AS population,
+           sum(count)::bigint AS count, ARRAY[]::text[] AS sample, min(phase) AS phase
+    FROM c GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  for (const row of rows) {
+    if (row.count <= 0) continue;
+    const { rows: sample } =
+      row.class === 'unmanaged-test'
+        ? await sql<{ username: string }>`
+            SELECT username FROM users u WHERE u.is_test_user
+              AND (u.population IS NULL OR NOT EXISTS (SELECT 1 FROM bulk_populations r WHERE r.name = u.population))
+            ORDER BY id LIMIT ${SAMPLE}`.execute(db)
+        : await sql<{ username: string }>`
+            SELECT username FROM users WHERE population = ${row.population} AND is_test_user
+              ${row.class === 'expired' && row.phase !== 'Expired' ? sql`AND expires_at <= ${now}` : row.class === 'managed' ? sql`AND (expires_at IS NULL OR expires_at > ${now})` : sql``}
+            ORDER BY seq LIMIT ${SAMPLE}`.execute(db);
+    row.sample = sample.map((s) => s.username);
+  }
+  return rows.filter((r) => r.count > 0).map(({ phase: _, ...c }) => c);
+}

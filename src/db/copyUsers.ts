@@ -19,7 +19,15 @@ export function copyField(v: string | null): string {
  * of the batch was written and the caller falls back to INSERT … ON CONFLICT. COPY is
  * the practical ceiling of PostgreSQL's write speed; rows are built here, in one pass.
  */
-export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | null> {
+export async function copyUsers(
+  pool: pg.Pool,
+  b: CopyBatch,
+  /**
+   * Plain SQL around the COPY in its transaction (the users summary's, see
+   * EmbeddedUsersStore), sent in the same simple query.
+   */
+  around?: { before: string; after: string },
+): Promise<number | null> {
   const client = await pool.connect();
   try {
     const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
@@ -49,7 +57,7 @@ export async function copyUsers(pool: pg.Pool, b: CopyBatch): Promise<number | n
     // leaves the transaction aborted, rolled back below.
     const stream = client.query(
       copyFrom(
-        `BEGIN; SET LOCAL synchronous_commit = off; COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN; COMMIT`,
+        `BEGIN; SET LOCAL synchronous_commit = off; ${around ? `${around.before}; ` : ''}COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN; ${around ? `${around.after}; ` : ''}COMMIT`,
       ),
     );
     try {

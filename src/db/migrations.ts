@@ -327,6 +327,201 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0009_user_summary': {
+    async up(db: Kysely<any>) {
+      // Per-population aggregates of the test users in the embedded users table, so that
+      // observation and the read endpoints read one row per (population, content, lease,
+      // username shape) instead of every user. Who keeps it (src/db/userSummary.ts):
+      // - the reconciler, in the transaction of each create and update batch, from what it
+      //   knows (a create's seq range and pattern: nothing per row); it sets
+      //   bulk_users.summary = kept for that transaction, and the triggers below step aside;
+      // - for every other writer: an AFTER INSERT row trigger whose WHEN is true only for a
+      //   test row (so a signup pays one qualifier, and no row is updated by every signup:
+      //   a statement-level trigger's call and transition table cost a single-row INSERT
+      //   about a fifth, measured), and a statement-level AFTER DELETE trigger with a
+      //   transition table (which the guard of 0003 captures anyway), also for the
+      //   reconciler's deletes: production rows are dropped from it and a statement
+      //   without test rows writes nothing;
+      // - UPDATE OF the ownership columns (never a login's UPDATE of last_login): a row
+      //   trigger whose WHEN is true only when a test row's ownership columns really
+      //   changed, moving it between groups (no transition tables: capturing them costs
+      //   every UPDATE of the table about 10%, and PostgreSQL refuses them with a column
+      //   list); the reconciler's updates step aside as above;
+      // - TRUNCATE empties it.
+      // The shape is the username with the last occurrence of the seq's digits replaced by
+      // {id}: a group whose shape is the desired pattern holds only usernames that pattern
+      // gives. min_seq/max_seq are outer bounds (a delete may leave them wide until
+      // bulk_user_summary_tighten narrows them), which is all a member count needs, because
+      // (population, seq) is unique.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_user_summary (
+          -- NULL: marked test users that no population owns (cleanup candidates).
+          population text,
+          content_hash text,
+          expires_at timestamptz,
+          shape text,
+          count bigint NOT NULL,
+          min_seq bigint,
+          max_seq bigint,
+          last_updated_at timestamptz,
+          CONSTRAINT bulk_user_summary_key UNIQUE NULLS NOT DISTINCT (population, content_hash, expires_at, shape)
+        )`.execute(db);
+      // Whether the summary can be trusted: a rebuild sets it; anything that makes or finds
+      // the summary wrong clears it, and the next read rebuilds.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_user_summary_state (
+          id boolean PRIMARY KEY DEFAULT true CHECK (id),
+          valid boolean NOT NULL,
+          rebuilt_at timestamptz
+        )`.execute(db);
+      // The protocol's digest of the usernames prefix || s || suffix for s in [lo, hi] with
+      // one content hash: a pure function of its key, computed once (an md5 per seq) and
+      // read by every later observation of a population that is exactly that range.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_user_range_digest (
+          prefix text NOT NULL,
+          suffix text NOT NULL,
+          content_hash text NOT NULL,
+          lo bigint NOT NULL,
+          hi bigint NOT NULL,
+          digest numeric NOT NULL,
+          PRIMARY KEY (prefix, suffix, content_hash, lo, hi)
+        )`.execute(db);
+      await sql`
+        CREATE OR REPLACE FUNCTION bulk_user_shape(username text, seq bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+          SELECT CASE WHEN strpos(reverse(username), reverse(seq::text)) > 0 THEN
+            left(username, char_length(username) - strpos(reverse(username), reverse(seq::text)) - char_length(seq::text) + 1)
+            || '{id}' || right(username, strpos(reverse(username), reverse(seq::text)) - 1) END
+        $$`.execute(db);
+      const deltas = (from: string, sign: '+' | '-'): string =>
+        `SELECT r.population, r.content_hash, r.expires_at, bulk_user_shape(r.username, r.seq) AS shape, ${sign}1 AS n, r.seq, r.updated_at
+         FROM ${from} r WHERE r.is_test_user`;
+      const apply = (rows: string): string => `
+        INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
+        SELECT population, content_hash, expires_at, shape, sum(n), min(seq) FILTER (WHERE n > 0), max(seq) FILTER (WHERE n > 0),
+               max(updated_at) FILTER (WHERE n > 0)
+        FROM (${rows}) x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+          SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+              last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
+      const byOthers = `coalesce(current_setting('bulk_users.summary', true), '') <> 'kept'`;
+      // One row joining (+1) or leaving (-1) its group, for the row triggers.
+      const upsertOne = (r: string, n: string, seq: string, at: string): string => `
+        INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
+        VALUES (${r}.population, ${r}.content_hash, ${r}.expires_at, bulk_user_shape(${r}.username, ${r}.seq), ${n}, ${seq}, ${seq}, ${at})
+        ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+          SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+              last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
+      // The guard (an EXISTS that stops at the first test row) is planned and run in a few
+      // microseconds; the statement it skips costs several times that.
+      const functions = [
+        // A row trigger whose WHEN (below) is false for a production row and for the
+        // reconciler's own rows: those pay one qualifier per row and no call, no capture.
+        {
+          event: 'insert',
+          body: `${upsertOne('NEW', '1', 'NEW.seq', 'NEW.updated_at')};`,
+        },
+        {
+          event: 'delete',
+          body: `IF ${byOthers} AND EXISTS (SELECT 1 FROM removed WHERE is_test_user) THEN ${apply(deltas('removed', '-'))}; DELETE FROM bulk_user_summary WHERE count = 0; END IF;`,
+        },
+        // A row trigger (below), fired only by a change of an ownership column of a test row:
+        // the row leaves its old group and joins its new one.
+        {
+          event: 'update',
+          body: `IF OLD.is_test_user THEN
+                   ${upsertOne('OLD', '-1', 'NULL', 'NULL')};
+                   DELETE FROM bulk_user_summary WHERE count = 0
+                     AND (population, content_hash, expires_at, shape) IS NOT DISTINCT FROM (OLD.population, OLD.content_hash, OLD.expires_at, bulk_user_shape(OLD.username, OLD.seq));
+                 END IF;
+                 IF NEW.is_test_user THEN ${upsertOne('NEW', '1', 'NEW.seq', 'NEW.updated_at')}; END IF;`,
+        },
+        // The table is empty, and so is its summary.
+        { event: 'truncate', body: `DELETE FROM bulk_user_summary; UPDATE bulk_user_summary_state SET valid = true, rebuilt_at = now();` },
+      ];
+      for (const { event, body } of functions) {
+        await sql.raw(`CREATE OR REPLACE FUNCTION bulk_user_summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`).execute(db);
+      }
+      // A rebuild from the table, under a lock that keeps writers out meanwhile (readers go on).
+      await sql
+        .raw(
+          `CREATE OR REPLACE FUNCTION bulk_user_summary_rebuild(only_if_invalid boolean DEFAULT false) RETURNS void LANGUAGE plpgsql AS $$ BEGIN
+             LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE;
+             -- Readers that found it stale at once: the first rebuilds, the others find it done.
+             IF only_if_invalid AND coalesce((SELECT valid FROM bulk_user_summary_state), false) THEN RETURN; END IF;
+             DELETE FROM bulk_user_summary;
+             ${apply(deltas('users', '+'))};
+             INSERT INTO bulk_user_summary_state (id, valid, rebuilt_at) VALUES (true, true, now())
+               ON CONFLICT (id) DO UPDATE SET valid = true, rebuilt_at = now();
+           END $$`,
+        )
+        .execute(db);
+      // (Re)creates the triggers and rebuilds: here, and after a restore that recreated the
+      // users table without them (ensureUserSummary finds them missing).
+      const triggers = [
+        { event: 'insert', when: 'INSERT', referencing: `FOR EACH ROW WHEN (NEW.is_test_user AND current_setting('bulk_users.summary', true) IS DISTINCT FROM 'kept')` },
+        { event: 'delete', when: 'DELETE', referencing: 'REFERENCING OLD TABLE AS removed' },
+        {
+          event: 'update',
+          when: 'UPDATE OF is_test_user, population, seq, content_hash, expires_at, username',
+          referencing: `FOR EACH ROW WHEN ((OLD.is_test_user OR NEW.is_test_user)
+            AND (OLD.is_test_user, OLD.population, OLD.seq, OLD.content_hash, OLD.expires_at, OLD.username)
+                IS DISTINCT FROM (NEW.is_test_user, NEW.population, NEW.seq, NEW.content_hash, NEW.expires_at, NEW.username)
+            AND current_setting('bulk_users.summary', true) IS DISTINCT FROM 'kept')`,
+        },
+        { event: 'truncate', when: 'TRUNCATE', referencing: '' },
+      ];
+      await sql
+        .raw(
+          `CREATE OR REPLACE FUNCTION bulk_user_summary_install() RETURNS void LANGUAGE plpgsql AS $$ BEGIN
+             LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE;
+             ${triggers
+               .map(
+                 (t) => `DROP TRIGGER IF EXISTS bulk_user_summarize_${t.event} ON users;
+             CREATE TRIGGER bulk_user_summarize_${t.event} AFTER ${t.when} ON users ${t.referencing.startsWith('FOR EACH ROW') ? t.referencing : `${t.referencing} FOR EACH STATEMENT`} EXECUTE FUNCTION bulk_user_summarize_${t.event}();`,
+               )
+               .join('\n             ')}
+             PERFORM bulk_user_summary_rebuild();
+           END $$`,
+        )
+        .execute(db);
+      // Groups whose count differs from a fresh aggregate of the table, or whose bounds do
+      // not contain the fresh ones (under the same lock as a rebuild).
+      await sql
+        .raw(
+          `CREATE OR REPLACE FUNCTION bulk_user_summary_diff() RETURNS bigint LANGUAGE plpgsql AS $$
+           DECLARE differing bigint; BEGIN
+             LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE;
+             WITH f AS (
+               SELECT population, content_hash, expires_at, shape, sum(n) AS count, min(seq) AS min_seq, max(seq) AS max_seq
+               FROM (${deltas('users', '+')}) x GROUP BY 1, 2, 3, 4)
+             -- Keys compared as row text (a NULL and an empty string differ there), which hash-joins.
+             SELECT count(*) INTO differing FROM f FULL JOIN (SELECT * FROM bulk_user_summary WHERE count <> 0) s
+               ON (s.population, s.content_hash, s.expires_at, s.shape)::text = (f.population, f.content_hash, f.expires_at, f.shape)::text
+             WHERE s.count IS DISTINCT FROM f.count
+                OR NOT coalesce(s.min_seq <= f.min_seq AND s.max_seq >= f.max_seq, (s.min_seq IS NULL) = (f.min_seq IS NULL));
+             RETURN differing;
+           END $$`,
+        )
+        .execute(db);
+      // Narrows the bounds of a population held in one group to the table's, found through
+      // the (population, seq) index. The group's row is locked first, so the reads after it
+      // (each statement a fresh snapshot) see every writer that touched the group before;
+      // a writer after it widens the bounds again by itself.
+      await sql
+        .raw(
+          `CREATE OR REPLACE FUNCTION bulk_user_summary_tighten(pop text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN
+             PERFORM 1 FROM bulk_user_summary WHERE population = pop FOR UPDATE;
+             UPDATE bulk_user_summary SET
+               min_seq = (SELECT min(seq) FROM users WHERE population = pop AND is_test_user),
+               max_seq = (SELECT max(seq) FROM users WHERE population = pop AND is_test_user)
+             WHERE population = pop AND (SELECT count(*) FROM bulk_user_summary WHERE population = pop AND count <> 0) = 1;
+           END $$`,
+        )
+        .execute(db);
+      await sql`SELECT bulk_user_summary_install()`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -336,11 +531,25 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
  * `upTo` stops after that migration (tests of an upgrade from an older schema).
  */
 export async function migrateToLatest(db: Kysely<any>, upTo?: string): Promise<void> {
+  // Every command opens the database through here: when every migration has run (the
+  // usual case), one read of the migration table settles it, without the Migrator's
+  // catalog introspection and lock table (a third of a no-op reconcile's database time).
+  if (upTo === undefined && (await allApplied(db))) return;
   const migrator = new Migrator({ db, provider, migrationTableName: 'bulk_migrations', migrationLockTableName: 'bulk_migrations_lock' });
   const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function allApplied(db: Kysely<any>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`SELECT name FROM bulk_migrations`.execute(db);
+    const done = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations).every((m) => done.has(m));
+  } catch {
+    return false; // no migration table yet
   }
 }
 

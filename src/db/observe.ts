@@ -4,6 +4,7 @@ import type { PopulationSpec } from '../spec/DesiredState.ts';
 import { digestItem, digestSum } from './digestSql.ts';
 import { isMemberOf, seqOfUsername } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
+import { ensureUserSummary, estimateUserRows, rangeDigest, tightenUserSummary } from './userSummary.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /** The part of a desired population that observation compares against. */
@@ -47,16 +48,87 @@ export interface PopulationAggregates {
   present: Map<string, { min: number; max: number } | undefined>;
   /** Rows with is_test_user = false. */
   productionUsers: number;
+  /** productionUsers is the planner's estimate (a large table), not a count. */
+  productionUsersApproximate: boolean;
   /** Every row of the table, which decides how missing members are searched for. */
   tableRows: number;
 }
 
 /**
  * One aggregate row per population: totals, members in the desired range with the
- * username the pattern gives, and stale ones; plus the count of production users. Cost is
- * one pass over the table; nothing per user crosses the wire.
+ * username the pattern gives, and stale ones; plus the count of production users. Read
+ * from the summary (O(populations)) where it settles a population exactly, else by one
+ * pass over that population's rows (or the whole table, when no summary is kept).
  */
 export async function observeAggregates(db: Db, store: UserStore, targets: readonly ObservationTarget[]): Promise<PopulationAggregates> {
+  if (!store.summarized || !(await ensureUserSummary(db))) {
+    const rows = await exactAggregates(db, store, targets);
+    let productionUsers = 0;
+    let tableRows = 0;
+    for (const row of rows) {
+      tableRows += row.total;
+      if (row.name === null) productionUsers = row.production;
+    }
+    return assemble(db, rows.filter((r) => r.name !== null), { productionUsers, tableRows, approximate: false });
+  }
+  let summarized = await summaryAggregates(db, targets);
+  // Bounds a delete left wide are narrowed by an index probe, then read again.
+  const loose = summarized.filter((r) => r.fallback && r.groups === 1).map((r) => r.name);
+  if (loose.length > 0) {
+    await tightenUserSummary(db, loose);
+    summarized = await summaryAggregates(db, targets);
+  }
+  const exactFor = summarized.filter((r) => r.fallback).map((r) => r.name);
+  const exact = exactFor.length > 0 ? await exactAggregates(db, store, targets, exactFor) : [];
+  const rows = [...summarized.filter((r) => !r.fallback), ...exact];
+  const counts = await estimateUserRows(db, summarized.reduce((n, r) => n + r.total, 0));
+  return assemble(db, rows, counts);
+}
+
+interface SummarizedRow extends AggregateRow {
+  name: string;
+  /** The summary does not settle this population: its rows are read instead. */
+  fallback: boolean;
+  groups: number;
+}
+
+/**
+ * Per population from the summary. A desired population is settled when every group of
+ * it has the desired username shape and lies within the desired range (every row is then
+ * a member, since (population, seq) is unique), and, if it syncs anywhere, carries the
+ * desired content hash (the digest is of desired content). Other populations need only
+ * their total.
+ */
+async function summaryAggregates(db: Db, targets: readonly ObservationTarget[]): Promise<SummarizedRow[]> {
+  const { rows } = await sql<SummarizedRow & { synced: boolean }>`
+    WITH d AS (${desiredRows(targets)})
+    SELECT s.population AS name, 0::bigint AS production, sum(s.count)::bigint AS total, count(*)::int AS groups,
+           CASE WHEN d.name IS NULL THEN 0 ELSE sum(s.count) END::bigint AS in_range,
+           CASE WHEN d.name IS NULL THEN 0 ELSE coalesce(sum(s.count) FILTER (WHERE s.content_hash IS DISTINCT FROM d.hash OR s.expires_at IS DISTINCT FROM d.expires), 0) END::bigint AS stale,
+           CASE WHEN d.name IS NULL THEN NULL ELSE min(s.min_seq) END AS min_seq,
+           CASE WHEN d.name IS NULL THEN NULL ELSE max(s.max_seq) END AS max_seq,
+           '0' AS digest, coalesce(d.synced, false) AS synced,
+           d.name IS NOT NULL AND NOT coalesce(bool_and(s.shape = d.prefix || '{id}' || d.suffix AND s.min_seq >= d.lo AND s.max_seq < d.hi
+                                                  AND (NOT d.synced OR s.content_hash IS NOT DISTINCT FROM d.hash)), false)
+           -- A synced population's digest is read from the memo of its range: its seqs must be
+           -- exactly one block (bounds are outer bounds, so a count equal to their span is).
+           OR (coalesce(d.synced, false) AND sum(s.count) <> max(s.max_seq) - min(s.min_seq) + 1) AS fallback
+    FROM bulk_user_summary s LEFT JOIN d ON d.name = s.population WHERE s.population IS NOT NULL AND s.count <> 0
+    GROUP BY s.population, d.name, d.synced ORDER BY s.population`.execute(db);
+  const byName = new Map(targets.map((t) => [t.spec.name, t]));
+  for (const r of rows) {
+    const t = byName.get(r.name);
+    if (!r.synced || r.fallback || !t || r.min_seq === null || r.max_seq === null) continue;
+    r.digest = await rangeDigest(db, { prefix: t.spec.pattern.prefix, suffix: t.spec.pattern.suffix, contentHash: t.contentHash, lo: r.min_seq, hi: r.max_seq });
+  }
+  return rows;
+}
+
+/**
+ * The same aggregates by one pass over the rows: of the populations named, or of the whole
+ * table (then with the group of everything else, whose production count the plan reports).
+ */
+async function exactAggregates(db: Db, store: UserStore, targets: readonly ObservationTarget[], only?: readonly string[]): Promise<AggregateRow[]> {
   const { rows } = await sql<AggregateRow>`
     WITH d AS (${desiredRows(targets)}
     ), m AS (
@@ -64,6 +136,7 @@ export async function observeAggregates(db: Db, store: UserStore, targets: reado
              u.is_test_user, u.seq, u.username, u.content_hash, d.hash, d.synced, (u.expires_at IS DISTINCT FROM d.expires) AS lease_stale,
              ${isMemberOf(sql`u.seq`, sql`u.username`, FROM_D)} AS member
       FROM ${store.rows} u LEFT JOIN d ON d.name = u.population AND u.is_test_user
+      ${only ? sql`WHERE u.is_test_user AND u.population = ANY(${[...only]}::text[])` : sql``}
     )
     -- One pass over the table: managed rows grouped by population, and in the group of
     -- everything else, the production users the plan reports as untouched.
@@ -76,7 +149,14 @@ export async function observeAggregates(db: Db, store: UserStore, targets: reado
            max(seq) FILTER (WHERE member) AS max_seq,
            ${digestSum(digestItem(sql`username`, sql`hash`), sql<boolean>`member AND synced`)} AS digest
     FROM m GROUP BY population`.execute(db);
+  return rows;
+}
 
+async function assemble(
+  db: Db,
+  rows: readonly AggregateRow[],
+  counts: { productionUsers: number; tableRows: number; approximate: boolean },
+): Promise<PopulationAggregates> {
   const records = await db.selectFrom('bulk_populations').selectAll().execute();
   const populations = new Map<string, ObservedPopulation>();
   const present = new Map<string, { min: number; max: number } | undefined>();
@@ -98,19 +178,13 @@ export async function observeAggregates(db: Db, store: UserStore, targets: reado
       memberDigest: '0',
     });
   }
-  let productionUsers = 0;
-  let tableRows = 0;
   for (const row of rows) {
-    tableRows += row.total;
-    if (row.name === null) {
-      productionUsers = row.production;
-      continue;
-    }
+    if (row.name === null) continue;
     const base = populations.get(row.name) ?? { name: row.name, known: false };
     populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale, memberDigest: row.digest });
     present.set(row.name, row.min_seq === null || row.max_seq === null ? undefined : { min: row.min_seq, max: row.max_seq });
   }
-  return { populations, present, productionUsers, tableRows };
+  return { populations, present, productionUsers: counts.productionUsers, productionUsersApproximate: counts.approximate, tableRows: counts.tableRows };
 }
 
 

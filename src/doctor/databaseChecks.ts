@@ -4,6 +4,7 @@ import { currentLeader } from '../db/leaderLock.ts';
 import { pendingMigrations } from '../db/migrations.ts';
 import { openDatabase, redactUrl, type Db } from '../db/openDatabase.ts';
 import { lastSuccessfulRun, listRuns } from '../db/runHistory.ts';
+import { verifyUserSummary } from '../db/userSummary.ts';
 import { ageOf, fail, messageOf, ok, THRESHOLDS, warn, type DoctorCheck } from './DoctorCheck.ts';
 
 /** How long doctor waits for the database to accept a connection or answer. */
@@ -40,7 +41,7 @@ export async function databaseChecks(url: string | undefined, now: Date): Promis
   try {
     const first = await connectionCheck(database.db, url);
     if (first.status === 'fail') return [first, ...skipped('the database is unavailable')];
-    return [first, await migrationCheck(database.db), await leaderCheck(database.db), await lastRunCheck(database.db, now)];
+    return [first, await migrationCheck(database.db), await leaderCheck(database.db), await lastRunCheck(database.db, now), await userSummaryCheck(database.db)];
   } finally {
     await database.close();
   }
@@ -94,5 +95,22 @@ async function lastRunCheck(db: Db, now: Date): Promise<DoctorCheck> {
   } catch (err) {
     // A database nobody has migrated yet has no run table.
     return warn('last run', `cannot tell: ${messageOf(err)}`);
+  }
+}
+
+/**
+ * The per-population users summary against a fresh count (one pass over users, writers
+ * wait meanwhile); a summary that differs is rebuilt, the one write doctor makes, since
+ * every read that trusts it would otherwise be wrong until the next rebuild.
+ */
+async function userSummaryCheck(db: Db): Promise<DoctorCheck> {
+  const name = 'users summary';
+  try {
+    const { rows } = await sql<{ present: boolean }>`SELECT to_regproc('bulk_user_summary_diff') IS NOT NULL AS present`.execute(db);
+    if (!rows[0]!.present) return warn(name, 'not checked: migration 0009_user_summary has not run yet');
+    const { differences, rebuilt } = await verifyUserSummary(db);
+    return rebuilt ? warn(name, `${differences} group(s) differed from a fresh count of the users (a write bypassed its triggers); rebuilt`) : ok(name, 'equal to a fresh count of the users');
+  } catch (err) {
+    return fail(name, messageOf(err));
   }
 }

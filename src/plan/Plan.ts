@@ -110,6 +110,8 @@ export interface Observed {
   populations: ReadonlyMap<string, ObservedPopulation>;
   gaps: ReadonlyMap<string, CreateGaps>;
   productionUsers: number;
+  /** productionUsers is an estimate (a large table), not a count. */
+  productionUsersApproximate?: boolean;
   targets?: readonly ObservedTarget[];
 }
 
@@ -162,6 +164,8 @@ export interface Plan {
   targets: TargetPlan[];
   summary: PlanSummary;
   productionUsers: number;
+  /** productionUsers is an estimate: no number of the plan depends on it. */
+  productionUsersApproximate?: boolean;
   managedUsers: number;
   guard: MassDeleteGuard;
   /** True when applying would write anything (users, targets or population records). */

@@ -98,6 +98,7 @@ export function planReconcile(desired: readonly DesiredPopulation[], observed: O
     targets,
     summary,
     productionUsers: observed.productionUsers,
+    ...(observed.productionUsersApproximate ? { productionUsersApproximate: true } : {}),
     managedUsers,
     // Expiry is declared in the spec (ttl/expiresAt), not an accident the guard is for.
     guard: massDeleteGuard(summary.delete - populations.filter((p) => p.delete.reason === 'expired').reduce((n, p) => n + p.delete.count, 0), managedUsers, options),

@@ -1,4 +1,5 @@
-import { classifyUsers, patternRegex } from '../db/classifyUsers.ts';
+import { classifyUsers, patternRegex, summarizedCleanupClasses } from '../db/classifyUsers.ts';
+import { ensureUserSummary } from '../db/userSummary.ts';
 import type { ClassCount } from '../plan/ClassCount.ts';
 import type { Db } from '../db/openDatabase.ts';
 import { userStoreFor } from '../db/userStore/userStoreFor.ts';
@@ -30,4 +31,15 @@ export async function identify(db: Db, state: DesiredState, now: Date = new Date
   const totals = { managed: 0, expired: 0, orphaned: 0, 'unmanaged-test': 0, lookalike: 0, production: 0 };
   for (const c of classes) totals[c.class] += c.count;
   return { classes, candidates: cleanupCandidates(classes), totals };
+}
+
+/**
+ * What cleanup could remove, from the users summary where one is kept (O(populations));
+ * else by the full classification.
+ */
+export async function identifyCleanupCandidates(db: Db, state: DesiredState, now: Date = new Date()): Promise<CleanupCandidate[]> {
+  const store = userStoreFor(state.config);
+  await store.check(db, state.populations);
+  if (store.summarized && (await ensureUserSummary(db))) return cleanupCandidates(await summarizedCleanupClasses(db, now));
+  return (await identify(db, state, now)).candidates;
 }

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { decryptSecret } from '../crypto/secretBox.ts';
 import { loadServerSecretKey, SERVER_KEY_SOURCE } from '../crypto/serverSecretKey.ts';
 import { listApiPopulations, type ApiPopulationRow } from '../db/apiPopulations.ts';
 import type { Db } from '../db/openDatabase.ts';
 import { apiPopulationSource, apiSourceFile } from '../spec/apiPopulationSource.ts';
 import type { DesiredState } from '../spec/DesiredState.ts';
-import { buildDesiredState, readSpecSources, type SpecSource } from '../spec/loadSpecs.ts';
+import { buildDesiredState, readSpecSources, type SpecLoadResult, type SpecSource } from '../spec/loadSpecs.ts';
 import type { PopulationTemplate } from '../spec/PopulationTemplate.ts';
 import { SpecValidationError, type SpecProblem } from '../spec/SpecProblem.ts';
 
@@ -42,7 +43,7 @@ export interface LoadDesiredStateOptions {
 export async function loadDesiredState(opts: LoadDesiredStateOptions): Promise<LoadedDesiredState> {
   const files = opts.files ?? readSpecSources(opts.specsDir);
   const api = await apiPopulationSources(opts.db, opts);
-  const built = buildDesiredState([...files, ...api.sources]);
+  const built = builtFrom([...files, ...api.sources]);
   if (built.problems.some((p) => p.severity === 'error')) throw new SpecValidationError(built.problems);
   return {
     state: { ...built.state, specsDir: opts.specsDir, populations: built.state.populations.map((p) => (api.files.has(p.origin.file) ? { ...p, source: 'api' as const } : p)) },
@@ -50,6 +51,28 @@ export async function loadDesiredState(opts: LoadDesiredStateOptions): Promise<L
     templates: built.templates,
     apiRows: api.rows,
   };
+}
+
+/**
+ * buildDesiredState of the same sources (file names and texts) gives the same result: the
+ * last few are remembered, so a server answering `stats` or `batches` for many clients
+ * reads the small spec files but parses and validates them once per change, not per
+ * request. Keyed by a hash of the texts (no secret is kept as a key); results are shared
+ * and must not be mutated (nothing does: every consumer maps them into new objects).
+ */
+const builtCache = new Map<string, SpecLoadResult>();
+const BUILT_CACHE_SIZE = 8;
+
+function builtFrom(sources: SpecSource[]): SpecLoadResult {
+  const h = createHash('sha256');
+  for (const s of sources) h.update(s.file).update('\0').update(s.text).update('\0');
+  const key = h.digest('base64');
+  const hit = builtCache.get(key);
+  if (hit) return hit;
+  const built = buildDesiredState(sources);
+  builtCache.set(key, built);
+  if (builtCache.size > BUILT_CACHE_SIZE) builtCache.delete(builtCache.keys().next().value!);
+  return built;
 }
 
 /** Every API population as a spec document with its decrypted password. */

@@ -9,7 +9,7 @@ import { releasedPopulations } from '../plan/planReconcile.ts';
  * are missing, the exact gaps and conflicts. A no-op run never reaches the second step.
  */
 export async function observeState(db: Db, store: UserStore, desired: readonly DesiredPopulation[]): Promise<Observed> {
-  const { populations, present, productionUsers, tableRows } = await observeAggregates(db, store, desired);
+  const { populations, present, productionUsers, productionUsersApproximate, tableRows } = await observeAggregates(db, store, desired);
   const released = releasedPopulations(desired, populations);
   const gaps = new Map<string, CreateGaps>();
   for (const d of desired) {
@@ -19,5 +19,5 @@ export async function observeState(db: Db, store: UserStore, desired: readonly D
     const search = candidateRanges(d.spec.idStart, d.spec.idStart + d.spec.count, inRange, present.get(d.spec.name));
     gaps.set(d.spec.name, await observeGaps(db, store, d, search, released, desired, tableRows));
   }
-  return { populations, gaps, productionUsers };
+  return { populations, gaps, productionUsers, ...(productionUsersApproximate ? { productionUsersApproximate } : {}) };
 }

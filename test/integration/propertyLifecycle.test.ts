@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/log/logger.ts';
 import { cleanup } from '../../src/reconcile/cleanup.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
-import { createTestDatabase, productionSnapshot, seedProductionUsers, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
+import { createTestDatabase, productionSnapshot, seedProductionUsers, syncSummaryAndTruth, usersSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const NAMES = ['la', 'lb', 'lc'] as const;
 type Name = (typeof NAMES)[number];
@@ -210,6 +210,9 @@ describe('lifecycle under random interleavings', () => {
           // The per-population summary the triggers keep equals a fresh pass over the sync state.
           const { summary, truth } = await syncSummaryAndTruth(db);
           expect(summary, `${label}: sync summary`).toEqual(truth);
+          // And the users summary equals a fresh pass over the users.
+          const users = await usersSummaryAndTruth(db);
+          expect(users.summary, `${label}: users summary`).toEqual(users.truth);
           seen.mostRecords = Math.max(seen.mostRecords, inLt.length);
           if (reconciled) {
             seen.expiries += reconciled.plan.populations.filter((p) => p.action === 'expire').length;

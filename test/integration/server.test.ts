@@ -836,9 +836,11 @@ describe('lifecycle routes', () => {
     expect(managed.find((c) => c.population === 'file-pop')?.count).toBe(3);
     expect(managed.find((c) => c.population === 'lc-dry')?.count).toBe(4);
     expect(res.body.totals.production).toBeGreaterThanOrEqual(1); // the admin user
+    expect(res.body.scan).toBe('full');
     expect((await call('POST', '/api/bulk-users/lifecycle/identify', { payload: { zzz: 1 } })).status).toBe(400);
     const candidates = await call('GET', '/api/bulk-users/lifecycle/cleanup-candidates');
     expect(candidates.status).toBe(200);
+    expect(res.body.candidates).toEqual(candidates.body.candidates);
     expect(candidates.body.counts_by_reason).toEqual({ expired: 0, orphaned: 0, 'unmanaged-test': 0 });
   });
 

@@ -74,3 +74,43 @@ export async function syncSummaryAndTruth(db: Pick<TestDatabase, 'query'>): Prom
   );
   return { summary, truth };
 }
+
+/**
+ * bulk_user_summary (what the triggers kept) next to the same groups computed here from the
+ * users table: count and seq bounds per (population, content hash, lease end,
+ * username shape). The shape is computed in TypeScript, independently of the migration's
+ * SQL. The summary's bounds may be wider than the rows' (a delete leaves them); each
+ * summary row is reported with the truth's bounds when it contains them.
+ */
+export async function usersSummaryAndTruth(db: Pick<TestDatabase, 'query'>): Promise<{ summary: unknown[]; truth: unknown[] }> {
+  const key = (r: { population: string | null; content_hash: string | null; expires_at: string | null; shape: string | null }) =>
+    JSON.stringify([r.population, r.content_hash, r.expires_at, r.shape]);
+  const rows = await db.query<{ population: string | null; content_hash: string | null; expires_at: string | null; username: string; seq: string | null }>(
+    `SELECT population, content_hash, expires_at::text AS expires_at, username, seq::text AS seq FROM users WHERE is_test_user`,
+  );
+  const groups = new Map<string, { population: string | null; content_hash: string | null; expires_at: string | null; shape: string | null; count: number; min_seq: string | null; max_seq: string | null }>();
+  for (const r of rows) {
+    const at = r.seq === null ? -1 : r.username.lastIndexOf(r.seq);
+    const shape = at < 0 ? null : `${r.username.slice(0, at)}{id}${r.username.slice(at + r.seq!.length)}`;
+    const k = key({ ...r, shape });
+    const g = groups.get(k) ?? { population: r.population, content_hash: r.content_hash, expires_at: r.expires_at, shape, count: 0, min_seq: null, max_seq: null };
+    g.count++;
+    if (r.seq !== null) {
+      if (g.min_seq === null || BigInt(r.seq) < BigInt(g.min_seq)) g.min_seq = r.seq;
+      if (g.max_seq === null || BigInt(r.seq) > BigInt(g.max_seq)) g.max_seq = r.seq;
+    }
+    groups.set(k, g);
+  }
+  const truth = [...groups.values()].sort((a, b) => key(a).localeCompare(key(b)));
+  const stored = await db.query<{ population: string | null; content_hash: string | null; expires_at: string | null; shape: string | null; count: number; min_seq: string | null; max_seq: string | null }>(
+    `SELECT population, content_hash, expires_at::text AS expires_at, shape, count::int AS count, min_seq::text AS min_seq, max_seq::text AS max_seq FROM bulk_user_summary WHERE count <> 0`,
+  );
+  const summary = stored
+    .map((s) => {
+      const t = groups.get(key(s));
+      const contains = t && t.min_seq !== null && s.min_seq !== null && BigInt(s.min_seq) <= BigInt(t.min_seq) && BigInt(s.max_seq!) >= BigInt(t.max_seq!);
+      return contains ? { ...s, min_seq: t.min_seq, max_seq: t.max_seq } : s;
+    })
+    .sort((a, b) => key(a).localeCompare(key(b)));
+  return { summary, truth };
+}

@@ -5,6 +5,7 @@ import { copyUsers } from '../copyUsers.ts';
 import { isMember, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
 import { usernameSortsAsBytes } from '../usernameSortsAsBytes.ts';
+import { createdGroupShape, createdGroupSql, KEEP_SUMMARY_SQL } from '../userSummary.ts';
 import { emailOf, type CreateBatch, type DeleteBatch, type UpdateBatch, type UserStore } from './UserStore.ts';
 
 /**
@@ -16,6 +17,7 @@ export class EmbeddedUsersStore implements UserStore {
   readonly description = 'users';
   readonly rows = sql.raw('users');
 
+  readonly summarized = true;
   readonly identity = null;
   readonly table = { name: 'users', primaryKey: 'id' };
   readonly dependents = [];
@@ -32,7 +34,12 @@ export class EmbeddedUsersStore implements UserStore {
 
   async createBatch(db: Db, pool: pg.Pool | undefined, b: CreateBatch): Promise<number> {
     const attributesJson = JSON.stringify(b.attributes);
-    const copied = pool ? await copyUsers(pool, { ...b, attributesJson }) : null;
+    // The batch keeps the users summary itself, from its range (no pass over its rows),
+    // when the pattern's shape is certain; else the insert trigger summarizes its rows.
+    const shape = createdGroupShape(b.prefix, b.suffix);
+    const group = (count: number) => createdGroupSql({ population: b.population, contentHash: b.contentHash, expiresAt: b.expiresAt, shape: shape!, count, from: b.from, to: b.to });
+    const summary = shape === null ? undefined : { before: KEEP_SUMMARY_SQL, after: group(b.seqs ? b.seqs.length : b.to - b.from + 1) };
+    const copied = pool ? await copyUsers(pool, { ...b, attributesJson }, summary) : null;
     if (copied !== null) return copied;
     // A username taken since the plan makes COPY fail whole; that batch (and a run
     // without a pool) takes the INSERT path, which skips what is taken.
@@ -41,32 +48,47 @@ export class EmbeddedUsersStore implements UserStore {
     // because this population's non-members were deleted first.
     const username = sql<string>`${b.prefix} || s::text || ${b.suffix}`;
     const seqs = b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`;
-    const inserted = await asyncCommit(db, (trx) => sql`
-      INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
-      SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
-             ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
-      FROM ${seqs} AS s
-      ON CONFLICT (username) DO NOTHING`.execute(trx));
-    return Number(inserted.numAffectedRows ?? 0n);
+    const inserted = await asyncCommit(db, async (trx) => {
+      if (shape !== null) await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
+      const res = await sql`
+        INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
+        SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
+               ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
+        FROM ${seqs} AS s
+        ON CONFLICT (username) DO NOTHING`.execute(trx);
+      const n = Number(res.numAffectedRows ?? 0n);
+      // The batch's ends are outer bounds of what was written, which is all the summary keeps.
+      if (shape !== null && n > 0) await sql.raw(group(n)).execute(trx);
+      return n;
+    });
+    return inserted;
   }
 
   async updateBatch(db: Db, b: UpdateBatch): Promise<{ seq: number }[]> {
-    const { rows } = await asyncCommit(db, (trx) => sql<{ seq: number }>`
-      UPDATE users SET
-        email = ${emailOf(b, sql`username`)},
-        attributes = ${JSON.stringify(b.attributes)}::jsonb,
-        password_hash = ${b.passwordHash},
-        content_hash = ${b.contentHash},
-        expires_at = ${b.expiresAt}::timestamptz,
-        updated_at = now()
-      WHERE is_test_user = true AND population = ${b.population} AND id IN (
-        SELECT id FROM users
-        WHERE is_test_user = true AND population = ${b.population}
-          AND seq > ${b.after} AND seq >= ${b.lo} AND seq < ${b.hi}
-          AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
-        ORDER BY seq LIMIT ${b.limit})
-      RETURNING seq`.execute(trx));
-    return rows;
+    // The batch moves its rows from their old (content, lease) group to the new one in the
+    // summary, in its own transaction (the UPDATE trigger, which would move them one row at
+    // a time, steps aside for it). The UPDATE returns each row's old group.
+    return asyncCommit(db, async (trx) => {
+      await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
+      const { rows } = await sql<{ seq: number; old_hash: string | null; old_expires: string | null; shape: string | null }>`
+        UPDATE users SET
+          email = ${emailOf(b, sql`username`)},
+          attributes = ${JSON.stringify(b.attributes)}::jsonb,
+          password_hash = ${b.passwordHash},
+          content_hash = ${b.contentHash},
+          expires_at = ${b.expiresAt}::timestamptz,
+          updated_at = now()
+        FROM (
+          SELECT id AS old_id, content_hash AS old_hash, expires_at AS old_expires, bulk_user_shape(username, seq) AS shape FROM users
+          WHERE is_test_user = true AND population = ${b.population}
+            AND seq > ${b.after} AND seq >= ${b.lo} AND seq < ${b.hi}
+            AND (content_hash IS DISTINCT FROM ${b.contentHash} OR expires_at IS DISTINCT FROM ${b.expiresAt}::timestamptz)
+          ORDER BY seq LIMIT ${b.limit}) o
+        WHERE is_test_user = true AND population = ${b.population} AND id = o.old_id
+        RETURNING seq, o.old_hash, o.old_expires::text AS old_expires, o.shape`.execute(trx);
+      if (rows.length > 0) await moveGroups(trx, b, rows);
+      return rows.map((r) => ({ seq: r.seq }));
+    });
   }
 
   async deleteBatch(db: Db, b: DeleteBatch): Promise<{ seq: number }[]> {
@@ -103,4 +125,35 @@ export class EmbeddedUsersStore implements UserStore {
     const res = await sql`UPDATE users SET population = ${population}, seq = ${seqExpr}, updated_at = now() WHERE ${candidates}`.execute(db);
     return Number(res.numAffectedRows ?? 0n);
   }
+}
+
+/** The summary change of an update batch: each old group loses its rows, the new one gains them. */
+async function moveGroups(trx: Db, b: UpdateBatch, rows: readonly { seq: number; old_hash: string | null; old_expires: string | null; shape: string | null }[]): Promise<void> {
+  const groups = new Map<string, { hash: string | null; expires: string | null; shape: string | null; n: number; min: number | null; max: number | null }>();
+  const add = (hash: string | null, expires: string | null, shape: string | null, n: number, seq: number | null) => {
+    const key = JSON.stringify([hash, expires, shape]);
+    const g = groups.get(key) ?? { hash, expires, shape, n: 0, min: null, max: null };
+    g.n += n;
+    if (seq !== null) {
+      g.min = g.min === null ? seq : Math.min(g.min, seq);
+      g.max = g.max === null ? seq : Math.max(g.max, seq);
+    }
+    groups.set(key, g);
+  };
+  for (const r of rows) {
+    // Timestamps as text, as the server writes them: a Date would drop the microseconds of the key.
+    add(r.old_hash, r.old_expires, r.shape, -1, null);
+    add(b.contentHash, b.expiresAt, r.shape, 1, r.seq);
+  }
+  const list = [...groups.values()];
+  await sql`
+    INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
+    SELECT ${b.population}, g.hash, g.expires, g.shape, g.n, g.lo, g.hi, now()
+    FROM unnest(${list.map((g) => g.hash)}::text[], ${list.map((g) => g.expires)}::timestamptz[], ${list.map((g) => g.shape)}::text[],
+                ${list.map((g) => g.n)}::bigint[], ${list.map((g) => g.min)}::bigint[], ${list.map((g) => g.max)}::bigint[]) AS g(hash, expires, shape, n, lo, hi)
+    ORDER BY 2, 3, 4
+    ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+      SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+          last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`.execute(trx);
+  await sql`DELETE FROM bulk_user_summary WHERE population = ${b.population} AND count = 0`.execute(trx);
 }

@@ -36,6 +36,8 @@ function castTo(types: TableColumns): Cast {
 export class MappedTableStore implements UserStore {
   readonly description: string;
   readonly rows: RawBuilder<unknown>;
+  /** Reads go to the tables themselves (exact, one pass); no summary is kept for a mapped table yet. */
+  readonly summarized = false;
   readonly identity: object;
   readonly table: { name: string; primaryKey: string };
   readonly dependents: readonly { table: string; column: string }[];

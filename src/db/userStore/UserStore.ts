@@ -25,6 +25,8 @@ export interface UserStore {
    * a run reads or writes; an OperatorError names what does not fit. Reads only.
    */
   check(db: Db, populations: readonly Pick<PopulationSpec, 'name' | 'pattern'>[]): Promise<void>;
+  /** Whether the per-population summary of migration 0009 (bulk_user_summary) keeps this store's test users. */
+  readonly summarized: boolean;
   /** What identifies the store's rows (a switch to another store must not strand them); null for the embedded table. */
   readonly identity: object | null;
   /** The table test users live in and its primary key, as the catalog names them (foreign keys point at it). */

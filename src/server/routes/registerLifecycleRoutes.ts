@@ -1,7 +1,7 @@
 import { requestRunContext } from '../requestRunContext.ts';
 import type { FastifyInstance } from 'fastify';
 import { cleanupBatch } from '../../reconcile/cleanupBatch.ts';
-import { identify } from '../../reconcile/identify.ts';
+import { identify, identifyCleanupCandidates } from '../../reconcile/identify.ts';
 import { loadDesiredState } from '../../reconcile/loadDesiredState.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery, text } from './sharedSchemas.ts';
@@ -42,8 +42,14 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: ServerContext
     '/api/bulk-users/lifecycle/identify',
     { schema: { tags: ['lifecycle'], summary: 'Classify every user: managed, expired, orphaned, unmanaged test, look-alike, production', security: adminSecurity, querystring: noQuery, body: identifyBody } },
     async () => {
-      const report = await identify(ctx.database.db, await desiredState(), ctx.now());
-      return { totals: report.totals, classes: report.classes, candidates: report.candidates };
+      const state = await desiredState();
+      const now = ctx.now();
+      // The classes need every row (look-alikes and production users are nowhere else); the
+      // database aggregates them in one pass and only the groups cross the wire. The
+      // candidates come from the same per-population summary as cleanup-candidates, so
+      // both endpoints always agree.
+      const [report, candidates] = await Promise.all([identify(ctx.database.db, state, now), identifyCleanupCandidates(ctx.database.db, state, now)]);
+      return { scan: 'full', totals: report.totals, classes: report.classes, candidates };
     },
   );
 
@@ -51,7 +57,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: ServerContext
     '/api/bulk-users/lifecycle/cleanup-candidates',
     { schema: { tags: ['lifecycle'], summary: 'What cleanup would remove, and why', security: adminSecurity, querystring: noQuery } },
     async () => {
-      const { candidates } = await identify(ctx.database.db, await desiredState(), ctx.now());
+      const candidates = await identifyCleanupCandidates(ctx.database.db, await desiredState(), ctx.now());
       const byReason: Record<string, number> = { expired: 0, orphaned: 0, 'unmanaged-test': 0 };
       for (const c of candidates) byReason[c.reason] = (byReason[c.reason] ?? 0) + c.count;
       return { candidates, counts_by_reason: byReason, total: candidates.reduce((n, c) => n + c.count, 0) };
