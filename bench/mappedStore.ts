@@ -11,7 +11,7 @@
  * (observe, plan, apply, status); the create phase alone (first batch started to last batch
  * done, from the reconciler's own batch log records) is reported beside them, so what the
  * rest of the run costs shows. `--streams` adds runs with other writeStreams values, to
- * see how the machine scales. Best of `--repeat` rounds each (default 2), N default
+ * see how the machine scales. Best of `--repeat` rounds each (default 3; the order rotates each round), N default
  * 200,000. Prints the ratios (reconcile rows/s ÷ COPY rows/s; the target is at least 0.7
  * for the default configuration) and writes the figures to bench/results/mapped-latest.json
  * (or --out). On a database of its own, dropped at the end.
@@ -45,7 +45,7 @@ const positiveInt = (raw: string | undefined, flag: string, fallback: number): n
   return n;
 };
 const N = positiveInt(args.users, '--users', 200_000);
-const REPEAT = positiveInt(args.repeat, '--repeat', 2);
+const REPEAT = positiveInt(args.repeat, '--repeat', 3);
 const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 10_000);
 const EXTRA_STREAMS = (args.streams ?? '').split(',').filter(Boolean).map((v) => positiveInt(v, '--streams', 1)).filter((n) => n !== 1 && n !== 2);
 const OUT = path.resolve(args.out ?? path.join(benchDir, 'results', 'mapped-latest.json'));
@@ -171,7 +171,10 @@ async function main(): Promise<void> {
     };
     for (let round = 1; round <= REPEAT; round++) {
       let hash = '';
-      for (const c of CONFIGS) hash = await reconcileOnce(c);
+      // Rotated each round: the first run of a round measured about a second slower at 1M
+      // whatever it was, so no configuration is always first.
+      const shift = (round - 1) % CONFIGS.length;
+      for (const c of [...CONFIGS.slice(shift), ...CONFIGS.slice(0, shift)]) hash = await reconcileOnce(c);
       copySeconds.push(await copyInto(client, 'public.auth_user_copy', hash));
       log(`round ${round}: ${CONFIGS.map((c) => `${label(c)} ${runs.get(c)!.seconds.at(-1)!.toFixed(2)} s`).join(', ')}, COPY ${copySeconds.at(-1)!.toFixed(2)} s`);
     }
