@@ -68,6 +68,23 @@ async function members(population: string): Promise<{ login: string; seq: number
   );
 }
 
+/** Runs a reconcile of `s` and stops it between batches after `n` of them. */
+async function stopAfterBatches(s: DesiredState, n: number): Promise<void> {
+  const controller = new AbortController();
+  let batches = 0;
+  const run = reconcile(db.database, {
+    state: s,
+    dryRun: false,
+    env: ENV,
+    planOptions: PLAN_OPTIONS,
+    signal: controller.signal,
+    onProgress: () => {
+      if (++batches === n) controller.abort(new Error('stop'));
+    },
+  });
+  await expect(run).rejects.toThrow('stop');
+}
+
 beforeAll(async () => {
   db = await createTestDatabase();
   captured = await openDatabase({ url: db.url, onQuery: (sql) => statements.push(sql) });
@@ -185,20 +202,7 @@ describe('a mapped user store', () => {
 
   it('finishes a create aborted between batches with exactly the rows of an uninterrupted run', async () => {
     const s = state(configYaml(), populationYaml('k', { count: 40, usernamePattern: 'k_{id}', batchSize: 4 }));
-    const controller = new AbortController();
-    let batches = 0;
-    await expect(
-      reconcile(db.database, {
-        state: s,
-        dryRun: false,
-        env: ENV,
-        planOptions: PLAN_OPTIONS,
-        signal: controller.signal,
-        onProgress: () => {
-          if (++batches === 3) controller.abort(new Error('stop'));
-        },
-      }),
-    ).rejects.toThrow('stop');
+    await stopAfterBatches(s, 3);
     const partial = await db.query(`SELECT count(*)::int AS n FROM app.accounts WHERE is_load_test`);
     expect(partial[0].n).toBeGreaterThan(0);
     expect(partial[0].n).toBeLessThan(40);
@@ -213,20 +217,7 @@ describe('a mapped user store', () => {
   it('writes create batches in the order of the username index when it sorts as bytes, and a run stopped part way is completed by the next', async () => {
     expect(await usernameSortsAsBytes(db.database.db, 'app.accounts', 'login')).toBe(true);
     const s = state(configYaml(), populationYaml('w', { count: 250, usernamePattern: 'w_{id}', batchSize: 10 }));
-    const controller = new AbortController();
-    let batches = 0;
-    await expect(
-      reconcile(db.database, {
-        state: s,
-        dryRun: false,
-        env: ENV,
-        planOptions: PLAN_OPTIONS,
-        signal: controller.signal,
-        onProgress: () => {
-          if (++batches === 5) controller.abort(new Error('stop'));
-        },
-      }),
-    ).rejects.toThrow('stop');
+    await stopAfterBatches(s, 5);
     // Not w_1..w_50: the first 50 usernames as the index orders them (w_1, w_10, w_100, ...).
     const byIndex = Array.from({ length: 250 }, (_, i) => `w_${i + 1}`).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     const written = await db.query<{ login: string }>(`SELECT login FROM app.accounts WHERE is_load_test ORDER BY id`);
