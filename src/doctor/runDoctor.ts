@@ -38,7 +38,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const [db, api, targets, secrets, log, diskData, diskLog] = await Promise.all([
     databaseChecks(located.url, opts.now ?? new Date()),
     apiCheck(apiBase, opts.api !== undefined),
-    Promise.all(specs.targets.map((t) => targetCheck(t, opts.baseDir ?? process.cwd()))),
+    Promise.all(specs.targets.map((t) => targetCheck(t, opts.baseDir ?? process.cwd(), env))),
     secretFilesCheck(dataDir),
     logFileCheck(logFile, env),
     diskCheck('data', dataDir),

@@ -5,6 +5,7 @@ import type { SyncTargetSpec } from '../spec/DesiredState.ts';
 import { readSpecSources } from '../spec/loadSpecs.ts';
 import { formatProblem, SpecValidationError } from '../spec/SpecProblem.ts';
 import { validateSpecs } from '../spec/validateSpecs.ts';
+import { resolveTargetConnection } from '../targets/loadtester/targetConnection.ts';
 import { fail, messageOf, ok, warn, type DoctorCheck } from './DoctorCheck.ts';
 
 const HTTP_TIMEOUT_MS = 5000;
@@ -47,12 +48,24 @@ export async function apiCheck(base: string, explicit: boolean): Promise<DoctorC
 }
 
 /** Each SyncTarget answers: the Load Tester's health route; a file target's directory is writable. */
-export async function targetCheck(t: SyncTargetSpec, baseDir: string): Promise<DoctorCheck> {
+export async function targetCheck(t: SyncTargetSpec, baseDir: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
   const name = `target ${t.name}`;
   if (t.type === 'loadtester') {
-    const url = `${t.url!.replace(/\/+$/, '')}/api/health`;
+    // The URL as a sync resolves it (urlFromEnv, else url). An optional target that is down
+    // is skipped by every run, so it is a warning here, not a failure.
+    let base: string;
+    try {
+      base = (await resolveTargetConnection(t, env)).base;
+    } catch (err) {
+      return fail(name, messageOf(err));
+    }
+    const url = `${base}/api/health`;
     const r = await probe(url, Math.min(HTTP_TIMEOUT_MS, t.timeoutSeconds * 1000));
-    if ('error' in r) return fail(name, `Load Tester ${url}: ${r.error}; the next sync to it fails (start it with \`bulk-users loadtester\`)`);
+    if ('error' in r) {
+      return t.optional
+        ? warn(name, `Load Tester ${url}: ${r.error}; optional, so runs skip it and its records stay pending (start it with \`bulk-users loadtester\`)`)
+        : fail(name, `Load Tester ${url}: ${r.error}; the next sync to it fails (start it with \`bulk-users loadtester\`)`);
+    }
     return r.status === 200 ? ok(name, `Load Tester ${url} answered 200`) : fail(name, `Load Tester ${url} answered ${r.status}: ${r.body}`);
   }
   // As FileTarget resolves it; a directory not there yet is created by the sync where its parent allows.

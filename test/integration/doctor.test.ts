@@ -127,6 +127,27 @@ describe('bulk-users doctor', () => {
     expect(explicit.code).toBe(1);
   });
 
+  it('warns about an optional Load Tester target that is down, and finds a target by its urlFromEnv variable as a sync does', async () => {
+    const down = await closedPort();
+    const target = (name: string, spec: string) => `apiVersion: bulk-users/v1\nkind: SyncTarget\nmetadata: { name: ${name} }\nspec: { type: loadtester, ${spec}, timeoutSeconds: 2, retry: { attempts: 1, delaySeconds: 0 } }`;
+    const { dir, specs } = project([
+      target('lt-optional', `url: "http://127.0.0.1:${down}", optional: true`),
+      target('lt-env', 'urlFromEnv: BU_TEST_LT_URL'),
+    ]);
+    const env = { DATABASE_URL: db.url, BU_TEST_PASSWORD: 'pw', BULK_USERS_PORT: String(down) };
+
+    const unset = await doctor(['--specs', specs], env, dir);
+    expect(unset.check('target lt-optional')).toMatchObject({ status: 'warn', detail: expect.stringContaining('optional, so runs skip it') });
+    expect(unset.check('target lt-env')).toMatchObject({ status: 'fail', detail: expect.stringContaining('BU_TEST_LT_URL is not set') });
+    expect(unset.code).toBe(1);
+
+    const lt = await startLoadTester({ env: { LOADTESTER_DATABASE_URL: db.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 6).toString('base64') }, port: 0, host: '127.0.0.1', logger: false });
+    closers.push(() => lt.close());
+    const set = await doctor(['--specs', specs], { ...env, BU_TEST_LT_URL: lt.url }, dir);
+    expect(set.check('target lt-env')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`${lt.url}/api/health answered 200`) });
+    expect(set.check('target lt-optional').status).toBe('warn');
+  });
+
   it('never starts a stopped embedded server, nor creates one', async () => {
     const { dir, specs } = project([]);
     // A real embedded server in this project's data directory, stopped.
