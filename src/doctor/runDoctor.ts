@@ -14,8 +14,6 @@ export interface DoctorOptions {
   specsDir: string;
   /** The API to probe; given = it must answer. */
   api?: string;
-  /** Base of relative file-target paths (the working directory, as for reconcile). */
-  baseDir?: string;
   now?: Date;
 }
 
@@ -38,7 +36,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const [db, api, targets, secrets, log, diskData, diskLog] = await Promise.all([
     databaseChecks(located.url, opts.now ?? new Date()),
     apiCheck(apiBase, opts.api !== undefined),
-    Promise.all(specs.targets.map((t) => targetCheck(t, opts.baseDir ?? process.cwd(), env))),
+    Promise.all(specs.targets.map((t) => targetCheck(t, specs.fileTargetDir, env))),
     secretFilesCheck(dataDir),
     logFileCheck(logFile, env),
     diskCheck('data', dataDir),

@@ -5,22 +5,28 @@ import type { SyncTargetSpec } from '../spec/DesiredState.ts';
 import { readSpecSources } from '../spec/loadSpecs.ts';
 import { formatProblem, SpecValidationError } from '../spec/SpecProblem.ts';
 import { validateSpecs } from '../spec/validateSpecs.ts';
+import { fileTargetDirectory } from '../targets/file/fileTargetDirectory.ts';
 import { resolveTargetConnection } from '../targets/loadtester/targetConnection.ts';
 import { fail, messageOf, ok, warn, type DoctorCheck } from './DoctorCheck.ts';
 
 const HTTP_TIMEOUT_MS = 5000;
 
-/** The spec files validate (as `bulk-users validate`); their targets, for the target checks. */
-export function specsCheck(specsDir: string): { check: DoctorCheck; targets: SyncTargetSpec[] } {
+/**
+ * The spec files validate (as `bulk-users validate`); their targets, and the directory file
+ * targets write into (as a sync resolves it), for the target checks.
+ */
+export function specsCheck(specsDir: string): { check: DoctorCheck; targets: SyncTargetSpec[]; fileTargetDir: string } {
+  const fileTargetDir = fileTargetDirectory({ specsDir });
   try {
     const v = validateSpecs(readSpecSources(specsDir));
+    const withDir = { fileTargetDir: fileTargetDirectory({ config: v.result.state.config, specsDir }) };
     const counts = `${v.result.state.populations.length} population(s), ${v.result.state.targets.length} sync target(s) in ${specsDir}`;
-    if (v.errors.length) return { check: fail('specs', `${v.errors.length} error(s), first: ${formatProblem(v.errors[0]!)} (run \`bulk-users validate --specs ${specsDir}\`)`), targets: [] };
-    if (v.warnings.length) return { check: warn('specs', `${counts} valid, ${v.warnings.length} warning(s), first: ${formatProblem(v.warnings[0]!)}`), targets: v.result.state.targets };
-    return { check: ok('specs', `${counts} valid`), targets: v.result.state.targets };
+    if (v.errors.length) return { check: fail('specs', `${v.errors.length} error(s), first: ${formatProblem(v.errors[0]!)} (run \`bulk-users validate --specs ${specsDir}\`)`), targets: [], fileTargetDir };
+    if (v.warnings.length) return { check: warn('specs', `${counts} valid, ${v.warnings.length} warning(s), first: ${formatProblem(v.warnings[0]!)}`), targets: v.result.state.targets, ...withDir };
+    return { check: ok('specs', `${counts} valid`), targets: v.result.state.targets, ...withDir };
   } catch (err) {
     const detail = err instanceof SpecValidationError ? err.problems.map(formatProblem).join('; ') : messageOf(err);
-    return { check: fail('specs', detail), targets: [] };
+    return { check: fail('specs', detail), targets: [], fileTargetDir };
   }
 }
 
@@ -48,7 +54,7 @@ export async function apiCheck(base: string, explicit: boolean): Promise<DoctorC
 }
 
 /** Each SyncTarget answers: the Load Tester's health route; a file target's directory is writable. */
-export async function targetCheck(t: SyncTargetSpec, baseDir: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
+export async function targetCheck(t: SyncTargetSpec, fileTargetDir: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
   const name = `target ${t.name}`;
   if (t.type === 'loadtester') {
     // The URL as a sync resolves it (urlFromEnv, else url). An optional target that is down
@@ -69,7 +75,7 @@ export async function targetCheck(t: SyncTargetSpec, baseDir: string, env: NodeJ
     return r.status === 200 ? ok(name, `Load Tester ${url} answered 200`) : fail(name, `Load Tester ${url} answered ${r.status}: ${r.body}`);
   }
   // As FileTarget resolves it; a directory not there yet is created by the sync where its parent allows.
-  const file = path.resolve(baseDir, t.path!);
+  const file = path.resolve(fileTargetDir, t.path!);
   let dir = path.dirname(file);
   for (;;) {
     try {

@@ -93,7 +93,9 @@ describe('bulk-users doctor', () => {
     expect(r.check('specs').status).not.toBe('fail');
     expect(r.check('api')).toMatchObject({ status: 'ok' });
     expect(r.check('target lt')).toMatchObject({ status: 'ok' });
-    expect(r.check('target csv-out')).toMatchObject({ status: 'ok', detail: expect.stringContaining('writable') });
+    // Resolved as the sync writes it: inside the file target directory (out/ beside specs/).
+    expect(r.check('target csv-out')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`${path.join(dir, 'out', 'out', 'users.csv')}: `) });
+    expect(r.check('target csv-out').detail).toContain('writable');
     for (const name of ['embedded server', 'leader', 'last run', 'disk (data)', 'disk (logs)', 'memory', 'log file', 'secret files']) expect(r.check(name)).toBeDefined();
     // Doctor only looks: no migration of another database, no data directory, no key file.
     expect(existsSync(path.join(dir, '.data'))).toBe(false);
