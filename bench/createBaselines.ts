@@ -16,16 +16,10 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { digitOrderOf, usernameOrder } from '../src/apply/createBatches.ts';
 import { copyField } from '../src/db/copyUsers.ts';
+import type { MemberContent } from '../src/db/userStore/UserStore.ts';
 
 /** What every member of one population carries, read back from what the reconciler wrote. */
-export interface RowTemplate {
-  population: string;
-  prefix: string;
-  suffix: string;
-  /** Email equals the username (address patterns) or username@domain. */
-  emailDomain: string | null;
-  passwordHash: string;
-  contentHash: string;
+export interface RowTemplate extends Pick<MemberContent, 'population' | 'prefix' | 'suffix' | 'emailDomain' | 'passwordHash' | 'contentHash'> {
   /** jsonb as text, exactly as PostgreSQL prints it. */
   attributesText: string;
   idStart: number;

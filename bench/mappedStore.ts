@@ -32,18 +32,13 @@ import { ensureEmbeddedPostgres } from '../src/db/embeddedPostgres.ts';
 import { openDatabase, redactUrl } from '../src/db/openDatabase.ts';
 import { reconcile } from '../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../src/spec/loadSpecs.ts';
+import { positiveInt } from './positiveInt.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: { users: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' }, 'batch-size': { type: 'string' }, streams: { type: 'string' } },
   strict: true,
 });
-const positiveInt = (raw: string | undefined, flag: string, fallback: number): number => {
-  if (raw === undefined) return fallback;
-  const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer (got "${raw}")`);
-  return n;
-};
 const N = positiveInt(args.users, '--users', 200_000);
 const REPEAT = positiveInt(args.repeat, '--repeat', 3);
 const BATCH_SIZE = positiveInt(args['batch-size'], '--batch-size', 10_000);

@@ -34,6 +34,7 @@ import { startLoadTester, type RunningLoadTester } from '../src/loadtester/start
 import { attributesOf, benchSpecText, PASSWORD, PASSWORD_ENV, patternOf, populationSizes, type BenchPopulation } from './benchSpecs.ts';
 import type { ChildResult } from './childProtocol.ts';
 import { copyBaseline, copyInOrder, createLikeUsers, indexOrder, rowByRowBaseline, rowValues, type RowTemplate } from './createBaselines.ts';
+import { positiveInt } from './positiveInt.ts';
 import { atLeast, atMost, both, formatNumber, renderTable, type TableRow, type TargetCheck } from './report.ts';
 import { readEndpoints, writeOverhead } from './readsAndWrites.ts';
 import { buildCompiled, runChild } from './runChild.ts';
@@ -57,12 +58,6 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-const positiveInt = (raw: string | undefined, flag: string, fallback: number): number => {
-  if (raw === undefined) return fallback;
-  const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer (got "${raw}")`);
-  return n;
-};
 
 const N = positiveInt(args.users, '--users', args.quick ? 20_000 : 1_000_000);
 const SAMPLE = Math.min(N, positiveInt(args.sample, '--sample', args.quick ? 5_000 : 20_000));

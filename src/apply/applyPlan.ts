@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { keysetLoop } from './keysetLoop.ts';
 import type { Db } from '../db/openDatabase.ts';
-import type { MemberContent, UserStore } from '../db/userStore/UserStore.ts';
+import { batchRows, type MemberContent, type UserStore } from '../db/userStore/UserStore.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Plan, PopulationPlan } from '../plan/Plan.ts';
 import { DEFAULT_RECONCILER_CONFIG } from '../spec/DesiredState.ts';
@@ -145,7 +145,7 @@ async function applyPlanInto(db: Db, plan: Plan, opts: ApplyOptions, result: App
       if (order) usedOrder = 'username';
       await streams.write(createBatches(p.create.ranges, spec.batchSize, order), checkAbort, async (batch) => {
         const started = Date.now();
-        const size = batch.seqs ? batch.seqs.length : batch.to - batch.from + 1;
+        const size = batchRows(batch);
         const n = await opts.store.createBatch(db, opts.copyPool, { ...content, ...batch });
         result.created += n;
         tally(p.name, n);

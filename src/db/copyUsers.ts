@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { CreateBatch } from './userStore/UserStore.ts';
+import { batchRows, type CreateBatch } from './userStore/UserStore.ts';
 
 /** A create batch as COPY writes it: the attributes already serialised once for the whole batch. */
 export type CopyBatch = Omit<CreateBatch, 'attributes'> & { attributesJson: string };
@@ -37,14 +37,11 @@ export async function copyUsers(
     const domain = b.emailDomain === null ? null : copyField(`@${b.emailDomain}`);
     function* lines(): Generator<string> {
       let chunk = '';
-      const line = (s: number): void => {
+      // Rows in the order given: a batch listed in username order reaches the index so.
+      for (let i = 0, n = batchRows(b); i < n; i++) {
+        const s = b.seqs ? b.seqs[i]! : b.from + i;
         const username = `${prefix}${s}${suffix}`;
         chunk += `${username}\t${domain === null ? username : username + domain}${fixed}\t${s}${tail}`;
-      };
-      // Rows in the order given: a batch listed in username order reaches the index so.
-      const n = b.seqs ? b.seqs.length : b.to - b.from + 1;
-      for (let i = 0; i < n; i++) {
-        line(b.seqs ? b.seqs[i]! : b.from + i);
         if (chunk.length > 65536) {
           yield chunk;
           chunk = '';
@@ -67,7 +64,7 @@ export async function copyUsers(
       if ((err as { code?: string }).code === '23505') return null;
       throw err;
     }
-    return b.seqs ? b.seqs.length : b.to - b.from + 1;
+    return batchRows(b);
   } finally {
     client.release();
   }

@@ -151,14 +151,17 @@ export const KEEP_SUMMARY_SQL = "SET LOCAL bulk_users.summary = 'kept'";
  * themselves); `createdGroupShape` says when. Plain SQL with its values as literals, so a
  * COPY batch can send it in one round trip with its COMMIT.
  */
+/** How a group's change merges into its row of bulk_user_summary (the insert is aliased `s`). */
+export const MERGE_GROUP_SQL = `ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+       SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+           last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
+
 export function createdGroupSql(g: { population: string; contentHash: string; expiresAt: string | null; shape: string; count: number; from: number; to: number }): string {
   const lit = (v: string | null) => (v === null ? 'NULL' : pg.escapeLiteral(v));
   const int = (n: number) => String(Math.trunc(n));
   return `INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
      VALUES (${lit(g.population)}, ${lit(g.contentHash)}, ${lit(g.expiresAt)}::timestamptz, ${lit(g.shape)}, ${int(g.count)}, ${int(g.from)}, ${int(g.to)}, now())
-     ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
-       SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
-           last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
+     ${MERGE_GROUP_SQL}`;
 }
 
 /** The shape every member username of the pattern has, when that is certain without looking (see createdGroupSql); else null. */

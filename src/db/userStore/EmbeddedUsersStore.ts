@@ -5,8 +5,8 @@ import { copyUsers } from '../copyUsers.ts';
 import { isMember, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
 import { usernameSortsAsBytes } from '../usernameSortsAsBytes.ts';
-import { createdGroupShape, createdGroupSql, KEEP_SUMMARY_SQL } from '../userSummary.ts';
-import { emailOf, type CreateBatch, type DeleteBatch, type UpdateBatch, type UserStore } from './UserStore.ts';
+import { createdGroupShape, createdGroupSql, KEEP_SUMMARY_SQL, MERGE_GROUP_SQL } from '../userSummary.ts';
+import { batchRows, batchSeqsSql, emailOf, type CreateBatch, type DeleteBatch, type UpdateBatch, type UserStore } from './UserStore.ts';
 
 /**
  * The embedded `users` table, which carries the reconciler's own columns (population, seq,
@@ -38,7 +38,7 @@ export class EmbeddedUsersStore implements UserStore {
     // when the pattern's shape is certain; else the insert trigger summarizes its rows.
     const shape = createdGroupShape(b.prefix, b.suffix);
     const group = (count: number) => createdGroupSql({ population: b.population, contentHash: b.contentHash, expiresAt: b.expiresAt, shape: shape!, count, from: b.from, to: b.to });
-    const summary = shape === null ? undefined : { before: KEEP_SUMMARY_SQL, after: group(b.seqs ? b.seqs.length : b.to - b.from + 1) };
+    const summary = shape === null ? undefined : { before: KEEP_SUMMARY_SQL, after: group(batchRows(b)) };
     const copied = pool ? await copyUsers(pool, { ...b, attributesJson }, summary) : null;
     if (copied !== null) return copied;
     // A username taken since the plan makes COPY fail whole; that batch (and a run
@@ -47,14 +47,13 @@ export class EmbeddedUsersStore implements UserStore {
     // of the insert time; (population, seq) cannot collide under the reconcile lock,
     // because this population's non-members were deleted first.
     const username = sql<string>`${b.prefix} || s::text || ${b.suffix}`;
-    const seqs = b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`;
     const inserted = await asyncCommit(db, async (trx) => {
       if (shape !== null) await sql.raw(KEEP_SUMMARY_SQL).execute(trx);
       const res = await sql`
         INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
         SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
                ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
-        FROM ${seqs} AS s
+        FROM ${batchSeqsSql(b)} AS s
         ON CONFLICT (username) DO NOTHING`.execute(trx);
       const n = Number(res.numAffectedRows ?? 0n);
       // The batch's ends are outer bounds of what was written, which is all the summary keeps.
@@ -152,8 +151,6 @@ async function moveGroups(trx: Db, b: UpdateBatch, rows: readonly { seq: number;
     FROM unnest(${list.map((g) => g.hash)}::text[], ${list.map((g) => g.expires)}::timestamptz[], ${list.map((g) => g.shape)}::text[],
                 ${list.map((g) => g.n)}::bigint[], ${list.map((g) => g.min)}::bigint[], ${list.map((g) => g.max)}::bigint[]) AS g(hash, expires, shape, n, lo, hi)
     ORDER BY 2, 3, 4
-    ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
-      SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
-          last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`.execute(trx);
+    ${sql.raw(MERGE_GROUP_SQL)}`.execute(trx);
   await sql`DELETE FROM bulk_user_summary WHERE population = ${b.population} AND count = 0`.execute(trx);
 }

@@ -8,7 +8,7 @@ import { isMemberOf, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
 import { usernameSortsAsBytes } from '../usernameSortsAsBytes.ts';
 import { readTableColumns, type TableColumns } from './readTableColumns.ts';
-import { emailOf, type CreateBatch, type DeleteBatch, type MemberContent, type UpdateBatch, type UserStore } from './UserStore.ts';
+import { batchSeqsSql, emailOf, type CreateBatch, type DeleteBatch, type MemberContent, type UpdateBatch, type UserStore } from './UserStore.ts';
 
 const OWNERSHIP = sql.raw('bulk_user_ownership');
 const INTEGER_KEYS = new Set(['smallint', 'integer', 'bigint']);
@@ -192,7 +192,7 @@ export class MappedTableStore implements UserStore {
     const statement = (arbitrate: boolean) => sql`
       WITH g AS (
         SELECT s AS seq, ${b.prefix} || s::text || ${b.suffix} AS username
-        FROM ${b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`} AS s
+        FROM ${batchSeqsSql(b)} AS s
       ), ins AS (
         INSERT INTO ${this.tableRef} (${sql.join(cols.map((c) => sql.id(c.column)))})
         SELECT ${sql.join(cols.map((c) => c.value))} FROM g

@@ -112,6 +112,16 @@ export interface DeleteBatch {
 }
 
 /** The e-mail address of a member, as SQL over its username expression. */
+/** How many members a create batch holds: its listed seqs, else its range. */
+export function batchRows(b: Pick<CreateBatch, 'from' | 'to' | 'seqs'>): number {
+  return b.seqs ? b.seqs.length : b.to - b.from + 1;
+}
+
+/** The seqs of a create batch as a set-returning SQL expression, in the batch's order. */
+export function batchSeqsSql(b: Pick<CreateBatch, 'from' | 'to' | 'seqs'>): RawBuilder<unknown> {
+  return b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`;
+}
+
 export function emailOf(c: Pick<MemberContent, 'emailDomain'>, username: RawBuilder<string>): RawBuilder<string> {
   return c.emailDomain === null ? username : sql<string>`${username} || ${'@' + c.emailDomain}`;
 }
