@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { ClassCount } from '../plan/ClassCount.ts';
 import type { Db } from './openDatabase.ts';
 import type { UserStore } from './userStore/UserStore.ts';
@@ -10,6 +10,19 @@ export function patternRegex(pattern: { prefix: string; suffix: string }): strin
 }
 
 const SAMPLE = 5;
+
+/**
+ * The class of a test user (or of a summary group of them) whose population record is `r`
+ * (joined, NULL when there is none) and whose lease ends at `expiresAt`: the one rule both
+ * classifications below apply.
+ */
+function testUserClass(expiresAt: RawBuilder<unknown>, now: Date): RawBuilder<string> {
+  return sql<string>`CASE
+    WHEN r.name IS NOT NULL AND (r.phase = 'Expired' OR ${expiresAt} <= ${now}) THEN 'expired'
+    WHEN r.phase = 'Orphaned' THEN 'orphaned'
+    WHEN r.name IS NOT NULL THEN 'managed'
+    ELSE 'unmanaged-test' END`;
+}
 
 /**
  * Every row of the user store in one class, in one pass:
@@ -25,10 +38,7 @@ export async function classifyUsers(db: Db, store: UserStore, patterns: readonly
     WITH r AS (SELECT name, phase FROM bulk_populations),
     c AS (
       SELECT u.id, u.username, u.population, CASE
-        WHEN u.is_test_user AND r.name IS NOT NULL AND (r.phase = 'Expired' OR u.expires_at <= ${now}) THEN 'expired'
-        WHEN u.is_test_user AND r.phase = 'Orphaned' THEN 'orphaned'
-        WHEN u.is_test_user AND r.name IS NOT NULL THEN 'managed'
-        WHEN u.is_test_user THEN 'unmanaged-test'
+        WHEN u.is_test_user THEN ${testUserClass(sql`u.expires_at`, now)}
         WHEN u.username ~ ANY(${patterns as string[]}::text[]) THEN 'lookalike'
         ELSE 'production' END AS class
       FROM ${store.rows} u LEFT JOIN r ON r.name = u.population
@@ -49,11 +59,7 @@ export async function summarizedCleanupClasses(db: Db, now: Date): Promise<Class
   const { rows } = await sql<ClassCount & { phase: string | null }>`
     WITH r AS (SELECT name, phase FROM bulk_populations),
     c AS (
-      SELECT s.population, s.count, r.phase, CASE
-        WHEN r.name IS NOT NULL AND (r.phase = 'Expired' OR s.expires_at <= ${now}) THEN 'expired'
-        WHEN r.phase = 'Orphaned' THEN 'orphaned'
-        WHEN r.name IS NOT NULL THEN 'managed'
-        ELSE 'unmanaged-test' END AS class
+      SELECT s.population, s.count, r.phase, ${testUserClass(sql`s.expires_at`, now)} AS class
       FROM bulk_user_summary s LEFT JOIN r ON r.name = s.population
     )
     SELECT class, CASE WHEN class IN ('managed', 'expired', 'orphaned') THEN population END AS population,
