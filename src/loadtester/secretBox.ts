@@ -3,7 +3,7 @@
  * encrypted (AES-256-GCM)"): the Load Tester's own key names on top of the shared
  * src/crypto/secretBox.ts. The username is the authenticated data of each record.
  */
-import { decryptSecret, encryptSecret, encryptSecrets, loadSecretKey as loadKey, secretKeyFilePath, type SecretKeySource } from '../crypto/secretBox.ts';
+import { decryptSecret, encryptSecrets, loadSecretKey as loadKey, secretKeyFilePath, type SecretKeySource } from '../crypto/secretBox.ts';
 
 const LOADTESTER_KEY_SOURCE: SecretKeySource = { envVar: 'LOADTESTER_ENCRYPTION_KEY', keyFileName: 'loadtester.key' };
 
@@ -17,11 +17,7 @@ export function loadSecretKey(env: NodeJS.ProcessEnv = process.env): Promise<Buf
   return loadKey(LOADTESTER_KEY_SOURCE, env);
 }
 
-export function encryptPassword(key: Buffer, username: string, password: string): string {
-  return encryptSecret(key, username, password);
-}
-
-/** encryptPassword of a whole batch (one CSPRNG call for all IVs). */
+/** The passwords of a batch, each sealed with its username as authenticated data (one CSPRNG call for all IVs). */
 export function encryptPasswords(key: Buffer, users: readonly { username: string; password: string }[]): string[] {
   return encryptSecrets(key, users.map((u) => ({ context: u.username, plaintext: u.password })));
 }
