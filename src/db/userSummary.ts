@@ -82,7 +82,7 @@ async function checkUserSummary(db: Db): Promise<boolean> {
   return true;
 }
 
-export async function rebuildUserSummary(db: Db): Promise<void> {
+async function rebuildUserSummary(db: Db): Promise<void> {
   await sql`SELECT bulk_user_summary_rebuild()`.execute(db);
 }
 
@@ -122,7 +122,7 @@ export async function estimateUserRows(db: Db, summarizedTestUsers: number): Pro
       SELECT count(*)::bigint AS total, count(*) FILTER (WHERE NOT is_test_user)::bigint AS production FROM users`.execute(db);
     return { tableRows: exact.rows[0]!.total, productionUsers: exact.rows[0]!.production, approximate: false };
   }
-  return { tableRows: Math.max(est, summarizedTestUsers), productionUsers: Math.max(0, est - summarizedTestUsers), approximate: true };
+  return { tableRows: est, productionUsers: est - summarizedTestUsers, approximate: true };
 }
 
 /**
