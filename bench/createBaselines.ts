@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { digitOrderOf, usernameOrder } from '../src/apply/createBatches.ts';
-import { copyField } from '../src/db/copyUsers.ts';
+import { copyField } from '../src/db/copyInTransaction.ts';
 import type { MemberContent } from '../src/db/userStore/UserStore.ts';
 
 /** What every member of one population carries, read back from what the reconciler wrote. */

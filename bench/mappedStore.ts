@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyField } from '../src/db/copyUsers.ts';
+import { copyField } from '../src/db/copyInTransaction.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embeddedPostgres.ts';
 import { openDatabase, redactUrl } from '../src/db/openDatabase.ts';
 import { reconcile } from '../src/reconcile/reconcile.ts';

@@ -1,16 +1,9 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyField, copyInTransaction } from './copyInTransaction.ts';
 import { batchRows, type CreateBatch } from './userStore/UserStore.ts';
 
 /** A create batch as COPY writes it: the attributes already serialised once for the whole batch. */
 export type CopyBatch = Omit<CreateBatch, 'attributes'> & { attributesJson: string };
-
-/** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
-export function copyField(v: string | null): string {
-  return v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
 
 /**
  * Creates one batch of members with COPY FROM STDIN, in a transaction committed without
@@ -28,44 +21,32 @@ export async function copyUsers(
    */
   around?: { before: string; after: string },
 ): Promise<number | null> {
-  const client = await pool.connect();
-  try {
-    const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
-    const tail = `\t${copyField(b.contentHash)}\t${copyField(b.attributesJson)}\t${copyField(b.expiresAt)}\n`;
-    const prefix = copyField(b.prefix);
-    const suffix = copyField(b.suffix);
-    const domain = b.emailDomain === null ? null : copyField(`@${b.emailDomain}`);
-    function* lines(): Generator<string> {
-      let chunk = '';
-      // Rows in the order given: a batch listed in username order reaches the index so.
-      for (let i = 0, n = batchRows(b); i < n; i++) {
-        const s = b.seqs ? b.seqs[i]! : b.from + i;
-        const username = `${prefix}${s}${suffix}`;
-        chunk += `${username}\t${domain === null ? username : username + domain}${fixed}\t${s}${tail}`;
-        if (chunk.length > 65536) {
-          yield chunk;
-          chunk = '';
-        }
+  const fixed = `\t${copyField(b.passwordHash)}\tt\tf\t${copyField(b.population)}`;
+  const tail = `\t${copyField(b.contentHash)}\t${copyField(b.attributesJson)}\t${copyField(b.expiresAt)}\n`;
+  const prefix = copyField(b.prefix);
+  const suffix = copyField(b.suffix);
+  const domain = b.emailDomain === null ? null : copyField(`@${b.emailDomain}`);
+  function* lines(): Generator<string> {
+    let chunk = '';
+    // Rows in the order given: a batch listed in username order reaches the index so.
+    for (let i = 0, n = batchRows(b); i < n; i++) {
+      const s = b.seqs ? b.seqs[i]! : b.from + i;
+      const username = `${prefix}${s}${suffix}`;
+      chunk += `${username}\t${domain === null ? username : username + domain}${fixed}\t${s}${tail}`;
+      if (chunk.length > 65536) {
+        yield chunk;
+        chunk = '';
       }
-      if (chunk) yield chunk;
     }
-    // One simple query, so one round trip per batch instead of four: the server runs the
-    // COPY's data in between and the COMMIT after it; a failing COPY skips the COMMIT and
-    // leaves the transaction aborted, rolled back below.
-    const stream = client.query(
-      copyFrom(
-        `BEGIN; SET LOCAL synchronous_commit = off; ${around ? `${around.before}; ` : ''}COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN; ${around ? `${around.after}; ` : ''}COMMIT`,
-      ),
-    );
-    try {
-      await pipeline(Readable.from(lines()), stream);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      if ((err as { code?: string }).code === '23505') return null;
-      throw err;
-    }
-    return batchRows(b);
-  } finally {
-    client.release();
+    if (chunk) yield chunk;
   }
+  const copied = await copyInTransaction(
+    pool,
+    {
+      ...(around ? { before: around.before, after: around.after } : {}),
+      copy: 'COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN',
+    },
+    lines(),
+  );
+  return copied ? batchRows(b) : null;
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { requestLogging } from '../log/requestLogging.ts';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import pino, { type Logger } from 'pino';
 import { REDACT_PATHS } from '../log/logger.ts';
 import { assertStorableRecords, assertStorableUsernames } from './assertStorableRecords.ts';
@@ -36,6 +37,11 @@ import { verifyPopulationSummary } from './populationSummary.ts';
 
 export interface LoadTesterAppOptions {
   db: Kysely<LoadTesterDatabase>;
+  /**
+   * The pool under `db`, for COPY (which Kysely cannot drive): batches of new records are
+   * written with it (upsertCredentials). Without it every batch takes the upsert statement.
+   */
+  pool?: pg.Pool;
   /** AES-256-GCM key of the stored passwords (secretBox.loadSecretKey). */
   secretKey: Buffer;
   /** Request and error log; default JSON lines on stdout, `false` for none. Passwords are redacted either way. */
@@ -117,7 +123,7 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
       const clock = clocks.get(request) ?? new StageClock();
       assertStorableRecords(request.body.users);
       clock.lap('check');
-      const counts = await upsertCredentials(db, secretKey, request.body.users, clock);
+      const counts = await upsertCredentials(db, secretKey, request.body.users, clock, opts.pool);
       void reply.header('server-timing', clock.serverTiming());
       return counts;
     },

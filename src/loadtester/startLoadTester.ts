@@ -79,6 +79,7 @@ export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promis
     await verifyPopulationSummary(db);
     const app = await buildLoadTesterApp({
       db,
+      pool,
       secretKey,
       tokens: auth.tokens,
       loopbackOnly: loopback,

@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
+import { copyField, copyInTransaction } from '../db/copyInTransaction.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import type { CredentialInput } from './routeSchemas.ts';
 import { encryptPasswords } from './secretBox.ts';
@@ -10,37 +12,89 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+interface SealedRow {
+  username: string;
+  population: string;
+  email: string | null;
+  password_enc: string;
+  content_hash: string;
+  attributes: Record<string, unknown> | null;
+}
+
 /**
  * Inserts new usernames, replaces records whose content_hash differs and leaves equal
- * ones untouched — in one statement, hence one transaction, however many records.
+ * ones untouched, all or nothing (one transaction), and says how many of each.
  *
+ * A batch of records the service does not hold yet (the bulk of a first sync) is written
+ * with COPY when `pool` is given: PostgreSQL's bulk path, a third less database time than
+ * the upsert statement, which parses the batch as jsonb and checks each row for a
+ * conflict. Two index probes (its first and last username) decide; a username taken
+ * anywhere in between makes the COPY fail as a whole, and the batch then goes through
+ * the upsert statement like any other.
+ *
+ * Callers must have checked that each username appears once (assertStorableRecords).
+ */
+export async function upsertCredentials(
+  db: Kysely<LoadTesterDatabase>,
+  key: Buffer,
+  users: readonly CredentialInput[],
+  clock?: StageClock,
+  pool?: pg.Pool,
+): Promise<UpsertCounts> {
+  // Encrypted here because the key never goes to the database. Unchanged records are
+  // encrypted too (and then discarded): cheaper than a round trip to find out which.
+  const sealed = encryptPasswords(key, users);
+  // Username (byte) order: the order the primary key stores them in, and one order for
+  // every writer, so two overlapping batches wait for each other instead of deadlocking.
+  const rows: SealedRow[] = users
+    .map((u, i) => ({
+      username: u.username,
+      population: u.population,
+      email: u.email ?? null,
+      password_enc: sealed[i]!,
+      content_hash: u.content_hash,
+      attributes: u.attributes ?? null,
+    }))
+    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  clock?.lap('encrypt');
+  if (pool && rows.length > 0 && !(await holdsAnyOf(db, [rows[0]!.username, rows[rows.length - 1]!.username]))) {
+    if (await copyCredentials(pool, rows, clock)) return { inserted: rows.length, updated: 0, unchanged: 0 };
+  }
+  return upsertRows(db, rows, clock);
+}
+
+async function holdsAnyOf(db: Kysely<LoadTesterDatabase>, usernames: string[]): Promise<boolean> {
+  const { rows } = await sql<{ held: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM loadtester.credentials WHERE username = ANY(${usernames}::text[])) AS held`.execute(db);
+  return rows[0]?.held ?? false;
+}
+
+/** False when a username was held after all (nothing written); the digest triggers fire for COPY as for INSERT. */
+async function copyCredentials(pool: pg.Pool, rows: readonly SealedRow[], clock?: StageClock): Promise<boolean> {
+  let text = '';
+  for (const r of rows) {
+    text += `${copyField(r.username)}\t${copyField(r.population)}\t${copyField(r.email)}\t${r.password_enc}\t${copyField(r.content_hash)}\t${copyField(r.attributes === null ? null : JSON.stringify(r.attributes))}\n`;
+  }
+  clock?.lap('encode');
+  const copied = await copyInTransaction(pool, { copy: 'COPY loadtester.credentials (username, population, email, password_enc, content_hash, attributes) FROM STDIN' }, [text]);
+  // A stage of its own in Server-Timing, so a client sees which path a batch took.
+  clock?.lap('copy');
+  return copied;
+}
+
+/**
  * Set-based rather than a loop: the whole batch travels as one jsonb parameter and
  * PostgreSQL does the rest, so 10,000 records cost one round trip. The `WHERE ... IS
  * DISTINCT FROM` makes an unchanged record a true no-op (no new row version, updated_at
  * kept), which is what makes repeating a request change nothing.
- *
- * Callers must have checked that each username appears once (assertStorableRecords).
  */
-export async function upsertCredentials(db: Kysely<LoadTesterDatabase>, key: Buffer, users: readonly CredentialInput[], clock?: StageClock): Promise<UpsertCounts> {
-  // Encrypted here because the key never goes to the database. Unchanged records are
-  // encrypted too (and then discarded): cheaper than a round trip to find out which.
-  const sealed = encryptPasswords(key, users);
-  const rows = users.map((u, i) => ({
-    username: u.username,
-    population: u.population,
-    email: u.email ?? null,
-    password_enc: sealed[i]!,
-    content_hash: u.content_hash,
-    attributes: u.attributes ?? null,
-  }));
-  clock?.lap('encrypt');
+async function upsertRows(db: Kysely<LoadTesterDatabase>, rows: readonly SealedRow[], clock?: StageClock): Promise<UpsertCounts> {
   const param = JSON.stringify(rows);
   clock?.lap('encode');
 
   // RETURNING sees only rows actually written; xmax = 0 marks a fresh insert (an updated
   // row carries the xmax of our own transaction). Records the WHERE skipped are the
-  // unchanged ones. ORDER BY makes concurrent batches lock rows in the same order, so two
-  // overlapping upserts wait for each other instead of deadlocking.
+  // unchanged ones. ORDER BY keeps the lock order of every writer the same.
   const result = await sql<{ inserted: number; updated: number }>`
     WITH written AS (
       INSERT INTO loadtester.credentials AS credentials
@@ -65,5 +119,5 @@ export async function upsertCredentials(db: Kysely<LoadTesterDatabase>, key: Buf
 
   clock?.lap('upsert');
   const counts = result.rows[0] ?? { inserted: 0, updated: 0 };
-  return { inserted: counts.inserted, updated: counts.updated, unchanged: users.length - counts.inserted - counts.updated };
+  return { inserted: counts.inserted, updated: counts.updated, unchanged: rows.length - counts.inserted - counts.updated };
 }

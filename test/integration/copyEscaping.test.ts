@@ -12,7 +12,7 @@ import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/applyPlan.ts';
-import { copyField } from '../../src/db/copyUsers.ts';
+import { copyField } from '../../src/db/copyInTransaction.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';

@@ -56,9 +56,10 @@ beforeAll(async () => {
   env = { LOADTESTER_DATABASE_URL: tdb.url, BULK_USERS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bu-loadtester-')), LOADTESTER_TOKEN: WRITE_TOKEN };
   server = await startLoadTester({ port: 0, env, logger: false });
   // A second, injected instance on the same database and key, as a test harness would build it.
-  db = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: tdb.url, max: 4 }) }) });
+  const pool = quietPool({ connectionString: tdb.url, max: 4 });
+  db = new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool }) });
   await migrateLoadTester(db);
-  app = await buildLoadTesterApp({ db, secretKey: await loadSecretKey(env), logger: false, version: '9.9.9-test', tokens: TOKENS });
+  app = await buildLoadTesterApp({ db, pool, secretKey: await loadSecretKey(env), logger: false, version: '9.9.9-test', tokens: TOKENS });
 });
 
 afterAll(async () => {
@@ -184,6 +185,54 @@ describe('bulk upsert and delete', () => {
     const csv = await exportText('format=artillery-csv');
     expect(parse(csv.text)).toContainEqual(['p_0002', 'new-pw']);
     expect(await upsert(second)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+  });
+
+  // Batches of records the service does not hold are written with COPY (see upsertCredentials);
+  // Server-Timing names the path a batch took.
+  async function upsertTimed(users: Rec[]): Promise<{ counts: unknown; stages: string[] }> {
+    const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: { users } });
+    expect(res.statusCode, res.body).toBe(200);
+    return { counts: res.json(), stages: String(res.headers['server-timing']).split(', ').map((s) => s.split(';')[0]!) };
+  }
+
+  it('writes a batch of new records with COPY, byte for byte what the upsert statement writes', async () => {
+    // Values COPY's text format must escape, and nulls.
+    const odd = [
+      rec('cp', 1, { attributes: { note: 'tab\there', nl: 'a\nb\r\nc', bs: 'back\\slash \\N', u: 'ü€😀' } }),
+      rec('cp', 2, { email: null, attributes: null }),
+      rec('cp', 3, { password: 'pass\tword\\N\n', content_hash: 'h\\3' }),
+    ];
+    const viaCopy = await upsertTimed(odd);
+    expect(viaCopy.counts).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+    expect(viaCopy.stages).toContain('copy');
+    expect(viaCopy.stages).not.toContain('upsert');
+    const copied = await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`);
+    const copiedCsv = parse((await exportText('format=csv')).text);
+
+    // The same records through the upsert statement: a held username anywhere turns COPY off.
+    await tdb.query('TRUNCATE loadtester.credentials');
+    await upsert([rec('cp', 0)]);
+    const viaUpsert = await upsertTimed([rec('cp', 0), ...odd]);
+    expect(viaUpsert.counts).toEqual({ inserted: 3, updated: 0, unchanged: 1 });
+    expect(viaUpsert.stages).not.toContain('copy');
+    await post('/api/users/bulk-delete', { usernames: ['cp_0000'] });
+    expect(await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`)).toEqual(copied);
+    expect(parse((await exportText('format=csv')).text)).toEqual(copiedCsv);
+    expect(copiedCsv).toContainEqual(['cp_0003', 'pass\tword\\N\n', 'cp_3@example.com', 'cp']);
+  });
+
+  it('falls back to the upsert statement when a held username sits inside a batch of new ones', async () => {
+    await upsert([rec('fb', 2)]);
+    const mixed = await upsertTimed([rec('fb', 1), rec('fb', 2, { content_hash: 'hash-2b' }), rec('fb', 3)]);
+    // COPY was tried (first and last are new), hit the held name, and wrote nothing of its own.
+    expect(mixed.stages).toEqual(expect.arrayContaining(['copy', 'upsert']));
+    expect(mixed.counts).toEqual({ inserted: 2, updated: 1, unchanged: 0 });
+    expect(await tdb.query(`SELECT username, content_hash FROM loadtester.credentials ORDER BY username`)).toEqual([
+      { username: 'fb_0001', content_hash: 'hash-1' },
+      { username: 'fb_0002', content_hash: 'hash-2b' },
+      { username: 'fb_0003', content_hash: 'hash-3' },
+    ]);
+    expect((await get('/api/users/digest?population=fb')).body).toEqual({ population: 'fb', ...jsDigest([rec('fb', 1), rec('fb', 2, { content_hash: 'hash-2b' }), rec('fb', 3)]) });
   });
 
   it('stores passwords encrypted, never in plaintext', async () => {
