@@ -39,6 +39,7 @@ import { atLeast, atMost, both, formatNumber, renderTable, type TableRow, type T
 import { readEndpoints, writeOverhead } from './readsAndWrites.ts';
 import { buildCompiled, runChild } from './runChild.ts';
 import { measureStartup } from './startup.ts';
+import { measureSyncFloor } from './syncFloor.ts';
 import { postgresCpuMs, readTriggerTimes, stageFigures, stageRows, trackFunctions, triggerDelta, type TriggerTimes } from './syncStages.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -315,6 +316,12 @@ async function main(): Promise<void> {
     log(`full sync CPU (ms): ${JSON.stringify(fullSyncCpu)}`);
     log(`full sync stages (ms, summed over chunks): ${JSON.stringify(fullSync.stages)}; triggers ${JSON.stringify(fullSyncTriggers ?? 'not tracked (not a superuser)')}`);
 
+    log('full sync floor: COPY of the rows it wrote (credentials, sync state) into a scratch database, one stream per table');
+    const floor = await measureSyncFloor((text) => adminQuery(admin, text), url, `${dbName}_floor`);
+    expect(floor.rows === N, `the floor copied ${floor.rows} credentials of ${N}`);
+    const floorSeconds = floor.loadTesterSeconds + floor.syncStateSeconds;
+    log(`full sync floor: credentials ${floor.loadTesterSeconds.toFixed(2)}s + sync state ${floor.syncStateSeconds.toFixed(2)}s = ${(floorSeconds / createSeconds).toFixed(2)}× create`);
+
     const before = await statsOf();
     const noop = await reconcileStep('no-op', pops, { sync: true });
     const after = await statsOf();
@@ -432,6 +439,11 @@ async function main(): Promise<void> {
       'fullSync.bytesSent': fullSync.target.bytesSent,
       'fullSync.rssMB': fullSync.maxRssMB,
       'fullSync.timeVsCreate': s(fullSync) / createSeconds,
+      'fullSync.floor.loadTesterSeconds': floor.loadTesterSeconds,
+      'fullSync.floor.syncStateSeconds': floor.syncStateSeconds,
+      'fullSync.floor.seconds': floorSeconds,
+      'fullSync.floor.timeVsCreate': floorSeconds / createSeconds,
+      'fullSync.timeVsFloor': s(fullSync) / floorSeconds,
       ...stageFigures('fullSync', fullSync, fullSyncTriggers),
       'fullSync.cpuMs.reconciler': fullSyncCpu.reconcilerMs,
       'fullSync.cpuMs.loadTester': fullSyncCpu.loadTesterMs,
@@ -527,6 +539,8 @@ async function main(): Promise<void> {
       { ...rss(create), step: '1 create' },
       { step: '2 full sync', figure: 'records sent', value: `${n(figures['fullSync.recordsPerSecond']!)} rec/s`, raw: `${n(fullSync.target.recordsUpserted)} records, ${n(fullSync.target.requests)} requests, ${n(fullSync.target.bytesSent / 2 ** 20)} MiB sent, ${n(s(fullSync))} s` },
       { step: '2 full sync', figure: 'time vs create', value: `${n(figures['fullSync.timeVsCreate']!)}×`, raw: `${n(s(fullSync))} s vs ${n(createSeconds)} s`, target: targets.fullSyncVsCreate },
+      { step: '2 full sync', figure: 'floor: COPY of its rows', value: `${n(floorSeconds)} s`, raw: `${n(figures['fullSync.floor.timeVsCreate']!)}× create: the credentials ${n(floor.loadTesterSeconds)} s + the sync state ${n(floor.syncStateSeconds)} s, one COPY stream each into tables migrated as the real ones` },
+      { step: '2 full sync', figure: 'time vs floor', value: `${n(figures['fullSync.timeVsFloor']!)}×`, raw: `${n(s(fullSync))} s vs ${n(floorSeconds)} s` },
       ...stageRows('2 full sync', 'fullSync', figures, fullSync),
       { step: '2 full sync', figure: 'CPU time', value: `${n((fullSyncCpu.reconcilerMs + fullSyncCpu.loadTesterMs + (Number.isFinite(fullSyncCpu.postgresMs) ? fullSyncCpu.postgresMs : 0)) / 1000)} s`, raw: `reconciler ${n(fullSyncCpu.reconcilerMs / 1000)} s, Load Tester ${n(fullSyncCpu.loadTesterMs / 1000)} s, PostgreSQL ${Number.isFinite(fullSyncCpu.postgresMs) ? `${n(fullSyncCpu.postgresMs / 1000)} s (both databases)` : 'not measured (not on this machine)'}` },
       { ...rss(fullSync), step: '2 full sync' },

@@ -57,8 +57,10 @@ export async function upsertCredentials(
     }))
     .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   clock?.lap('encrypt');
-  if (pool && rows.length > 0 && !(await holdsAnyOf(db, [rows[0]!.username, rows[rows.length - 1]!.username]))) {
-    if (await copyCredentials(pool, rows, clock)) return { inserted: rows.length, updated: 0, unchanged: 0 };
+  if (pool && rows.length > 0) {
+    const held = await holdsAnyOf(db, [rows[0]!.username, rows[rows.length - 1]!.username]);
+    clock?.lap('probe');
+    if (!held && (await copyCredentials(pool, rows, clock))) return { inserted: rows.length, updated: 0, unchanged: 0 };
   }
   return upsertRows(db, rows, clock);
 }
