@@ -4,7 +4,7 @@ import { CONTENT_TYPES, formatCredentials, type Credential } from '../targets/cr
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import { readCredentialPages, type CredentialFilter } from './readCredentialPages.ts';
 import type { ExportFormat } from './routeSchemas.ts';
-import { decryptPassword } from './secretBox.ts';
+import { decryptPassword, isSharedPassword } from './secretBox.ts';
 
 /** Content-Type of each export format (docs/load-tester-protocol.md, export table). */
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = CONTENT_TYPES;
@@ -20,6 +20,17 @@ export function exportCredentials(db: Kysely<LoadTesterDatabase>, key: Buffer, f
 
 async function* decrypted(db: Kysely<LoadTesterDatabase>, key: Buffer, filter: CredentialFilter): AsyncGenerator<Credential[]> {
   for await (const page of readCredentialPages(db, filter)) {
-    yield page.map((r) => ({ username: r.username, password: decryptPassword(key, r.username, r.password_enc), email: r.email, population: r.population }));
+    // Members of a population share one ciphertext (encryptPasswords): opened once per page.
+    // Only that format, whose authenticated data is the population (part of the slot): a
+    // per-username ciphertext must be checked against its own row's username each time.
+    const opened = new Map<string, string>();
+    const open = (r: (typeof page)[number]): string => {
+      if (!isSharedPassword(r.password_enc)) return decryptPassword(key, r);
+      const slot = `${r.population}\0${r.password_enc}`;
+      let password = opened.get(slot);
+      if (password === undefined) opened.set(slot, (password = decryptPassword(key, r)));
+      return password;
+    };
+    yield page.map((r) => ({ username: r.username, password: open(r), email: r.email, population: r.population }));
   }
 }

@@ -100,12 +100,12 @@ export async function startLoadTester(opts: StartLoadTesterOptions = {}): Promis
  * clearer than accepting writes and failing every export later.
  */
 async function assertKeyOpensStoredData(db: Kysely<LoadTesterDatabase>, key: Buffer): Promise<void> {
-  const { rows } = await sql<{ username: string; password_enc: string }>`
-    SELECT username, password_enc FROM loadtester.credentials LIMIT 1`.execute(db);
+  const { rows } = await sql<{ username: string; population: string; password_enc: string }>`
+    SELECT username, population, password_enc FROM loadtester.credentials LIMIT 1`.execute(db);
   const sample = rows[0];
   if (!sample) return;
   try {
-    decryptPassword(key, sample.username, sample.password_enc);
+    decryptPassword(key, sample);
   } catch (err) {
     throw new SecretKeyError(
       `the encryption key does not open the credentials already stored in schema loadtester (${err instanceof Error ? err.message : String(err)}); ` +

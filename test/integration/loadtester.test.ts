@@ -18,6 +18,7 @@ import { buildLoadTesterApp } from '../../src/loadtester/buildLoadTesterApp.ts';
 import type { LoadTesterDatabase } from '../../src/loadtester/loadTesterSchema.ts';
 import type { CredentialInput } from '../../src/loadtester/routeSchemas.ts';
 import { migrateLoadTester } from '../../src/loadtester/migrateLoadTester.ts';
+import { encryptSecret } from '../../src/crypto/secretBox.ts';
 import { keyFilePath, loadSecretKey } from '../../src/loadtester/secretBox.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 
@@ -235,18 +236,45 @@ describe('bulk upsert and delete', () => {
     expect((await get('/api/users/digest?population=fb')).body).toEqual({ population: 'fb', ...jsDigest([rec('fb', 1), rec('fb', 2, { content_hash: 'hash-2b' }), rec('fb', 3)]) });
   });
 
-  it('stores passwords encrypted, never in plaintext', async () => {
-    const users = [rec('enc', 1, { password: 'correct horse battery staple' }), rec('enc', 2, { password: 'Tr0ub4dor&3' })];
+  it('stores passwords encrypted, never in plaintext: one ciphertext per password and population in a batch', async () => {
+    const users = [
+      rec('enc', 1, { password: 'correct horse battery staple' }),
+      rec('enc', 2, { password: 'Tr0ub4dor&3' }),
+      rec('enc', 3, { password: 'correct horse battery staple' }),
+      rec('enc2', 4, { password: 'correct horse battery staple' }),
+    ];
     await upsert(users);
-    const rows = await tdb.query<{ username: string; password_enc: string; all_columns: string }>(
-      `SELECT username, password_enc, row_to_json(c)::text AS all_columns FROM loadtester.credentials c ORDER BY username`,
+    const stored = await tdb.query<{ username: string; password_enc: string; all_columns: string }>(
+      `SELECT username, password_enc, row_to_json(c)::text AS all_columns FROM loadtester.credentials c`,
     );
+    const rows = users.map((u) => stored.find((r) => r.username === u.username)!);
     for (const [i, r] of rows.entries()) {
-      expect(r.password_enc).toMatch(/^v1:/);
+      expect(r.password_enc).toMatch(/^p1:v1:/);
       expect(r.password_enc).not.toContain(users[i]!.password);
-      expect(Buffer.from(r.password_enc.slice(3), 'base64').toString('latin1')).not.toContain(users[i]!.password);
+      expect(Buffer.from(r.password_enc.slice(6), 'base64').toString('latin1')).not.toContain(users[i]!.password);
+      expect(r.all_columns).not.toContain(users[i]!.password);
     }
-    expect(rows[0]!.all_columns).not.toContain('correct horse');
+    // Shared within a population, never across populations (the population is authenticated).
+    expect(rows[0]!.password_enc).toBe(rows[2]!.password_enc);
+    expect(new Set(rows.map((r) => r.password_enc)).size).toBe(3);
+    const csv = parse((await exportText('format=artillery-csv')).text);
+    expect(csv).toEqual(users.map((u) => [u.username, u.password]));
+  });
+
+  it('still opens passwords stored per username (the earlier format), and refuses a ciphertext moved to another population', async () => {
+    const key = await loadSecretKey(env);
+    await tdb.query(`INSERT INTO loadtester.credentials (username, population, password_enc, content_hash) VALUES ($1, 'old', $2, 'h')`, [
+      'old_0001',
+      encryptSecret(key, 'old_0001', 'stored before'),
+    ]);
+    await upsert([rec('other', 1, { password: 'theirs' })]);
+    expect(parse((await exportText('format=artillery-csv&population=old')).text)).toEqual([['old_0001', 'stored before']]);
+
+    const [theirs] = await tdb.query<{ password_enc: string }>(`SELECT password_enc FROM loadtester.credentials WHERE username = 'other_0001'`);
+    await tdb.query(`UPDATE loadtester.credentials SET password_enc = $1 WHERE username = 'old_0001'`, [theirs!.password_enc]);
+    const res = await exportText('format=artillery-csv&population=old');
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.text)).toMatchObject({ error: 'encryption_key', message: expect.stringContaining('the stored password of "old_0001"') });
   });
 
   it('deletes idempotently, counting missing usernames', async () => {
