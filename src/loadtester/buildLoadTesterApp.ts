@@ -14,7 +14,7 @@ import { EXPORT_CONTENT_TYPES, exportCredentials } from './exportCredentials.ts'
 import { HttpError } from '../http/HttpError.ts';
 import { installErrorHandling } from '../http/installErrorHandling.ts';
 import { installTokenAuth } from './installTokenAuth.ts';
-import { listBucket } from './listBucket.ts';
+import { listBuckets } from './listBuckets.ts';
 import { registerLoadTesterMetrics } from '../metrics/registerLoadTesterMetrics.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import type { LoadTesterTokens } from './loadTesterTokens.ts';
@@ -148,8 +148,10 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
 
   app.get<{ Querystring: BucketQuery }>('/api/users/bucket', { schema: { querystring: bucketQuery } }, async (request) => {
     const { population, buckets, bucket } = request.query;
-    if (bucket >= buckets) throw new HttpError(400, 'invalid_request', `query parameter "bucket" must be from 0 to ${buckets - 1} when buckets=${buckets}`);
-    return { users: await listBucket(db, population, buckets, bucket) };
+    const list = bucket.split(',').map(Number);
+    const outside = list.find((b) => b >= buckets);
+    if (outside !== undefined) throw new HttpError(400, 'invalid_request', `query parameter "bucket" must be from 0 to ${buckets - 1} when buckets=${buckets} (got ${outside})`);
+    return { users: await listBuckets(db, population, buckets, list) };
   });
 
   app.get<{ Querystring: ExportQuery }>('/api/users/export', { schema: { querystring: exportQuery } }, async (request, reply) => {

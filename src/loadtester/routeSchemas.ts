@@ -92,17 +92,25 @@ export interface DigestQuery {
   buckets?: number;
 }
 
+/** Most buckets one listing names: keeps the URL far below what servers accept (about 3.5 KB). */
+export const MAX_LISTED_BUCKETS = 512;
+
 export const bucketQuery = {
   type: 'object',
   required: ['population', 'buckets', 'bucket'],
   additionalProperties: false,
-  properties: { population, buckets, bucket: { type: 'integer', minimum: 0, maximum: 65535 } },
+  properties: {
+    population,
+    buckets,
+    // One bucket, or several separated by commas (one pass over the population for all).
+    bucket: { type: 'string', pattern: `^[0-9]{1,5}(,[0-9]{1,5}){0,${MAX_LISTED_BUCKETS - 1}}$` },
+  },
 } as const;
 
 export interface BucketQuery {
   population: string;
   buckets: number;
-  bucket: number;
+  bucket: string;
 }
 
 export const exportQuery = {

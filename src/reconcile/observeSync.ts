@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { bucketsFor } from '../db/digestSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
@@ -37,7 +36,7 @@ export async function observeSync(
     let skipped = false;
     let held = await syncAggregates(db, spec.name);
     try {
-      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, held, spec.concurrency, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
+      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, held, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
     } catch (err) {
       unreachable = err instanceof Error ? err.message : String(err);
       skipped = spec.optional === true && err instanceof TargetError && err.offline;
@@ -73,9 +72,7 @@ export async function observeSync(
   return out;
 }
 
-async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, concurrency: number, logger: Logger): Promise<number> {
-  // Listings go at the target's own concurrency: a burst of hundreds would exhaust it.
-  const limit = pLimit(concurrency);
+async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, logger: Logger): Promise<number> {
   const theirs = await target.digests();
   let drift = 0;
   for (const population of new Set([...theirs.keys(), ...ours.keys()])) {
@@ -87,7 +84,7 @@ async function repairIncremental(db: Db, target: IncrementalTarget, ours: Readon
       syncBucketDigests(db, target.name, population, buckets),
     ]);
     const differing = [...new Set([...theirBuckets.keys(), ...ourBuckets.keys()])].filter((b) => !sameSet(theirBuckets.get(b), ourBuckets.get(b)));
-    const listed = (await Promise.all(differing.filter((b) => theirBuckets.has(b)).map((b) => limit(() => target.listBucket(population, buckets, b))))).flat();
+    const listed = await target.listBuckets(population, buckets, differing.filter((b) => theirBuckets.has(b)));
     const n = await replaceSyncBuckets(db, target.name, population, buckets, differing, listed);
     drift += n;
     logger.warn({ target: target.name, population, buckets: differing.length, records: n }, 'target drifted from the sync state');

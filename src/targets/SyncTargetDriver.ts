@@ -25,7 +25,8 @@ export interface IncrementalTarget {
   digests(): Promise<Map<string, SetDigest>>;
   /** Non-empty buckets of one population. */
   bucketDigests(population: string, buckets: number): Promise<Map<number, SetDigest>>;
-  listBucket(population: string, buckets: number, bucket: number): Promise<{ username: string; content_hash: string }[]>;
+  /** The records of some buckets of one population (of any number: split into requests as the target needs). */
+  listBuckets(population: string, buckets: number, bucketList: readonly number[]): Promise<{ username: string; content_hash: string }[]>;
   upsert(records: TargetRecord[]): Promise<void>;
   delete(usernames: string[]): Promise<void>;
 }

@@ -312,6 +312,13 @@ describe('digests and buckets', () => {
         buckets: [...expected.keys()].sort((a, b) => a - b).map((bucket) => ({ bucket, ...jsDigest(expected.get(bucket)!) })),
       });
     }
+    // Several buckets in one listing: exactly their records, in byte order of the username.
+    const some = [3, 9, 12];
+    const many = await get(`/api/users/bucket?population=alpha&buckets=16&bucket=${some.join(',')},9`);
+    expect(many.status).toBe(200);
+    const inSome = alpha.filter((r) => some.includes(jsBucket(r.username, 16))).map((r) => ({ username: r.username, content_hash: r.content_hash }));
+    expect(inSome.length).toBeGreaterThan(3);
+    expect((many.body as { users: Rec[] }).users).toEqual(inSome.sort((a, b) => Buffer.compare(Buffer.from(a.username), Buffer.from(b.username))));
     // With 16 buckets and 300 records every bucket is non-empty; the listing of each is exact.
     for (let bucket = 0; bucket < 16; bucket++) {
       const res = await get(`/api/users/bucket?population=alpha&buckets=16&bucket=${bucket}`);
@@ -483,7 +490,7 @@ describe('robustness', () => {
     const handles = [0, 1, 2].map(() => new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: other.url, max: 1 }) }) }));
     try {
       await Promise.all(handles.map((h) => migrateLoadTester(h)));
-      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }, { name: '0003_population_digests' }]);
+      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }, { name: '0003_population_digests' }, { name: '0004_drop_bucket_index' }]);
     } finally {
       await Promise.all(handles.map((h) => h.destroy()));
       await other.drop();
@@ -499,7 +506,7 @@ describe('robustness', () => {
     try {
       await leader.query('SELECT pg_advisory_lock($1)', [LEADER_LOCK_KEY]);
       await migrateLoadTester(handle);
-      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 3 }]);
+      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 4 }]);
     } finally {
       await leader.end();
       await handle.destroy();
@@ -566,6 +573,9 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
     { name: 'bucket: missing bucket', method: 'GET', url: '/api/users/bucket?population=a&buckets=16', mentions: 'bucket' },
     { name: 'bucket: bucket out of range', method: 'GET', url: '/api/users/bucket?population=a&buckets=16&bucket=16', mentions: 'bucket' },
     { name: 'bucket: negative bucket', method: 'GET', url: '/api/users/bucket?population=a&buckets=16&bucket=-1', mentions: 'bucket' },
+    { name: 'bucket: one of a list out of range', method: 'GET', url: '/api/users/bucket?population=a&buckets=16&bucket=1,16,2', mentions: 'got 16' },
+    { name: 'bucket: not a list of numbers', method: 'GET', url: '/api/users/bucket?population=a&buckets=16&bucket=1,,2', mentions: 'bucket' },
+    { name: 'bucket: more than 512 in one listing', method: 'GET', url: `/api/users/bucket?population=a&buckets=1024&bucket=${Array.from({ length: 513 }, (_, i) => i).join(',')}`, mentions: 'bucket' },
     { name: 'export: bad format', method: 'GET', url: '/api/users/export?format=xml', mentions: 'format' },
     { name: 'export: no format', method: 'GET', url: '/api/users/export', mentions: 'format' },
     { name: 'export: slice without slices', method: 'GET', url: '/api/users/export?format=csv&slice=1', mentions: 'slices' },

@@ -1,6 +1,7 @@
 import type { SyncTargetSpec } from '../../spec/DesiredState.ts';
 import { TargetError, type IncrementalTarget, type SetDigest, type TargetRecord } from '../SyncTargetDriver.ts';
 import { withRetry } from '../withRetry.ts';
+import { MAX_LISTED_BUCKETS } from '../../loadtester/routeSchemas.ts';
 import { performance } from 'node:perf_hooks';
 import { addServerTiming, addStage, type StageTimes } from '../../metrics/stageTimes.ts';
 import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } from './targetConnection.ts';
@@ -54,11 +55,17 @@ export class LoadTesterTarget implements IncrementalTarget {
     return new Map((body.buckets ?? []).map((b) => [b.bucket, { count: b.count, digest: b.digest }]));
   }
 
-  async listBucket(population: string, buckets: number, bucket: number): Promise<{ username: string; content_hash: string }[]> {
-    const q = new URLSearchParams({ population, buckets: String(buckets), bucket: String(bucket) });
-    const body = await this.call<{ users: { username: string; content_hash: string }[] }>('GET', `/api/users/bucket?${q}`, undefined, (b) => Array.isArray(b.users) && b.users.every((u) => isRecord(u) && typeof u.username === 'string' && typeof u.content_hash === 'string'));
-    this.stats.recordsListed += body.users.length;
-    return body.users;
+  async listBuckets(population: string, buckets: number, bucketList: readonly number[]): Promise<{ username: string; content_hash: string }[]> {
+    // Each request is one pass over the population on the Load Tester's side, so as few
+    // as the URL allows, one after the other.
+    const out: { username: string; content_hash: string }[] = [];
+    for (let i = 0; i < bucketList.length; i += MAX_LISTED_BUCKETS) {
+      const q = new URLSearchParams({ population, buckets: String(buckets), bucket: bucketList.slice(i, i + MAX_LISTED_BUCKETS).join(',') });
+      const body = await this.call<{ users: { username: string; content_hash: string }[] }>('GET', `/api/users/bucket?${q}`, undefined, (b) => Array.isArray(b.users) && b.users.every((u) => isRecord(u) && typeof u.username === 'string' && typeof u.content_hash === 'string'));
+      this.stats.recordsListed += body.users.length;
+      out.push(...body.users);
+    }
+    return out;
   }
 
   async upsert(records: TargetRecord[]): Promise<void> {
