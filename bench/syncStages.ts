@@ -63,7 +63,7 @@ const STAGES: [string, string][] = [
   ['server.decode', 'Load Tester: receive + JSON decode'],
   ['server.validate', 'Load Tester: schema validation'],
   ['server.check', 'Load Tester: storable-text and duplicate checks'],
-  ['server.encrypt', 'Load Tester: per-record password encryption'],
+  ['server.encrypt', 'Load Tester: password encryption (once per password and population of a batch)'],
   ['server.probe', 'Load Tester: are the first and last usernames of the batch held? (COPY or upsert)'],
   ['server.encode', 'Load Tester: statement parameters or COPY rows'],
   ['server.copy', 'Load Tester: COPY of batches of new records (incl. digest triggers)'],
