@@ -44,6 +44,8 @@ export async function copyUsers(
     pool,
     {
       ...(around ? { before: around.before, after: around.after } : {}),
+      // A batch lost to a crash is created again by the next run.
+      asyncCommit: true,
       copy: 'COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN',
     },
     lines(),

@@ -25,6 +25,7 @@ import {
   exportQuery,
   noQuery,
   upsertBody,
+  MAX_LISTED_BUCKETS,
   type BucketQuery,
   type DeleteBody,
   type DigestQuery,
@@ -149,6 +150,7 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
   app.get<{ Querystring: BucketQuery }>('/api/users/bucket', { schema: { querystring: bucketQuery } }, async (request) => {
     const { population, buckets, bucket } = request.query;
     const list = bucket.split(',').map(Number);
+    if (list.length > MAX_LISTED_BUCKETS) throw new HttpError(400, 'invalid_request', `query parameter "bucket" names ${list.length} buckets; at most ${MAX_LISTED_BUCKETS} in one listing`);
     const outside = list.find((b) => b >= buckets);
     if (outside !== undefined) throw new HttpError(400, 'invalid_request', `query parameter "bucket" must be from 0 to ${buckets - 1} when buckets=${buckets} (got ${outside})`);
     return { users: await listBuckets(db, population, buckets, list) };

@@ -30,7 +30,8 @@ interface SealedRow {
  * the upsert statement, which parses the batch as jsonb and checks each row for a
  * conflict. Two index probes (its first and last username) decide; a username taken
  * anywhere in between makes the COPY fail as a whole, and the batch then goes through
- * the upsert statement like any other.
+ * the upsert statement like any other (the rows the COPY wrote before it failed were
+ * written twice: a batch that mixes held and new names inside costs about double).
  *
  * Callers must have checked that each username appears once (assertStorableRecords).
  */
@@ -44,18 +45,14 @@ export async function upsertCredentials(
   // Encrypted here because the key never goes to the database. Unchanged records are
   // encrypted too (and then discarded): cheaper than a round trip to find out which.
   const sealed = encryptPasswords(key, users);
-  // Username (byte) order: the order the primary key stores them in, and one order for
-  // every writer, so two overlapping batches wait for each other instead of deadlocking.
-  const rows: SealedRow[] = users
-    .map((u, i) => ({
-      username: u.username,
-      population: u.population,
-      email: u.email ?? null,
-      password_enc: sealed[i]!,
-      content_hash: u.content_hash,
-      attributes: u.attributes ?? null,
-    }))
-    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  // Byte order of the usernames (UTF-8), the order the upsert statement locks rows in too
+  // (COLLATE "C"): one order for every writer, so two overlapping batches wait for each
+  // other instead of deadlocking.
+  const keyed = users.map((u, i) => ({
+    key: Buffer.from(u.username, 'utf8'),
+    row: { username: u.username, population: u.population, email: u.email ?? null, password_enc: sealed[i]!, content_hash: u.content_hash, attributes: u.attributes ?? null },
+  }));
+  const rows: SealedRow[] = keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map((k) => k.row);
   clock?.lap('encrypt');
   if (pool && rows.length > 0) {
     const held = await holdsAnyOf(db, [rows[0]!.username, rows[rows.length - 1]!.username]);
@@ -78,7 +75,8 @@ async function copyCredentials(pool: pg.Pool, rows: readonly SealedRow[], clock?
     text += `${copyField(r.username)}\t${copyField(r.population)}\t${copyField(r.email)}\t${r.password_enc}\t${copyField(r.content_hash)}\t${copyField(r.attributes === null ? null : JSON.stringify(r.attributes))}\n`;
   }
   clock?.lap('encode');
-  const copied = await copyInTransaction(pool, { copy: 'COPY loadtester.credentials (username, population, email, password_enc, content_hash, attributes) FROM STDIN' }, [text]);
+  // Committed durably, as the upsert statement is: the answer tells the client it is stored.
+  const copied = await copyInTransaction(pool, { copy: 'COPY loadtester.credentials (username, population, email, password_enc, content_hash, attributes) FROM STDIN', asyncCommit: false }, [text]);
   // A stage of its own in Server-Timing, so a client sees which path a batch took.
   clock?.lap('copy');
   return copied;
@@ -96,7 +94,7 @@ async function upsertRows(db: Kysely<LoadTesterDatabase>, rows: readonly SealedR
 
   // RETURNING sees only rows actually written; xmax = 0 marks a fresh insert (an updated
   // row carries the xmax of our own transaction). Records the WHERE skipped are the
-  // unchanged ones. ORDER BY keeps the lock order of every writer the same.
+  // unchanged ones. ORDER BY keeps the lock order of every writer the same (byte order).
   const result = await sql<{ inserted: number; updated: number }>`
     WITH written AS (
       INSERT INTO loadtester.credentials AS credentials
@@ -104,7 +102,7 @@ async function upsertRows(db: Kysely<LoadTesterDatabase>, rows: readonly SealedR
       SELECT r.username, r.population, r.email, r.password_enc, r.content_hash, r.attributes, now()
       FROM jsonb_to_recordset(${param}::jsonb)
         AS r(username text, population text, email text, password_enc text, content_hash text, attributes jsonb)
-      ORDER BY r.username
+      ORDER BY r.username COLLATE "C"
       ON CONFLICT (username) DO UPDATE SET
         population = excluded.population,
         email = excluded.email,

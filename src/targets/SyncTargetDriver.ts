@@ -60,6 +60,8 @@ export class TargetError extends Error {
     readonly offline = false,
     /** The target asked to wait this long before the next attempt (Retry-After). */
     readonly retryAfterMs?: number,
+    /** The HTTP status it answered with, when it answered. */
+    readonly status?: number,
   ) {
     super(`target "${target}": ${message}`);
     this.name = 'TargetError';

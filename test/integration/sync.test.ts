@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -174,6 +176,39 @@ describe('sync to the Load Tester', () => {
     const part = await driver.listBuckets('split', 1024, some);
     expect(part.length).toBe(some.reduce((n, b) => n + digests.get(b)!.count, 0));
     expect(await driver.listBuckets('split', 1024, [])).toEqual([]);
+  });
+
+  it('lists one bucket per request from a Load Tester that predates lists (it refuses them with 400)', async () => {
+    const real = new LoadTesterTarget(specs([], [ltTarget()]).targets[0]!, undefined, TOKEN_ENV);
+    const records = Array.from({ length: 300 }, (_, i) => ({ username: `older_${i}`, password: PASSWORD, email: null, population: 'older', content_hash: `h${i}`, attributes: null }));
+    await real.upsert(records);
+    // In front of the real one, answering a list of buckets as an older Load Tester did.
+    const seen: string[] = [];
+    const older = http.createServer((req, res) => {
+      const bucket = new URL(req.url ?? '/', 'http://x').searchParams.get('bucket') ?? '';
+      seen.push(bucket);
+      if (bucket.includes(',')) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request","message":"querystring/bucket must be integer"}');
+        return;
+      }
+      void fetch(`${lt.url}${req.url}`, { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
+        res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
+      });
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    try {
+      const driver = new LoadTesterTarget(specs([], [ltTarget(`http://127.0.0.1:${(older.address() as AddressInfo).port}`)]).targets[0]!, undefined, TOKEN_ENV);
+      const want = [1, 5, 9];
+      const expected = (await real.listBuckets('older', 16, want)).map((r) => r.username).sort();
+      expect(expected.length).toBeGreaterThan(3);
+      expect((await driver.listBuckets('older', 16, want)).map((r) => r.username).sort()).toEqual(expected);
+      expect(seen).toEqual(['1,5,9', '1', '5', '9']);
+      // Remembered: the next listing goes one bucket per request straight away.
+      await driver.listBuckets('older', 16, [2, 3]);
+      expect(seen.slice(4)).toEqual(['2', '3']);
+    } finally {
+      await new Promise((resolve) => older.close(resolve));
+    }
   });
 
   it('sends exactly the changed users when 1% change', async () => {

@@ -60,12 +60,31 @@ export class LoadTesterTarget implements IncrementalTarget {
     // as the URL allows, one after the other.
     const out: { username: string; content_hash: string }[] = [];
     for (let i = 0; i < bucketList.length; i += MAX_LISTED_BUCKETS) {
-      const q = new URLSearchParams({ population, buckets: String(buckets), bucket: bucketList.slice(i, i + MAX_LISTED_BUCKETS).join(',') });
-      const body = await this.call<{ users: { username: string; content_hash: string }[] }>('GET', `/api/users/bucket?${q}`, undefined, (b) => Array.isArray(b.users) && b.users.every((u) => isRecord(u) && typeof u.username === 'string' && typeof u.content_hash === 'string'));
-      this.stats.recordsListed += body.users.length;
-      out.push(...body.users);
+      const part = bucketList.slice(i, i + MAX_LISTED_BUCKETS);
+      if (this.oneBucketPerListing) {
+        for (const b of part) out.push(...(await this.listOnce(population, buckets, String(b))));
+        continue;
+      }
+      try {
+        out.push(...(await this.listOnce(population, buckets, part.join(','))));
+      } catch (err) {
+        // A Load Tester from before lists took `bucket` as one integer and refuses a list
+        // (400): from then on, one bucket per request, as it was asked before.
+        if (!(err instanceof TargetError && err.status === 400 && part.length > 1)) throw err;
+        this.oneBucketPerListing = true;
+        i -= MAX_LISTED_BUCKETS;
+      }
     }
     return out;
+  }
+
+  private oneBucketPerListing = false;
+
+  private async listOnce(population: string, buckets: number, bucket: string): Promise<{ username: string; content_hash: string }[]> {
+    const q = new URLSearchParams({ population, buckets: String(buckets), bucket });
+    const body = await this.call<{ users: { username: string; content_hash: string }[] }>('GET', `/api/users/bucket?${q}`, undefined, (b) => Array.isArray(b.users) && b.users.every((u) => isRecord(u) && typeof u.username === 'string' && typeof u.content_hash === 'string'));
+    this.stats.recordsListed += body.users.length;
+    return body.users;
   }
 
   async upsert(records: TargetRecord[]): Promise<void> {
@@ -133,7 +152,7 @@ export class LoadTesterTarget implements IncrementalTarget {
     }
     if (!res.ok) {
       const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
-      throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable, false, retryAfterMs(res.headers.get('retry-after')));
+      throw new TargetError(this.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, retryable, false, retryAfterMs(res.headers.get('retry-after')), res.status);
     }
     let answer: unknown;
     try {
