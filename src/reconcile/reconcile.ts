@@ -230,7 +230,9 @@ function syncTargets(
   logger: Logger,
 ): Promise<SyncResult[]> {
   const chosen = plan.targets.filter((t) => !opts.onlyTargets || opts.onlyTargets.includes(t.name));
-  return runSyncJobs(database, opts.state, chosen.filter((t) => t.upsert + t.delete + t.drift > 0 || t.unreachable), drivers, { passwords, logger, frozen, ...(opts.signal ? { signal: opts.signal } : {}) });
+  // Users this run deletes may be held by targets, though the plan saw no record to delete there.
+  const usersDeleted = plan.summary.delete > 0;
+  return runSyncJobs(database, opts.state, chosen.filter((t) => t.upsert + t.delete + t.drift > 0 || t.unreachable), drivers, { passwords, logger, frozen, usersDeleted, ...(opts.signal ? { signal: opts.signal } : {}) });
 }
 
 /**
@@ -242,7 +244,15 @@ export function runSyncJobs(
   state: DesiredState,
   targets: readonly TargetPlan[],
   drivers: ReadonlyMap<string, SyncTargetDriver>,
-  opts: { passwords: ReadonlyMap<string, string>; logger: Logger; frozen: readonly string[]; exclude?: ReadonlySet<string>; signal?: AbortSignal },
+  opts: {
+    passwords: ReadonlyMap<string, string>;
+    logger: Logger;
+    frozen: readonly string[];
+    exclude?: ReadonlySet<string>;
+    signal?: AbortSignal;
+    /** False when the run deleted no users: a target whose plan deletes nothing is then not searched for records to delete. */
+    usersDeleted?: boolean;
+  },
 ): Promise<SyncResult[]> {
   const excluded = opts.exclude ?? new Set<string>();
   const store = userStoreFor(state.config);
@@ -251,7 +261,8 @@ export function runSyncJobs(
     targets.map((t) => {
       const spec = state.targets.find((s) => s.name === t.name)!;
       const populations = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name)).map((p) => p.name);
-      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen }, { store, passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const scanForExtras = t.delete > 0 || (opts.usersDeleted ?? true);
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen, scanForExtras }, { store, passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
     }),
   );
 }

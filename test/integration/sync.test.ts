@@ -77,7 +77,7 @@ function specs(pops: Pop[], targets: { name: string; spec: Record<string, unknow
 const ltTarget = (url = lt.url, extra: Record<string, unknown> = {}) => ({ name: 'lt', spec: { type: 'loadtester', url, timeoutSeconds: 2, retry: { attempts: 3, delaySeconds: 0.05 }, chunkSize: 500, concurrency: 3, ...extra } });
 
 /** Reconcile with a counting driver for the Load Tester target. */
-async function run(state: ReturnType<typeof specs>, opts: { dryRun?: boolean } = {}): Promise<{ result: ReconcileResult; traffic: LoadTesterTarget['stats'] }> {
+async function run(state: ReturnType<typeof specs>, opts: { dryRun?: boolean; logger?: pino.Logger } = {}): Promise<{ result: ReconcileResult; traffic: LoadTesterTarget['stats'] }> {
   const ltSpec = state.targets.find((t) => t.type === 'loadtester') as SyncTargetSpec | undefined;
   const drivers = new Map<string, LoadTesterTarget>();
   if (ltSpec) drivers.set(ltSpec.name, new LoadTesterTarget(ltSpec, undefined, TOKEN_ENV));
@@ -88,7 +88,7 @@ async function run(state: ReturnType<typeof specs>, opts: { dryRun?: boolean } =
     state,
     dryRun: opts.dryRun ?? false,
     env: { SYNC_PW: PASSWORD },
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     planOptions: { maxDeletePercent: 100, allowMassDelete: true },
     drivers: all,
   });
@@ -220,6 +220,36 @@ describe('sync to the Load Tester', () => {
     expect(traffic.recordsUpserted).toBe(30);
     expect(traffic.recordsDeleted).toBe(0);
     await expectTargetEqualsDatabase(['stable', 'changing']);
+  });
+
+  it('searches what the target holds for records to delete only when the plan or the run can have left some', async () => {
+    // Which stages a run's sync went through, from its debug log.
+    const stagesOf = async (state: ReturnType<typeof specs>) => {
+      const lines: { msg?: string; stages_ms?: Record<string, number> }[] = [];
+      const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const r = await run(state, { logger });
+      return { ...r, stages: Object.keys(lines.find((l) => l.msg === 'target sync stages')?.stages_ms ?? {}) };
+    };
+    await run(specs([{ name: 'kept', count: 300, attributes: { v: 1 }, targets: ['lt'] }], [ltTarget()]));
+    // Updates only: nothing held beyond the members before, none deleted by the run.
+    const update = await stagesOf(specs([{ name: 'kept', count: 300, attributes: { v: 2 }, targets: ['lt'] }], [ltTarget()]));
+    expect(update.result.plan.summary).toMatchObject({ update: 300, delete: 0, syncUpsert: 300, syncDelete: 0 });
+    expect(update.stages).toContain('upsert.send');
+    expect(update.stages).not.toContain('delete.read');
+    // A scale-down deletes users the target holds: the search finds and deletes them.
+    const down = await stagesOf(specs([{ name: 'kept', count: 200, attributes: { v: 2 }, targets: ['lt'] }], [ltTarget()]));
+    expect(down.stages).toContain('delete.read');
+    expect(down.traffic.recordsDeleted).toBe(100);
+    await expectTargetEqualsDatabase(['kept']);
+    // Records the target holds beyond the members (a crash between the database delete and
+    // the target, simulated): the plan sees them, and the search runs although no user is deleted.
+    await ltDb.query(`INSERT INTO loadtester.credentials (username, population, password_enc, content_hash) SELECT 'kept_999', population, password_enc, 'h' FROM loadtester.credentials LIMIT 1`);
+    await db.query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) VALUES ('lt', 'kept_999', 'kept', 'h')`);
+    const leftover = await stagesOf(specs([{ name: 'kept', count: 200, attributes: { v: 2 }, targets: ['lt'] }], [ltTarget()]));
+    expect(leftover.result.plan.summary).toMatchObject({ delete: 0, syncDelete: 1 });
+    expect(leftover.stages).toContain('delete.read');
+    expect(leftover.traffic.recordsDeleted).toBe(1);
+    await expectTargetEqualsDatabase(['kept']);
   });
 
   it('keeps the records of a population retained as an orphan, also when a later run syncs others', async () => {
