@@ -43,7 +43,7 @@ export async function copyUsers(
   const copied = await copyInTransaction(
     pool,
     {
-      ...(around ? { before: around.before, after: around.after } : {}),
+      ...around,
       // A batch lost to a crash is created again by the next run.
       asyncCommit: true,
       copy: 'COPY users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at) FROM STDIN',

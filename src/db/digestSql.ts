@@ -10,10 +10,15 @@ export function digestItem(username: RawBuilder<unknown>, contentHash: RawBuilde
   return sql<string>`('x' || substr(md5(${username} || ':' || ${contentHash}), 1, 16))::bit(64)::bigint`;
 }
 
+/** A sum of items (numeric) reduced into [0, 2^64): the digest's value. */
+export function digestMod(sum: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`((${sum}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
+}
+
 /** Sum of items reduced into [0, 2^64), as text; "0" for the empty set. */
 export function digestSum(item: RawBuilder<string>, filter?: RawBuilder<boolean>): RawBuilder<string> {
   const sum = filter ? sql`sum(${item}) FILTER (WHERE ${filter})` : sql`sum(${item})`;
-  return sql<string>`((coalesce(${sum}, 0) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)::text`;
+  return sql<string>`(${digestMod(sql`coalesce(${sum}, 0)`)})::text`;
 }
 
 /** The digest of the records in scope (columns `username` and `content_hash`). */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { digestItem } from './digestSql.ts';
+import { shareInFlight } from '../shareInFlight.ts';
+import { digestItem, digestMod } from './digestSql.ts';
 import type { Db } from './openDatabase.ts';
 
 /**
@@ -36,16 +37,8 @@ const TRIGGERS = 4;
  * restore with session_replication_role = replica, say) that change a population's
  * presence or extent are caught here; anything else is left to `--verify` and doctor.
  */
-export function ensureUserSummary(db: Db): Promise<boolean> {
-  // Concurrent readers (ten clients polling stats, say) share one check in flight.
-  const running = inFlight.get(db);
-  if (running) return running;
-  const check = checkUserSummary(db).finally(() => inFlight.delete(db));
-  inFlight.set(db, check);
-  return check;
-}
-
-const inFlight = new WeakMap<Db, Promise<boolean>>();
+// Concurrent readers (ten clients polling stats, say) share one check in flight.
+export const ensureUserSummary: (db: Db) => Promise<boolean> = shareInFlight(checkUserSummary);
 
 async function checkUserSummary(db: Db): Promise<boolean> {
   // One round trip: the triggers, the state, and the populations whose rows in the table
@@ -97,9 +90,9 @@ export async function verifyUserSummary(db: Db): Promise<{ differences: number; 
   return { differences, rebuilt: differences > 0 };
 }
 
-/** Narrows the seq bounds of populations kept in one group to the table's (an index probe each). */
+/** Narrows the seq bounds of populations kept in one group to the table's (an index probe each, one statement). */
 export async function tightenUserSummary(db: Db, populations: readonly string[]): Promise<void> {
-  for (const p of populations) await sql`SELECT bulk_user_summary_tighten(${p})`.execute(db);
+  await sql`SELECT bulk_user_summary_tighten(p) FROM unnest(${[...populations]}::text[]) AS p`.execute(db);
 }
 
 export async function readUserSummary(db: Db, only?: readonly string[]): Promise<SummaryGroup[]> {
@@ -144,6 +137,11 @@ export const estimatedTableRowsSql = sql<number>`coalesce((SELECT n_live_tup FRO
  */
 export const KEEP_SUMMARY_SQL = "SET LOCAL bulk_users.summary = 'kept'";
 
+/** How a group's change merges into its row of bulk_user_summary (the insert is aliased `s`). */
+export const MERGE_GROUP_SQL = `ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
+       SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
+           last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
+
 /**
  * A created range as a change of its group, from what the batch knows: no pass over its
  * rows. Valid when every username of the range has the shape prefix{id}suffix, which holds
@@ -151,11 +149,6 @@ export const KEEP_SUMMARY_SQL = "SET LOCAL bulk_users.summary = 'kept'";
  * themselves); `createdGroupShape` says when. Plain SQL with its values as literals, so a
  * COPY batch can send it in one round trip with its COMMIT.
  */
-/** How a group's change merges into its row of bulk_user_summary (the insert is aliased `s`). */
-export const MERGE_GROUP_SQL = `ON CONFLICT ON CONSTRAINT bulk_user_summary_key DO UPDATE
-       SET count = s.count + excluded.count, min_seq = least(s.min_seq, excluded.min_seq), max_seq = greatest(s.max_seq, excluded.max_seq),
-           last_updated_at = greatest(s.last_updated_at, excluded.last_updated_at)`;
-
 export function createdGroupSql(g: { population: string; contentHash: string; expiresAt: string | null; shape: string; count: number; from: number; to: number }): string {
   const lit = (v: string | null) => (v === null ? 'NULL' : pg.escapeLiteral(v));
   const int = (n: number) => String(Math.trunc(n));
@@ -186,14 +179,15 @@ export async function rangeDigest(db: Db, r: { prefix: string; suffix: string; c
   const memo = rows[0];
   if (memo && memo.hi === r.hi) return memo.digest;
   const value = !memo ? span(r.lo, r.hi) : memo.hi < r.hi ? sql`${memo.digest}::numeric + ${span(memo.hi + 1, r.hi)}` : sql`${memo.digest}::numeric - ${span(r.hi + 1, memo.hi)}`;
+  // Computed once and answered whether or not it is remembered (another reader may have
+  // remembered the same range meanwhile).
   const { rows: out } = await sql<{ digest: string }>`
-    WITH gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix})
-    INSERT INTO bulk_user_range_digest (prefix, suffix, content_hash, lo, hi, digest)
-    VALUES (${r.prefix}, ${r.suffix}, ${r.contentHash}, ${r.lo}, ${r.hi}, ((${value}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)
-    ON CONFLICT DO NOTHING
-    RETURNING digest::text AS digest`.execute(db);
-  if (out[0]) return out[0].digest;
-  // Another reader remembered it meanwhile.
-  const { rows: again } = await sql<{ digest: string }>`SELECT ((${value}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616 AS digest`.execute(db);
-  return String(again[0]!.digest);
+    WITH v AS (SELECT ${digestMod(value)} AS digest),
+    gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix}),
+    kept AS (
+      INSERT INTO bulk_user_range_digest (prefix, suffix, content_hash, lo, hi, digest)
+      SELECT ${r.prefix}, ${r.suffix}, ${r.contentHash}, ${r.lo}, ${r.hi}, digest FROM v
+      ON CONFLICT DO NOTHING)
+    SELECT digest::text AS digest FROM v`.execute(db);
+  return out[0]!.digest;
 }

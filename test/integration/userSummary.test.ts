@@ -5,10 +5,8 @@
  * TRUNCATE, and after writes that bypass the triggers (a restore), which the next run
  * detects and repairs.
  */
-import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { observeAggregates } from '../../src/db/observe.ts';
 import { countUsers } from '../../src/db/batchQueries.ts';
@@ -25,35 +23,35 @@ import { createTestDatabase, seedProductionUsers, usersSummaryAndTruth, type Tes
 const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
 const PLAN = { maxDeletePercent: 100, allowMassDelete: true };
 
+/** Runs statements in a session whose writes fire no trigger (session_replication_role = replica), as a restore can. */
+async function bypassingTriggers(db: TestDatabase, statements: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    for (const s of statements) await client.query(s);
+  } finally {
+    await client.end();
+  }
+}
+
 async function expectSummaryTrue(db: Pick<TestDatabase, 'query'>, label: string): Promise<void> {
   const { summary, truth } = await usersSummaryAndTruth(db);
   expect(summary, label).toEqual(truth);
 }
 
 it('is built from the users on upgrade', async () => {
-  const admin = inject('adminDatabaseUrl');
-  const name = `bu_test_${randomBytes(5).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
-  pool.on('error', () => {});
-  const kdb = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const old = await createTestDatabase({ migrate: false });
   try {
-    await migrateToLatest(kdb, '0008_user_store');
-    await pool.query(`INSERT INTO users (username, is_test_user, population, seq, content_hash)
-                      SELECT 'p' || (i % 3) || '_' || i, true, 'p' || (i % 3), i, 'h' || (i % 2) FROM generate_series(1, 900) i`);
-    await pool.query(`INSERT INTO users (username, is_test_user) SELECT 'prod' || i, false FROM generate_series(1, 50) i`);
-    await migrateToLatest(kdb);
-    const q = { query: async (text: string) => (await pool.query(text)).rows };
-    await expectSummaryTrue(q, 'after upgrade');
-    expect((await pool.query('SELECT sum(count)::int AS n FROM bulk_user_summary')).rows[0].n).toBe(900);
+    await migrateToLatest(old.database.db, '0008_user_store');
+    await old.query(`INSERT INTO users (username, is_test_user, population, seq, content_hash)
+                     SELECT 'p' || (i % 3) || '_' || i, true, 'p' || (i % 3), i, 'h' || (i % 2) FROM generate_series(1, 900) i`);
+    await old.query(`INSERT INTO users (username, is_test_user) SELECT 'prod' || i, false FROM generate_series(1, 50) i`);
+    await migrateToLatest(old.database.db);
+    await expectSummaryTrue(old, 'after upgrade');
+    expect((await old.query('SELECT sum(count)::int AS n FROM bulk_user_summary'))[0].n).toBe(900);
   } finally {
-    await kdb.destroy();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await old.drop();
   }
 });
 
@@ -211,14 +209,7 @@ describe('the users summary', () => {
     specs.write('a.yaml', populationYaml('r', { count: 50 }));
     await run(specs.dir);
     // The restore: the saved rows back, with triggers off (as pg_restore --disable-triggers would).
-    const restore = async (statements: string[]) => {
-      const client = await new pg.Client({ connectionString: db.url });
-      await client.connect();
-      await client.query(`SET session_replication_role = replica`);
-      for (const s of statements) await client.query(s);
-      await client.end();
-    };
-    await restore(['DELETE FROM users', 'INSERT INTO users SELECT * FROM saved_users']);
+    await bypassingTriggers(db, ['DELETE FROM users', 'INSERT INTO users SELECT * FROM saved_users']);
     expect((await usersSummaryAndTruth(db)).summary).not.toEqual((await usersSummaryAndTruth(db)).truth);
     // The next run notices the population's extent differs, rebuilds, and recreates 31..50.
     const next = await run(specs.dir);
@@ -226,7 +217,7 @@ describe('the users summary', () => {
     await expectSummaryTrue(db, 'after the run that followed the restore');
 
     // A bypassing write that keeps the extent (a content change) is found by --verify.
-    await restore([`UPDATE users SET content_hash = 'tampered' WHERE seq = 3`]);
+    await bypassingTriggers(db, [`UPDATE users SET content_hash = 'tampered' WHERE seq = 3`]);
     expect(await ensureUserSummary(db.database.db)).toBe(true);
     expect(await verifyUserSummary(db.database.db)).toEqual({ differences: 2, rebuilt: true });
     await expectSummaryTrue(db, 'after verify');
@@ -256,20 +247,13 @@ describe('the users summary', () => {
     const specs = specDir();
     specs.write('a.yaml', populationYaml('v', { count: 15 }));
     await run(specs.dir);
-    const tamper = async (statement: string) => {
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      await client.query('SET session_replication_role = replica');
-      await client.query(statement);
-      await client.end();
-    };
-    await tamper(`UPDATE users SET content_hash = 'tampered' WHERE seq = 4`);
+    await bypassingTriggers(db, [`UPDATE users SET content_hash = 'tampered' WHERE seq = 4`]);
     const verified = await cli(['reconcile', '--specs', specs.dir, '--verify', '--output', 'json'], { databaseUrl: db.url, env: ENV });
     expect(verified.stderr).toContain('Users summary: 2 group(s) differed from a fresh count; rebuilt');
     expect(JSON.parse(verified.stdout).summary.update).toBe(1);
     await expectSummaryTrue(db, 'after reconcile --verify');
 
-    await tamper(`UPDATE users SET content_hash = 'again' WHERE seq = 5`);
+    await bypassingTriggers(db, [`UPDATE users SET content_hash = 'again' WHERE seq = 5`]);
     const checks = await databaseChecks(db.url, new Date());
     expect(checks.find((c) => c.name === 'users summary')).toMatchObject({ status: 'warn', detail: expect.stringContaining('rebuilt') });
     await expectSummaryTrue(db, 'after doctor');

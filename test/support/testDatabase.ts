@@ -5,15 +5,18 @@ import { openDatabase, type OpenDatabase } from '../../src/db/openDatabase.ts';
 
 export interface TestDatabase {
   url: string;
-  /** A migrated Kysely handle on it. */
+  /** A Kysely handle on it (migrated unless created with `migrate: false`). */
   database: OpenDatabase;
   /** Plain pg client for assertions in raw SQL. */
   query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]>;
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database on the shared test server; dropped by `drop()`. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database on the shared test server, migrated unless `migrate: false` (a test
+ * of an upgrade migrates it itself); dropped by `drop()`.
+ */
+export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const admin = inject('adminDatabaseUrl');
   const name = `bu_test_${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
@@ -23,7 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const u = new URL(admin);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const database = await openDatabase({ url });
+  const database = await openDatabase({ url, ...(opts.migrate === false ? { migrate: false } : {}) });
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   // DROP DATABASE ... WITH (FORCE) may reach a client that is still closing; its FATAL
   // notice must not become an uncaught error of the test run.

@@ -111,7 +111,6 @@ export interface DeleteBatch {
   limit: number;
 }
 
-/** The e-mail address of a member, as SQL over its username expression. */
 /** How many members a create batch holds: its listed seqs, else its range. */
 export function batchRows(b: Pick<CreateBatch, 'from' | 'to' | 'seqs'>): number {
   return b.seqs ? b.seqs.length : b.to - b.from + 1;
@@ -122,6 +121,7 @@ export function batchSeqsSql(b: Pick<CreateBatch, 'from' | 'to' | 'seqs'>): RawB
   return b.seqs ? sql`unnest(${b.seqs}::bigint[])` : sql`generate_series(${b.from}::bigint, ${b.to}::bigint)`;
 }
 
+/** The e-mail address of a member, as SQL over its username expression. */
 export function emailOf(c: Pick<MemberContent, 'emailDomain'>, username: RawBuilder<string>): RawBuilder<string> {
   return c.emailDomain === null ? username : sql<string>`${username} || ${'@' + c.emailDomain}`;
 }

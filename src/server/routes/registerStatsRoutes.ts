@@ -4,20 +4,14 @@ import { recordedUserStore } from '../../db/userStore/userStoreFor.ts';
 import { describeBatches } from '../describeBatches.ts';
 import type { ServerContext } from '../ServerContext.ts';
 import { adminSecurity, noQuery } from './sharedSchemas.ts';
+import { shareInFlight } from '../../shareInFlight.ts';
 
 /** GET /api/bulk-users/stats: totals, test vs production, per batch, per target, active operations. */
 export function registerStatsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // Requests that arrive while one is being answered share its answer (dashboards and the
-  // operators' polling loops ask at once): the database work stays one computation per
-  // moment however many clients poll, and an answer is never older than the request
-  // before it.
-  let inFlight: Promise<Record<string, unknown>> | undefined;
-  app.get('/api/bulk-users/stats', { schema: { tags: ['bulk-users'], summary: 'Totals, test vs production users, per batch and target, active operations', security: adminSecurity, querystring: noQuery } }, () => {
-    inFlight ??= computeStats(ctx).finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  });
+  // operators' polling loops ask at once).
+  const stats = shareInFlight(computeStats);
+  app.get('/api/bulk-users/stats', { schema: { tags: ['bulk-users'], summary: 'Totals, test vs production users, per batch and target, active operations', security: adminSecurity, querystring: noQuery } }, () => stats(ctx));
 }
 
 async function computeStats(ctx: ServerContext): Promise<Record<string, unknown>> {

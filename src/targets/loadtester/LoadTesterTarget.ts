@@ -59,26 +59,27 @@ export class LoadTesterTarget implements IncrementalTarget {
     // Each request is one pass over the population on the Load Tester's side, so as few
     // as the URL allows, one after the other.
     const out: { username: string; content_hash: string }[] = [];
-    for (let i = 0; i < bucketList.length; i += MAX_LISTED_BUCKETS) {
-      const part = bucketList.slice(i, i + MAX_LISTED_BUCKETS);
-      if (this.oneBucketPerListing) {
-        for (const b of part) out.push(...(await this.listOnce(population, buckets, String(b))));
-        continue;
-      }
+    for (let i = 0; i < bucketList.length; i += MAX_LISTED_BUCKETS) out.push(...(await this.listPart(population, buckets, bucketList.slice(i, i + MAX_LISTED_BUCKETS))));
+    return out;
+  }
+
+  private oneBucketPerListing = false;
+
+  private async listPart(population: string, buckets: number, part: readonly number[]): Promise<{ username: string; content_hash: string }[]> {
+    if (!this.oneBucketPerListing) {
       try {
-        out.push(...(await this.listOnce(population, buckets, part.join(','))));
+        return await this.listOnce(population, buckets, part.join(','));
       } catch (err) {
         // A Load Tester from before lists took `bucket` as one integer and refuses a list
         // (400): from then on, one bucket per request, as it was asked before.
         if (!(err instanceof TargetError && err.status === 400 && part.length > 1)) throw err;
         this.oneBucketPerListing = true;
-        i -= MAX_LISTED_BUCKETS;
       }
     }
+    const out: { username: string; content_hash: string }[] = [];
+    for (const b of part) out.push(...(await this.listOnce(population, buckets, String(b))));
     return out;
   }
-
-  private oneBucketPerListing = false;
 
   private async listOnce(population: string, buckets: number, bucket: string): Promise<{ username: string; content_hash: string }[]> {
     const q = new URLSearchParams({ population, buckets: String(buckets), bucket });
