@@ -167,7 +167,7 @@ async function main(): Promise<void> {
       const rows = await q<{ rel: string; tuples: number; seq_scan: number; idx_scan: number }>(
         `SELECT schemaname || '.' || relname AS rel, (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::float8 AS tuples,
                 coalesce(seq_scan, 0)::float8 AS seq_scan, coalesce(idx_scan, 0)::float8 AS idx_scan
-         FROM pg_stat_user_tables WHERE (schemaname, relname) IN (('public', 'users'), ('public', 'bulk_sync_state'), ('loadtester', 'credentials'))`,
+         FROM pg_stat_user_tables WHERE (schemaname, relname) IN (('public', 'users'), ('public', 'bulk_sync_state'), ('public', 'bulk_sync_ranges'), ('loadtester', 'credentials'))`,
       );
       return Object.fromEntries(rows.map((r) => [r.rel, { tuplesRead: r.tuples, seqScans: r.seq_scan, idxScans: r.idx_scan }]));
     };
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     const after = await statsOf();
     expect(noop.outcome === 'no-changes' && noop.unreachable.length === 0, `no-op reconcile had changes or could not reach the target: ${JSON.stringify(noop.summary)} ${noop.unreachable.join('; ')}`);
     const noopUsers = statsDelta(before, after, 'public.users');
-    const noopSyncState = statsDelta(before, after, 'public.bulk_sync_state');
+    const noopSyncState = [statsDelta(before, after, 'public.bulk_sync_state'), statsDelta(before, after, 'public.bulk_sync_ranges')].reduce((a, b) => ({ ...a, tuplesRead: a.tuplesRead + b.tuplesRead }));
     const digestStarted = performance.now();
     const digestRes = await fetch(`${lt.url}/api/users/digest`);
     await digestRes.text();

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
-import { markSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type SyncCandidate } from '../db/syncQueries.ts';
+import { EXTRA_START, markChunkSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ExtraCursor, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
+import { hasForeignRanges, type UsernameShape } from '../db/syncRanges.ts';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
@@ -17,6 +18,8 @@ export interface SyncJob {
   plan: TargetPlan;
   /** Populations whose members belong in this target. */
   populations: string[];
+  /** The username pattern of each of them (a run of its members is kept as one range of the sync state). */
+  shapes: ReadonlyMap<string, UsernameShape>;
   /** Populations retained as orphans: their records stay where they are. */
   frozen: string[];
   /**
@@ -27,6 +30,9 @@ export interface SyncJob {
    */
   scanForExtras: boolean;
 }
+
+/** Confirmed chunks recorded per transaction of the sync state (see syncIncremental). */
+const MARK_BATCH_CHUNKS = 8;
 
 export interface SyncResult {
   target: string;
@@ -137,26 +143,32 @@ async function syncIncremental(
       await backpressure();
       submit(() => send(chunk));
     };
-    for (let cursor = start; ; ) {
+    // The next window is read while this one's chunks are queued and sent, so the reads
+    // (one at a time) overlap the sends instead of adding to them.
+    let ahead = next(start);
+    for (;;) {
       if (failure || opts.signal?.aborted) break;
-      const w = await next(cursor);
+      const w = await ahead;
+      if (!w.done) {
+        ahead = next(w.last);
+        ahead.catch(() => {}); // awaited on the next turn; a loop stopped by a failure never does
+      }
       for (const item of w.items) {
         pending.push(item);
         if (pending.length >= chunkSize) await flush();
       }
       if (w.done) break;
-      cursor = w.last;
     }
     await flush();
   };
 
   if (job.scanForExtras) {
     await inChunks(
-      async (cursor: string) => {
+      async (cursor: ExtraCursor) => {
         const w = await timed(stages, 'delete.read', () => nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window));
         return { items: w.usernames, done: w.done, last: w.last };
       },
-      '',
+      EXTRA_START,
       async (usernames) => {
         await timed(stages, 'delete.send', () => target.delete(usernames));
         await timed(stages, 'delete.mark', () => asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames)));
@@ -166,24 +178,57 @@ async function syncIncremental(
     await drain();
   }
 
-  for (const population of job.populations) {
-    if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
-    await inChunks(
-      async (seq: number) => {
-        return timed(stages, 'upsert.read', async () => {
-          const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, seq, window);
-          return { items: w.rows.map((r) => toRecord(r, opts.passwords)), done: w.done, last: w.last };
-        });
-      },
-      -1,
-      async (records) => {
-        await timed(stages, 'upsert.send', () => target.upsert(records));
-        await timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markSynced(trx, job.spec.name, records)));
-        result.upserted += records.length;
-      },
-    );
+  // Confirmed chunks are recorded a few at a time, in one transaction, so consecutive
+  // chunks of a population become one range and a first sync writes a few hundred rows in
+  // as many transactions rather than one per chunk. Confirmed but not yet recorded is safe:
+  // a crash then sends those records again, and the Load Tester keeps equal records as
+  // they are. Whatever is left is recorded at the end, also after a failure or abort.
+  const confirmed = new Map<string, UnsyncedCandidate[]>();
+  const markings = new Map<string, Parameters<typeof markChunkSynced>[3]>();
+  const batchRows = chunkSize * MARK_BATCH_CHUNKS;
+  const record = async (population: string, all: boolean): Promise<void> => {
+    const rows = confirmed.get(population);
+    if (!rows || (!all && rows.length < batchRows)) return;
+    confirmed.delete(population);
+    rows.sort((a, b) => a.seq - b.seq);
+    await timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markChunkSynced(trx, job.spec.name, rows, markings.get(population)!)));
+  };
+  let failed: unknown;
+  try {
+    for (const population of job.populations) {
+      if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
+      const shape = job.shapes.get(population)!;
+      markings.set(population, { name: population, shape, foreignRanges: await hasForeignRanges(db, job.spec.name, population, shape) });
+      await inChunks(
+        async (seq: number) => {
+          return timed(stages, 'upsert.read', async () => {
+            const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, shape, seq, window);
+            return { items: w.rows, done: w.done, last: w.last };
+          });
+        },
+        -1,
+        async (rows: UnsyncedCandidate[]) => {
+          const records = rows.map((r) => toRecord(r, opts.passwords));
+          await timed(stages, 'upsert.send', () => target.upsert(records));
+          result.upserted += records.length;
+          const list = confirmed.get(population) ?? [];
+          confirmed.set(population, list);
+          for (const r of rows) list.push(r);
+          await record(population, false);
+        },
+      );
+    }
+    await drain();
+  } catch (err) {
+    failed = err;
   }
-  await drain();
+  await Promise.allSettled(inflight);
+  try {
+    for (const population of [...confirmed.keys()]) await record(population, true);
+  } catch (err) {
+    failed ??= err;
+  }
+  if (failed) throw failed;
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');
 }
 

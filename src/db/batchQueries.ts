@@ -145,7 +145,7 @@ export async function countSyncState(db: Db, opts: { modifiedSince?: Date } = {}
   const { rows } = await sql<{ target: string; population: string; held: number }>`
     ${
       opts.modifiedSince
-        ? sql`SELECT target, population, count(*)::bigint AS held FROM bulk_sync_state WHERE updated_at >= ${opts.modifiedSince} GROUP BY target, population`
+        ? sql`SELECT target, population, count(*)::bigint AS held FROM bulk_sync_records WHERE updated_at >= ${opts.modifiedSince} GROUP BY target, population`
         : sql`SELECT target, population, count AS held FROM bulk_sync_summary WHERE count > 0`
     } ORDER BY target, population`.execute(db);
   return rows;

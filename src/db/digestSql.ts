@@ -21,6 +21,15 @@ export function digestSum(item: RawBuilder<string>, filter?: RawBuilder<boolean>
   return sql<string>`(${digestMod(sql`coalesce(${sum}, 0)`)})::text`;
 }
 
+/**
+ * The sum (numeric, not reduced) of the items of the usernames prefix || s || suffix for s
+ * in [lo, hi], all with one content hash: an md5 per seq, no table read. Every argument
+ * is an SQL expression, so it serves a range given by parameters or by a row.
+ */
+export function spanItemsSql(prefix: RawBuilder<unknown>, suffix: RawBuilder<unknown>, contentHash: RawBuilder<unknown>, lo: RawBuilder<unknown>, hi: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(SELECT coalesce(sum(${digestItem(sql`${prefix} || s::text || ${suffix}`, contentHash)}), 0) FROM generate_series(${lo}, ${hi}) s)`;
+}
+
 /** The digest of the records in scope (columns `username` and `content_hash`). */
 export const recordsDigestSql: RawBuilder<string> = digestSum(digestItem(sql`username`, sql`content_hash`));
 

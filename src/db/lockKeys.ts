@@ -14,4 +14,6 @@ export const LOCK_KEYS = {
   apiSpecs: 0x62756c6b04,
   /** Schema migrations of the Load Tester (migrateLoadTester). */
   loadTesterMigration: 0x62756c6b05,
+  /** Splitting ranges of the sync state (syncRanges): two writers must not split the same range. */
+  syncRanges: 0x62756c6b06,
 } as const;

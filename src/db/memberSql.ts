@@ -33,8 +33,11 @@ export function isMemberOf(
  * (JavaScript's would be UTF-16 units, wrong for patterns with emoji).
  */
 export function seqOfUsername(username: RawBuilder<unknown>, pattern: { prefix: string; suffix: string }): RawBuilder<number | null> {
-  const p = sql`${pattern.prefix}::text`;
-  const s = sql`${pattern.suffix}::text`;
+  return seqOfUsernameSql(username, sql`${pattern.prefix}::text`, sql`${pattern.suffix}::text`);
+}
+
+/** seqOfUsername with the pattern's parts as SQL expressions (a joined row's columns). */
+export function seqOfUsernameSql(username: RawBuilder<unknown>, p: RawBuilder<unknown>, s: RawBuilder<unknown>): RawBuilder<number | null> {
   const digits = sql`substr(${username}, char_length(${p}) + 1, greatest(0, char_length(${username}) - char_length(${p}) - char_length(${s})))`;
   return sql<number | null>`CASE WHEN starts_with(${username}, ${p}) AND right(${username}, char_length(${s})) = ${s}
     AND char_length(${username}) > char_length(${p}) + char_length(${s}) AND ${digits} ~ '^(0|[1-9][0-9]{0,17})$'

@@ -522,6 +522,80 @@ const migrations: Record<string, Migration> = {
       await sql`SELECT bulk_user_summary_install()`.execute(db);
     },
   },
+  '0010_sync_ranges': {
+    async up(db: Kysely<any>) {
+      // What a target holds, kept as runs of seqs where it can be: a row here says the target
+      // holds the records prefix || s || suffix for every s in [lo, hi] of a population,
+      // all with one content hash. Usernames come from the pattern, so a sync that sent a
+      // chunk of consecutive members writes one row instead of one per record (a first
+      // sync of a million records: a thousand rows). A username is held through at most one
+      // of a range and a row of bulk_sync_state; a write to a username inside a range first
+      // splits the range around it (src/db/syncRanges.ts). digest is the protocol's digest
+      // of the range's records, stored so that a range leaving the summary costs nothing.
+      await sql`
+        CREATE TABLE IF NOT EXISTS bulk_sync_ranges (
+          target text NOT NULL,
+          population text NOT NULL,
+          prefix text NOT NULL,
+          suffix text NOT NULL,
+          lo bigint NOT NULL,
+          hi bigint NOT NULL,
+          content_hash text NOT NULL,
+          digest numeric NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (target, population, prefix, suffix, lo),
+          CHECK (hi >= lo)
+        )`.execute(db);
+      // Every record the sync state says a target holds, one row each: the per-username rows
+      // and the ranges spelled out. For reads that look at records (drift repair's buckets,
+      // counts of what a target holds too much); conditions on target and population reach
+      // both halves.
+      await sql`
+        CREATE OR REPLACE VIEW bulk_sync_records AS
+          SELECT target, username, population, content_hash, updated_at FROM bulk_sync_state
+          UNION ALL
+          SELECT r.target, r.prefix || s::text || r.suffix, r.population, r.content_hash, r.updated_at
+          FROM bulk_sync_ranges r CROSS JOIN LATERAL generate_series(r.lo, r.hi) s`.execute(db);
+      // The summary of 0006 counts the ranges too, with the same switch for a dry run.
+      const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
+      const apply = (rows: string): string => `
+        INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
+        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${rows}) x
+        GROUP BY target, population ORDER BY target, population
+        ON CONFLICT (target, population) DO UPDATE
+          SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
+      const deltas = (from: string, sign: '+' | '-'): string => `SELECT target, population, ${sign}(r.hi - r.lo + 1) AS n, ${sign}r.digest AS d FROM ${from} r`;
+      const item = `('x' || substr(md5(r.username || ':' || r.content_hash), 1, 16))::bit(64)::bigint::numeric`;
+      // Truncating either table recounts the summary from both (it used to empty it).
+      const rebuild = `DELETE FROM bulk_sync_summary;
+        ${apply(`SELECT target, population, 1 AS n, ${item} AS d FROM bulk_sync_state r UNION ALL ${deltas('bulk_sync_ranges', '+')}`)}`;
+      await sql.raw(`CREATE OR REPLACE FUNCTION bulk_sync_summarize_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${rebuild}; RETURN NULL; END $$`).execute(db);
+      const events = [
+        { event: 'insert', referencing: 'REFERENCING NEW TABLE AS added', body: apply(deltas('added', '+')) },
+        { event: 'delete', referencing: 'REFERENCING OLD TABLE AS removed', body: apply(deltas('removed', '-')) },
+        { event: 'update', referencing: 'REFERENCING OLD TABLE AS removed NEW TABLE AS added', body: apply(`${deltas('added', '+')} UNION ALL ${deltas('removed', '-')}`) },
+      ];
+      for (const { event, referencing, body } of events) {
+        await sql
+          .raw(
+            `CREATE OR REPLACE FUNCTION bulk_sync_ranges_summarize_${event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+               IF coalesce(current_setting('bulk_users.sync_summary', true), '') <> 'off' THEN ${body}; END IF;
+               RETURN NULL;
+             END $$`,
+          )
+          .execute(db);
+        await sql.raw(`DROP TRIGGER IF EXISTS bulk_sync_ranges_summarize_${event} ON bulk_sync_ranges`).execute(db);
+        await sql
+          .raw(
+            `CREATE TRIGGER bulk_sync_ranges_summarize_${event} AFTER ${event.toUpperCase()} ON bulk_sync_ranges
+             ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_ranges_summarize_${event}()`,
+          )
+          .execute(db);
+      }
+      await sql.raw(`DROP TRIGGER IF EXISTS bulk_sync_ranges_summarize_truncate ON bulk_sync_ranges`).execute(db);
+      await sql.raw(`CREATE TRIGGER bulk_sync_ranges_summarize_truncate AFTER TRUNCATE ON bulk_sync_ranges FOR EACH STATEMENT EXECUTE FUNCTION bulk_sync_summarize_truncate()`).execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,9 +1,17 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { SetDigest } from '../targets/SyncTargetDriver.ts';
-import { bucketOf, recordsDigestSql } from './digestSql.ts';
+import { bucketOf, digestItem, digestMod, recordsDigestSql } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
+import { insertRanges, namesSql, splitIntoRanges, uncoverRanges, type UsernameShape } from './syncRanges.ts';
 import type { UserStore } from './userStore/UserStore.ts';
+
+/*
+ * The sync state of a target is two tables (migration 0010): bulk_sync_state, a row per
+ * record, and bulk_sync_ranges, a row per run of consecutive records of a population's
+ * pattern. A username is held through at most one of them. The view bulk_sync_records
+ * spells out both, one row per record.
+ */
 
 /**
  * For the rest of a transaction that will be rolled back, writes to the sync state leave
@@ -27,8 +35,11 @@ export async function syncAggregates(db: Db, target: string): Promise<Map<string
   const { rows } = await sql<{ population: string; count: number; digest: string }>`
     SELECT population, count, digest::text AS digest FROM bulk_sync_summary WHERE target = ${target} AND count > 0 AND NOT ${off}
     UNION ALL
-    SELECT population, count(*)::bigint, ${recordsDigestSql}
-    FROM bulk_sync_state WHERE target = ${target} AND ${off} GROUP BY population`.execute(db);
+    SELECT population, sum(n)::bigint, (${digestMod(sql`sum(d)`)})::text FROM (
+      SELECT population, 1 AS n, ${digestItem(sql`username`, sql`content_hash`)}::numeric AS d FROM bulk_sync_state WHERE target = ${target} AND ${off}
+      UNION ALL
+      SELECT population, hi - lo + 1, digest FROM bulk_sync_ranges WHERE target = ${target} AND ${off}) x
+    GROUP BY population`.execute(db);
   return new Map(rows.map((r) => [r.population, { count: r.count, digest: r.digest }]));
 }
 
@@ -36,7 +47,7 @@ export async function syncBucketDigests(db: Db, target: string, population: stri
   const { rows } = await sql<{ bucket: number; count: number; digest: string }>`
     SELECT ${bucketOf(sql`username`, buckets)} AS bucket, count(*)::bigint AS count,
            ${recordsDigestSql} AS digest
-    FROM bulk_sync_state WHERE target = ${target} AND population = ${population} GROUP BY 1`.execute(db);
+    FROM bulk_sync_records WHERE target = ${target} AND population = ${population} GROUP BY 1`.execute(db);
   return new Map(rows.map((r) => [r.bucket, { count: r.count, digest: r.digest }]));
 }
 
@@ -56,12 +67,15 @@ export async function replaceSyncBuckets(
   const inBuckets = sql<boolean>`target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])`;
   const { rows } = await sql<{ n: number }>`
     WITH old AS (
-      SELECT username, content_hash FROM bulk_sync_state WHERE ${inBuckets}
+      SELECT username, content_hash FROM bulk_sync_records WHERE ${inBuckets}
     ), new AS (
       SELECT * FROM unnest(${listed.map((r) => r.username)}::text[], ${listed.map((r) => r.content_hash)}::text[]) AS n(username, content_hash)
     )
     SELECT count(*)::bigint AS n FROM old FULL JOIN new USING (username)
     WHERE old.content_hash IS DISTINCT FROM new.content_hash`.execute(db);
+  // The records of those buckets held through ranges leave them (the ranges split around
+  // them); then the buckets hold exactly what was listed, one row per record.
+  await uncoverRanges(db, target, sql`SELECT username FROM bulk_sync_records WHERE ${inBuckets}`);
   await sql`DELETE FROM bulk_sync_state WHERE ${inBuckets}`.execute(db);
   await markSynced(db, target, listed.map((r) => ({ ...r, population })));
   return rows[0]?.n ?? 0;
@@ -69,25 +83,35 @@ export async function replaceSyncBuckets(
 
 /** Forgets everything the sync state says about a target (its content can no longer be trusted). */
 export async function clearSyncState(db: Db, target: string): Promise<number> {
-  const res = await sql`DELETE FROM bulk_sync_state WHERE target = ${target}`.execute(db);
-  return Number(res.numAffectedRows ?? 0n);
+  const { rows } = await sql<{ n: number }>`
+    WITH a AS (DELETE FROM bulk_sync_state WHERE target = ${target} RETURNING 1 AS n),
+    b AS (DELETE FROM bulk_sync_ranges WHERE target = ${target} RETURNING hi - lo + 1 AS n)
+    SELECT coalesce((SELECT sum(n) FROM a), 0) + coalesce((SELECT sum(n) FROM b), 0) AS n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Members of a population the target lacks, or holds with another content hash than `desiredHash`. */
 export async function countUnsynced(db: Db, store: UserStore, target: string, population: string, shape: MemberShape, desiredHash: string): Promise<number> {
+  // The members, less those held as they are: through a range of the pattern with the
+  // desired content (every member in it, since a member's username is the pattern's for
+  // its seq: a count over the users' (population, seq) index per range), or through a row
+  // (a probe of the users per row). A username is held through one or the other, never both.
+  const members = (extra: RawBuilder<unknown>) => sql`SELECT count(*) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')} ${extra}`;
   const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::bigint AS n FROM ${store.rows} u
-    WHERE u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')}
-      AND NOT EXISTS (
-        SELECT 1 FROM bulk_sync_state s
-        WHERE s.target = ${target} AND s.username = u.username AND s.population = u.population AND s.content_hash = ${desiredHash})`.execute(db);
+    SELECT ((${members(sql``)})
+      - coalesce((SELECT sum((${members(sql`AND u.seq BETWEEN r.lo AND r.hi`)})) FROM bulk_sync_ranges r
+                  WHERE r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.pattern.prefix} AND r.suffix = ${shape.pattern.suffix}
+                    AND r.content_hash = ${desiredHash}), 0)
+      - (SELECT count(*) FROM bulk_sync_state s JOIN ${store.rows} u ON u.username = s.username
+         WHERE s.target = ${target} AND s.population = ${population} AND s.content_hash = ${desiredHash}
+           AND u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')}))::bigint AS n`.execute(db);
   return rows[0]?.n ?? 0;
 }
 
 /** Records the target holds for a population that are not (or will not stay) its members. */
 export async function countExtra(db: Db, store: UserStore, target: string, population: string, shape: MemberShape): Promise<number> {
   const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::bigint AS n FROM bulk_sync_state s
+    SELECT count(*)::bigint AS n FROM bulk_sync_records s
     WHERE s.target = ${target} AND s.population = ${population}
       AND NOT EXISTS (
         SELECT 1 FROM ${store.rows} u
@@ -104,6 +128,11 @@ export interface SyncCandidate {
   attributes: Record<string, unknown> | null;
 }
 
+/** A row to send, and whether the target holds its username at all (in another version). */
+export interface UnsyncedCandidate extends SyncCandidate {
+  held: boolean;
+}
+
 /**
  * A window of the next `window` rows of a population after `cursor` (seq order), and
  * those of them the target does not hold as they are. Scanning a bounded window first
@@ -116,9 +145,10 @@ export async function nextUnsyncedWindow(
   store: UserStore,
   target: string,
   population: string,
+  shape: UsernameShape,
   cursor: number,
   window: number,
-): Promise<{ rows: SyncCandidate[]; last: number; done: boolean }> {
+): Promise<{ rows: UnsyncedCandidate[]; last: number; done: boolean }> {
   // Only the rows to send cross the wire, plus one row saying how far the window reached.
   // A row is sent unless the target's state row for its username (at most one: the
   // primary key) has its population and content hash. Asked as a scalar subquery on the
@@ -128,23 +158,47 @@ export async function nextUnsyncedWindow(
   // as N² / window, 55 ms per window at 100,000 synced records against 17 ms probing); and
   // with population among its conditions, on a state never analysed, as a scan of the
   // (target, population) index per row.
-  const { rows } = await sql<SyncCandidate & { kind: 'row' | 'end'; scanned: number }>`
+  //
+  // The ranges are read once per window, not probed per row (a probe of their index for
+  // the greatest start below a seq cost about 27 µs, ten times a primary-key probe): the
+  // ones starting inside the window and the one before it, spelled out over the window's
+  // seqs and hash-joined to its rows. h is computed once per row (inlined, PostgreSQL
+  // evaluated the probes again for the select list).
+  const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
+  const { rows } = await sql<UnsyncedCandidate & { kind: 'row' | 'end'; scanned: number }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes FROM ${store.rows} u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor}
       ORDER BY u.seq LIMIT ${window}
+    ), top AS (
+      SELECT max(seq) AS seq FROM w
+    ), rr AS (
+      SELECT r.lo, r.hi, r.content_hash FROM bulk_sync_ranges r WHERE ${range} AND r.lo > ${cursor} AND r.lo <= (SELECT seq FROM top)
+      UNION ALL
+      (SELECT r.lo, r.hi, r.content_hash FROM bulk_sync_ranges r WHERE ${range} AND r.lo <= ${cursor} ORDER BY r.lo DESC LIMIT 1)
+    ), cov AS (
+      SELECT s AS seq, rr.content_hash FROM rr CROSS JOIN LATERAL generate_series(greatest(rr.lo, ${cursor} + 1), least(rr.hi, (SELECT seq FROM top))) s
+    ), h AS MATERIALIZED (
+      SELECT w.*, coalesce(
+        (SELECT CASE WHEN s.population = w.population AND s.content_hash = w.content_hash THEN 'same' ELSE 'other' END
+         FROM bulk_sync_state s WHERE s.target = ${target} AND s.username = w.username),
+        CASE WHEN c.content_hash IS NOT NULL AND w.username = ${shape.prefix}::text || w.seq::text || ${shape.suffix}::text
+             THEN CASE WHEN c.content_hash = w.content_hash THEN 'same' ELSE 'other' END END) AS state
+      FROM w LEFT JOIN cov c ON c.seq = w.seq
     )
-    SELECT 'row' AS kind, w.*, 0::bigint AS scanned FROM w
-    WHERE (
-      SELECT s.population = w.population AND s.content_hash = w.content_hash FROM bulk_sync_state s
-      WHERE s.target = ${target} AND s.username = w.username) IS NOT TRUE
+    SELECT 'row' AS kind, h.seq, h.username, h.email, h.population, h.content_hash, h.attributes, h.state IS NOT NULL AS held, 0::bigint AS scanned
+    FROM h WHERE h.state IS DISTINCT FROM 'same'
     UNION ALL
-    SELECT 'end', max(seq), NULL, NULL, NULL, NULL, NULL, count(*)::bigint FROM w
-    ORDER BY 1 DESC, 2`.execute(db);
+    SELECT 'end', max(seq), NULL, NULL, NULL, NULL, NULL, NULL, count(*)::bigint FROM w`.execute(db);
   const end = rows.find((r) => r.kind === 'end');
   const scanned = end?.scanned ?? 0;
   return {
-    rows: rows.filter((r) => r.kind === 'row').map(({ kind: _k, scanned: _s, ...r }) => r),
+    // Sorted here: the hash join does not keep the window's order, and PostgreSQL sorting
+    // the wide rows cost a quarter of the query.
+    rows: rows
+      .filter((r) => r.kind === 'row')
+      .map(({ kind: _k, scanned: _s, ...r }) => r)
+      .sort((a, b) => a.seq - b.seq),
     last: scanned > 0 ? end!.seq : cursor,
     done: scanned < window,
   };
@@ -160,11 +214,19 @@ export async function nextRowsChunk(db: Db, store: UserStore, populations: reado
   return rows;
 }
 
+/** Where a search of what a target holds has reached: its rows by username, then its ranges in key order. */
+export type ExtraCursor = { phase: 'rows'; username: string } | { phase: 'ranges'; after: RangeKey | null };
+type RangeKey = { population: string; prefix: string; suffix: string; lo: number };
+
+export const EXTRA_START: ExtraCursor = { phase: 'rows', username: '' };
+
 /**
- * A window of the next `window` records a target holds (by username after `cursor`), and
- * those of them that belong to none of `populations` in the database: deleted users,
- * users of populations that no longer sync there. Records of `frozen` populations are
- * left where they are. Bounded like nextUnsyncedWindow.
+ * A window of about `window` records a target holds after `cursor`, and those of them that
+ * belong to none of `populations` in the database: deleted users, users of populations that
+ * no longer sync there. Records of `frozen` populations are left where they are. Bounded
+ * like nextUnsyncedWindow. The records held through rows come first (by username), then
+ * those of the ranges, range by range in seq order (so the deletes a scale-down finds
+ * there are consecutive, and trim ranges rather than split them).
  */
 export async function nextExtraWindow(
   db: Db,
@@ -172,35 +234,66 @@ export async function nextExtraWindow(
   target: string,
   populations: readonly string[],
   frozen: readonly string[],
-  cursor: string,
+  cursor: ExtraCursor,
   window: number,
-): Promise<{ usernames: string[]; last: string; done: boolean }> {
-  // Probed per window row by username, as nextUnsyncedWindow probes the sync state: as
-  // NOT EXISTS the planner hashed every member of `populations` for each window (87 ms a
-  // window at 200,000 users, on every sync, since every sync looks for extras).
-  const { rows } = await sql<{ kind: 'row' | 'end'; username: string | null; scanned: number }>`
-    WITH w AS (
-      SELECT s.username, s.population FROM bulk_sync_state s
-      WHERE s.target = ${target} AND s.username > ${cursor}
-      ORDER BY s.username LIMIT ${window}
-    )
-    SELECT 'row' AS kind, w.username, 0::bigint AS scanned FROM w
-    WHERE w.population <> ALL(${frozen as string[]}::text[]) AND (
+): Promise<{ usernames: string[]; last: ExtraCursor; done: boolean }> {
+  // Probed per record by username, as nextUnsyncedWindow probes the sync state: as NOT
+  // EXISTS the planner hashed every member of `populations` for each window (87 ms a window
+  // at 200,000 users).
+  const notMember = (w: string) => sql`${sql.ref(`${w}.population`)} <> ALL(${frozen as string[]}::text[]) AND (
       SELECT bool_or(u.is_test_user = true AND u.population = ANY(${populations as string[]}::text[])) FROM ${store.rows} u
-      WHERE u.username = w.username) IS NOT TRUE
+      WHERE u.username = ${sql.ref(`${w}.username`)}) IS NOT TRUE`;
+  if (cursor.phase === 'rows') {
+    const { rows } = await sql<{ kind: 'row' | 'end'; username: string | null; scanned: number }>`
+      WITH w AS (
+        SELECT s.username, s.population FROM bulk_sync_state s
+        WHERE s.target = ${target} AND s.username > ${cursor.username}
+        ORDER BY s.username LIMIT ${window}
+      )
+      SELECT 'row' AS kind, w.username, 0::bigint AS scanned FROM w WHERE ${notMember('w')}
+      UNION ALL
+      SELECT 'end', max(w.username), count(*)::bigint FROM w`.execute(db);
+    const end = rows.find((r) => r.kind === 'end');
+    const scanned = end?.scanned ?? 0;
+    return {
+      usernames: rows.filter((r) => r.kind === 'row').map((r) => r.username!),
+      last: scanned < window ? { phase: 'ranges', after: null } : { phase: 'rows', username: end!.username! },
+      done: false,
+    };
+  }
+  // Whole ranges, as many as fit in the window (at least one), frozen populations' skipped.
+  const after = cursor.after;
+  const { rows } = await sql<{ kind: 'row' | 'end'; username: string | null; population: string | null; prefix: string | null; suffix: string | null; lo: number | null }>`
+    WITH rr AS (
+      SELECT population, prefix, suffix, lo, hi FROM (
+        SELECT r.*, sum(r.hi - r.lo + 1) OVER (ORDER BY r.population, r.prefix, r.suffix, r.lo) AS upto FROM (
+          SELECT population, prefix, suffix, lo, hi FROM bulk_sync_ranges
+          WHERE target = ${target} AND population <> ALL(${frozen as string[]}::text[])
+            ${after ? sql`AND (population, prefix, suffix, lo) > (${after.population}, ${after.prefix}, ${after.suffix}, ${after.lo}::bigint)` : sql``}
+          ORDER BY population, prefix, suffix, lo LIMIT ${window}) r
+      ) x WHERE upto - (hi - lo + 1) < ${window}
+    ), w AS (
+      SELECT rr.population, rr.prefix || s::text || rr.suffix AS username FROM rr CROSS JOIN LATERAL generate_series(rr.lo, rr.hi) s
+    )
+    SELECT 'row' AS kind, w.username, NULL AS population, NULL AS prefix, NULL AS suffix, NULL::bigint AS lo FROM w WHERE ${notMember('w')}
     UNION ALL
-    SELECT 'end', max(w.username), count(*)::bigint FROM w`.execute(db);
+    (SELECT 'end', NULL, population, prefix, suffix, lo FROM rr ORDER BY population DESC, prefix DESC, suffix DESC, lo DESC LIMIT 1)`.execute(db);
   const end = rows.find((r) => r.kind === 'end');
-  const scanned = end?.scanned ?? 0;
   return {
     usernames: rows.filter((r) => r.kind === 'row').map((r) => r.username!),
-    last: scanned > 0 ? end!.username! : cursor,
-    done: scanned < window,
+    last: end ? { phase: 'ranges', after: { population: end.population!, prefix: end.prefix!, suffix: end.suffix!, lo: end.lo! } } : cursor,
+    done: !end,
   };
 }
 
-/** Records what the target confirmed it now holds. */
+/** Records what the target confirmed it now holds, one row per record. */
 export async function markSynced(db: Db, target: string, rows: readonly { username: string; population: string; content_hash: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await uncoverRanges(db, target, namesSql(rows.map((r) => r.username)));
+  await upsertRows(db, target, rows);
+}
+
+async function upsertRows(db: Db, target: string, rows: readonly { username: string; population: string; content_hash: string }[]): Promise<void> {
   if (rows.length === 0) return;
   await sql`
     INSERT INTO bulk_sync_state (target, username, population, content_hash)
@@ -208,16 +301,46 @@ export async function markSynced(db: Db, target: string, rows: readonly { userna
     ON CONFLICT (target, username) DO UPDATE SET population = excluded.population, content_hash = excluded.content_hash, updated_at = now()`.execute(db);
 }
 
+/**
+ * Records what the target confirmed of a chunk of window rows (nextUnsyncedWindow's, in
+ * seq order, of one population): runs of consecutive members as ranges, the rest as rows.
+ * Only a username the target held in some version (`held`), or one its pattern does not
+ * give, can be in a range or a row already, and is taken out of it first; a username the
+ * pattern gives can also sit in a range of another pattern, searched only when the target
+ * had such ranges when the sync began (`foreignRanges`: ranges this sync writes hold only
+ * its own members). A first sync of a population is then one INSERT per chunk.
+ */
+export async function markChunkSynced(
+  db: Db,
+  target: string,
+  rows: readonly UnsyncedCandidate[],
+  population: { name: string; shape: UsernameShape; foreignRanges: boolean },
+): Promise<void> {
+  const { ranges, singles, rangeRows, misfits } = splitIntoRanges(rows, (p) => (p === population.name ? population.shape : undefined));
+  const searched = new Set(misfits.map((r) => r.username));
+  for (const r of rows) if (r.held) searched.add(r.username);
+  if (searched.size > 0) await uncoverRanges(db, target, namesSql([...searched]));
+  if (population.foreignRanges) {
+    const fresh = rows.filter((r) => !searched.has(r.username)).map((r) => r.username);
+    if (fresh.length > 0) await uncoverRanges(db, target, namesSql(fresh), { population: population.name, ...population.shape });
+  }
+  const replaced = rangeRows.filter((r) => r.held).map((r) => r.username);
+  if (replaced.length > 0) await sql`DELETE FROM bulk_sync_state WHERE target = ${target} AND username = ANY(${replaced}::text[])`.execute(db);
+  await insertRanges(db, target, ranges);
+  await upsertRows(db, target, singles);
+}
+
 /** Records that the target confirmed these deletes. */
 export async function markUnsynced(db: Db, target: string, usernames: readonly string[]): Promise<void> {
   if (usernames.length === 0) return;
+  await uncoverRanges(db, target, namesSql(usernames));
   await sql`DELETE FROM bulk_sync_state WHERE target = ${target} AND username = ANY(${usernames as string[]}::text[])`.execute(db);
 }
 
 /** After a snapshot target was rewritten from these populations, the sync state is exactly their rows. */
 export async function replaceSyncStateWithRows(db: Db, store: UserStore, target: string, populations: readonly string[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await sql`DELETE FROM bulk_sync_state WHERE target = ${target}`.execute(trx);
+    await clearSyncState(trx, target);
     await sql`
       INSERT INTO bulk_sync_state (target, username, population, content_hash)
       SELECT ${target}, username, population, content_hash FROM ${store.rows} u

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { shareInFlight } from '../shareInFlight.ts';
-import { digestItem, digestMod } from './digestSql.ts';
+import { digestMod, spanItemsSql } from './digestSql.ts';
 import type { Db } from './openDatabase.ts';
 
 /**
@@ -170,8 +170,7 @@ export function createdGroupShape(prefix: string, suffix: string): string | null
  * that pattern.
  */
 export async function rangeDigest(db: Db, r: { prefix: string; suffix: string; contentHash: string; lo: number; hi: number }): Promise<string> {
-  const item = digestItem(sql`${r.prefix} || s::text || ${r.suffix}`, sql`${r.contentHash}::text`);
-  const span = (a: number, b: number) => sql<string>`(SELECT coalesce(sum(${item}), 0) FROM generate_series(${a}::bigint, ${b}::bigint) s)`;
+  const span = (a: number, b: number) => spanItemsSql(sql`${r.prefix}::text`, sql`${r.suffix}::text`, sql`${r.contentHash}::text`, sql`${a}::bigint`, sql`${b}::bigint`);
   const { rows } = await sql<{ hi: number; digest: string }>`
     SELECT hi, digest::text AS digest FROM bulk_user_range_digest
     WHERE prefix = ${r.prefix} AND suffix = ${r.suffix} AND content_hash = ${r.contentHash} AND lo = ${r.lo}

@@ -260,9 +260,11 @@ export function runSyncJobs(
   return Promise.all(
     targets.map((t) => {
       const spec = state.targets.find((s) => s.name === t.name)!;
-      const populations = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name)).map((p) => p.name);
+      const members = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name));
+      const populations = members.map((p) => p.name);
+      const shapes = new Map(members.map((p) => [p.name, p.pattern]));
       const scanForExtras = t.delete > 0 || (opts.usersDeleted ?? true);
-      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, frozen, scanForExtras }, { store, passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, shapes, frozen, scanForExtras }, { store, passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
     }),
   );
 }

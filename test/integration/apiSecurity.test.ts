@@ -86,7 +86,7 @@ async function expectNoLeak(): Promise<void> {
     expect(exp.text).not.toContain(tdb.url);
   }
   if (existsSync(csvFile)) expect(readFileSync(csvFile, 'utf8')).not.toContain(tdb.url);
-  expect(JSON.stringify(await tdb.query('SELECT * FROM bulk_sync_state'))).not.toContain(tdb.url);
+  expect(JSON.stringify(await tdb.query('SELECT * FROM bulk_sync_records'))).not.toContain(tdb.url);
 }
 
 describe('API-defined populations and templates read only allowed variables (the DATABASE_URL leak)', () => {

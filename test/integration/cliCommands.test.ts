@@ -21,7 +21,7 @@ afterAll(async () => {
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets, bulk_audit RESTART IDENTITY');
+  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_audit RESTART IDENTITY');
   await seedProductionUsers(db, ['alice', 'bob', 'cl_2']);
 });
 

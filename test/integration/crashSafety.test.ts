@@ -373,7 +373,7 @@ describe('a real SIGKILL of the CLI during delete, update and the Load Tester sy
     await Promise.all([main?.drop(), ltDb?.drop()]);
   });
   beforeEach(async () => {
-    await main.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets, bulk_audit RESTART IDENTITY');
+    await main.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_audit RESTART IDENTITY');
     await ltDb.query('TRUNCATE loadtester.credentials');
     await seedProductionUsers(main, PRODUCTION);
   });

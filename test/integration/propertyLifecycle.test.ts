@@ -120,7 +120,7 @@ describe('lifecycle under random interleavings', () => {
     const seen = { mostRecords: 0, expiries: 0, renewCommands: 0, cleanupCommands: 0, renewals: 0, renewalsRecreating: 0, cleanups: 0, cleanupsDeleting: 0, cleanupRows: 0 };
     await fc.assert(
       fc.asyncProperty(fc.tuple(specsCommand, fc.array(command, { minLength: 2, maxLength: 7 })).map(([first, rest]) => [first, ...rest]), async (commands) => {
-        await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets, bulk_audit RESTART IDENTITY');
+        await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_audit RESTART IDENTITY');
         await ltDb.query('TRUNCATE loadtester.credentials');
         await seedProductionUsers(db, ['alice', 'bob', 'la_3', 'lb_7', 'lc_1']);
         const snapshot = await productionSnapshot(db);

@@ -210,7 +210,7 @@ describe('production users under random sequences of spec sets', () => {
       const seen: Seen = { applied: 0, refused: 0, deletesApplied: 0, handovers: 0, conflicts: 0 };
       await fc.assert(
         fc.asyncProperty(fc.array(specSet, { minLength: 2, maxLength: 4 }), async (sequence) => {
-          await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets, bulk_audit RESTART IDENTITY');
+          await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_audit RESTART IDENTITY');
           await ltDb.query('TRUNCATE loadtester.credentials');
           await seedProductionUsers(db, PRODUCTION);
           await db.query(

@@ -14,7 +14,7 @@ import { DEFAULT_RECONCILER_CONFIG, type SyncTargetSpec } from '../../src/spec/D
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { startFaultProxy } from '../support/faultProxy.ts';
-import { createTestDatabase, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
+import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const PASSWORD = 'Sync-Plain-Pass-7';
 let db: TestDatabase;
@@ -43,15 +43,18 @@ afterAll(async () => {
 afterEach(async () => {
   const { summary, truth } = await syncSummaryAndTruth(db);
   expect(summary).toEqual(truth);
+  expect(await syncStateDuplicates(db)).toEqual([]);
 });
 beforeEach(async () => {
-  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_targets RESTART IDENTITY');
+  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets RESTART IDENTITY');
   await ltDb.query('TRUNCATE loadtester.credentials');
 });
 
 interface Pop {
   name: string;
   count: number;
+  /** Default `<name>_{id}`. */
+  pattern?: string;
   attributes?: Record<string, unknown>;
   targets?: string[];
   deletionPolicy?: 'Delete' | 'Retain';
@@ -64,7 +67,7 @@ function specs(pops: Pop[], targets: { name: string; spec: Record<string, unknow
         apiVersion: 'bulk-users/v1',
         kind: 'TestUserPopulation',
         metadata: { name: p.name },
-        spec: { count: p.count, usernamePattern: `${p.name}_{id}`, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: p.targets ?? [], batchSize: 5000, ...(p.deletionPolicy ? { deletionPolicy: p.deletionPolicy } : {}) },
+        spec: { count: p.count, usernamePattern: p.pattern ?? `${p.name}_{id}`, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: p.targets ?? [], batchSize: 5000, ...(p.deletionPolicy ? { deletionPolicy: p.deletionPolicy } : {}) },
       }),
     ),
     ...targets.map((t) => JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: t.name }, spec: t.spec })),
@@ -275,7 +278,7 @@ describe('sync to the Load Tester', () => {
     expect(dry.result.plan.targets[0]).toMatchObject({ name: 'lt', drift: 4, upsert: 4, delete: 0 });
     expect(await ltCount()).toBe(3997);
     // The dry run repaired nothing, not even the sync state.
-    expect((await db.query('SELECT count(*)::int AS n FROM bulk_sync_state'))[0].n).toBe(4000);
+    expect((await db.query('SELECT count(*)::int AS n FROM bulk_sync_records'))[0].n).toBe(4000);
 
     const { result, traffic } = await run(state);
     expect(result.plan.summary).toMatchObject({ create: 0, update: 0, syncUpsert: 4 });
@@ -312,6 +315,98 @@ describe('sync to the Load Tester', () => {
     const rows = parse(exported) as string[][];
     expect(rows).toHaveLength(500);
     expect(rows[0]).toEqual(['durable_1', PASSWORD]);
+  });
+});
+
+/** What the sync state holds for the target: rows, ranges, and the records they spell out. */
+async function syncStateShape(): Promise<{ rows: number; ranges: number; records: number }> {
+  const [r] = await db.query(`SELECT (SELECT count(*)::int FROM bulk_sync_state) AS rows, (SELECT count(*)::int FROM bulk_sync_ranges) AS ranges,
+                                     (SELECT count(*)::int FROM bulk_sync_records) AS records`);
+  return r;
+}
+
+/** The sync state says exactly what the Load Tester holds (usernames, populations, content). */
+async function expectSyncStateEqualsTarget(): Promise<void> {
+  const state = await db.query(`SELECT username, population, content_hash FROM bulk_sync_records WHERE target = 'lt' ORDER BY username COLLATE "C"`);
+  const held = await ltDb.query(`SELECT username, population, content_hash FROM loadtester.credentials ORDER BY username COLLATE "C"`);
+  expect(state).toEqual(held);
+}
+
+describe('the sync state kept as ranges of consecutive members', () => {
+  // afterEach checks after every test that no username is held twice and that the summary
+  // equals a fresh count of every record.
+  it('a first sync writes a few ranges and no rows, and they say exactly what the target holds', async () => {
+    const state = specs([{ name: 'rng', count: 9000, targets: ['lt'] }, { name: 'tiny', count: 5, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    const shape = await syncStateShape();
+    // 500-record chunks recorded 8 at a time: about 9000 / 4000 ranges, whatever order the chunks finished in;
+    // 5 members are too few for a range.
+    expect(shape.records).toBe(9005);
+    expect(shape.rows).toBe(5);
+    expect(shape.ranges).toBeGreaterThanOrEqual(3);
+    expect(shape.ranges).toBeLessThanOrEqual(18);
+    await expectSyncStateEqualsTarget();
+    expect((await run(state)).result.outcome).toBe('no-changes');
+  });
+
+  it('drift inside ranges: the lost and altered records are sent, the ranges split around them, a stranger is deleted', async () => {
+    const state = specs([{ name: 'split', count: 6000, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    expect((await syncStateShape()).rows).toBe(0);
+    await ltDb.query(`DELETE FROM loadtester.credentials WHERE username IN ('split_1', 'split_2500', 'split_2501', 'split_6000')`);
+    await ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'tampered' WHERE username IN ('split_77', 'split_4001')`);
+    await fetch(`${lt.url}/api/users/bulk-upsert`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${LT_TOKEN}` },
+      body: JSON.stringify({ users: [{ username: 'split_9999', password: 'x', email: null, population: 'split', content_hash: 'h' }] }),
+    });
+    const { result, traffic } = await run(state);
+    expect(result.plan.targets[0]).toMatchObject({ drift: 7, upsert: 6, delete: 1 });
+    expect(traffic.recordsUpserted).toBe(6);
+    expect(traffic.recordsDeleted).toBe(1);
+    await expectTargetEqualsDatabase(['split']);
+    await expectSyncStateEqualsTarget();
+    const shape = await syncStateShape();
+    expect(shape.records).toBe(6000);
+    // Split, not spelled out: the listed buckets' records became rows, the rest stayed ranges.
+    expect(shape.rows).toBeGreaterThan(0);
+    expect(shape.rows).toBeLessThan(1000);
+    expect((await run(state)).result.outcome).toBe('no-changes');
+  });
+
+  it('a scale-down deletes from the target the records its ranges held beyond the new count, trimming them', async () => {
+    await run(specs([{ name: 'trim', count: 5000, targets: ['lt'] }], [ltTarget()]));
+    const smaller = specs([{ name: 'trim', count: 3210, targets: ['lt'] }], [ltTarget()]);
+    const { result, traffic } = await run(smaller);
+    expect(result.plan.summary).toMatchObject({ delete: 1790, syncDelete: 1790 });
+    expect(traffic.recordsDeleted).toBe(1790);
+    await expectTargetEqualsDatabase(['trim']);
+    await expectSyncStateEqualsTarget();
+    expect(await syncStateShape()).toMatchObject({ rows: 0, records: 3210 });
+    expect((await run(smaller)).result.outcome).toBe('no-changes');
+  });
+
+  it('new content replaces the ranges with ranges of the new content hash', async () => {
+    await run(specs([{ name: 'chg', count: 4500, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget()]));
+    const changed = specs([{ name: 'chg', count: 4500, attributes: { tier: 2 }, targets: ['lt'] }], [ltTarget()]);
+    const { traffic } = await run(changed);
+    expect(traffic.recordsUpserted).toBe(4500);
+    await expectTargetEqualsDatabase(['chg']);
+    await expectSyncStateEqualsTarget();
+    const [{ hashes }] = await db.query(`SELECT count(DISTINCT content_hash)::int AS hashes FROM bulk_sync_ranges`);
+    expect(hashes).toBe(1);
+    expect(await syncStateShape()).toMatchObject({ rows: 0, records: 4500 });
+  });
+
+  it('a new pattern whose usernames the old ranges also hold: each username ends up held once', async () => {
+    // col_{id} for 1..60 holds col_11 .. col_60 too; col_1{id} gives col_11 .. col_160.
+    await run(specs([{ name: 'col', count: 60, pattern: 'col_{id}', targets: ['lt'] }], [ltTarget()]));
+    expect((await syncStateShape()).ranges).toBeGreaterThan(0);
+    const renamed = specs([{ name: 'col', count: 150, pattern: 'col_1{id}', targets: ['lt'] }], [ltTarget()]);
+    await run(renamed);
+    await expectTargetEqualsDatabase(['col']);
+    await expectSyncStateEqualsTarget();
+    expect((await run(renamed)).result.outcome).toBe('no-changes');
   });
 });
 
@@ -356,7 +451,7 @@ describe('faults', () => {
       expect((parse(readFileSync(file, 'utf8'), { columns: true }) as unknown[]).length).toBe(200);
       // The deleted users are still in the Load Tester, and the sync state remembers them.
       expect(await ltCount('down')).toBe(300);
-      expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(300);
+      expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_records WHERE target = 'lt'`))[0].n).toBe(300);
       const status = await db.query(`SELECT last_error FROM bulk_targets WHERE name = 'lt'`);
       expect(status[0].last_error).toMatch(/503/);
 
@@ -414,7 +509,7 @@ describe('more faults: 500, 429 with Retry-After, a truncated answer, JSON of th
       expect(failed.result.outcome).toBe('partial');
       expect(failed.result.plan.targets[0]!.unreachable ?? failed.result.sync.find((s) => s.target === 'lt')?.error).toMatch(message);
       // Never recorded as in sync: the sync state does not claim what the target may lack.
-      const claimed = (await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n;
+      const claimed = (await db.query(`SELECT count(*)::int AS n FROM bulk_sync_records WHERE target = 'lt'`))[0].n;
       expect(claimed).toBeLessThanOrEqual(await ltCount('stuck'));
       proxy.fail('none');
       expect((await run(state)).result.outcome).toBe('applied');
@@ -435,7 +530,7 @@ describe('more faults: 500, 429 with Retry-After, a truncated answer, JSON of th
       const error = first.result.plan.targets[0]!.unreachable ?? first.result.sync.find((s) => s.target === 'lt')?.error;
       expect(error).toMatch(/target "lt": GET \/api\/users\/digest answered JSON of an unexpected shape/);
       expect(await ltCount('shape')).toBe(0);
-      expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(0);
+      expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_records WHERE target = 'lt'`))[0].n).toBe(0);
       // With users in place and in sync, a wrong-shaped digest is not "no changes" either.
       proxy.fail('none');
       expect((await run(state)).result.outcome).toBe('applied');
@@ -629,7 +724,7 @@ describe('optional targets', () => {
     expect(down.result.sync[0]!.error).toBeUndefined();
     expect(down.traffic.requests).toBe(1);
     expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE population = 'opt'`))[0].n).toBe(30);
-    expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_state WHERE target = 'lt'`))[0].n).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM bulk_sync_records WHERE target = 'lt'`))[0].n).toBe(0);
     expect((await db.query(`SELECT last_error FROM bulk_targets WHERE name = 'lt'`))[0].last_error).toMatch(/ECONNREFUSED/);
     const { readPopulationStatuses } = await import('../../src/db/populationStatusQueries.ts');
     const status = (await readPopulationStatuses(db.database.db, ['opt'])).get('opt')!;

@@ -49,7 +49,7 @@ async function readsOf<T>(table: string, read: (trx: typeof db.database.db) => P
 }
 
 async function windowWithStats(cursor: number): Promise<{ sent: number[]; seqTuples: number; fetched: number }> {
-  const r = await readsOf('bulk_sync_state', (trx) => nextUnsyncedWindow(trx, store, 'lt', 'win', cursor, WINDOW));
+  const r = await readsOf('bulk_sync_state', (trx) => nextUnsyncedWindow(trx, store, 'lt', 'win', { prefix: 'win_', suffix: '' }, cursor, WINDOW));
   return { sent: r.value.rows.map((row) => row.seq), seqTuples: r.seqTuples, fetched: r.fetched };
 }
 
@@ -75,7 +75,7 @@ describe('a window of extras probes the users per record the target holds', () =
   it('finds records of users that are gone or moved, reading O(window) users rows', async () => {
     // Two records the target holds for users that do not exist (sorted among the others), one of a frozen population.
     await db.query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) VALUES ('lt', 'win_10000x', 'win', 'h'), ('lt', 'win_10001x', 'win', 'h'), ('lt', 'win_10002x', 'kept', 'h')`);
-    const { value, seqTuples, fetched } = await readsOf('users', (trx) => nextExtraWindow(trx, store, 'lt', ['win'], ['kept'], 'win_1', WINDOW));
+    const { value, seqTuples, fetched } = await readsOf('users', (trx) => nextExtraWindow(trx, store, 'lt', ['win'], ['kept'], { phase: 'rows', username: 'win_1' }, WINDOW));
     const extras = value.usernames;
     // seq 7 sits under another population in the state but is a member of 'win': not an extra.
     expect(extras).toEqual(['win_10000x', 'win_10001x']);

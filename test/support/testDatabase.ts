@@ -65,7 +65,7 @@ export async function productionSnapshot(db: TestDatabase): Promise<string> {
 }
 
 /**
- * bulk_sync_summary as it stands, and as a fresh pass over bulk_sync_state computes it: the
+ * bulk_sync_summary as it stands, and as a fresh pass over every record of the sync state (bulk_sync_records) computes it: the
  * triggers that keep the summary must make the two equal after every statement.
  */
 export async function syncSummaryAndTruth(db: Pick<TestDatabase, 'query'>): Promise<{ summary: unknown[]; truth: unknown[] }> {
@@ -73,9 +73,17 @@ export async function syncSummaryAndTruth(db: Pick<TestDatabase, 'query'>): Prom
   const truth = await db.query(
     `SELECT target, population, count(*)::int AS count,
             ((sum(('x' || substr(md5(username || ':' || content_hash), 1, 16))::bit(64)::bigint::numeric) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)::text AS digest
-     FROM bulk_sync_state GROUP BY 1, 2 ORDER BY 1, 2`,
+     FROM bulk_sync_records GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   return { summary, truth };
+}
+
+/**
+ * Usernames the sync state holds twice for one target (through two ranges, or a range and
+ * a row): the state must hold each at most once, or counts and digests go wrong.
+ */
+export async function syncStateDuplicates(db: Pick<TestDatabase, 'query'>): Promise<unknown[]> {
+  return db.query(`SELECT target, username, count(*)::int AS n FROM bulk_sync_records GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 10`);
 }
 
 /**

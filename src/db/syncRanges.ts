@@ -1,0 +1,156 @@
+import { sql, type RawBuilder } from 'kysely';
+import { digestMod, spanItemsSql } from './digestSql.ts';
+import { LOCK_KEYS } from './lockKeys.ts';
+import { seqOfUsernameSql } from './memberSql.ts';
+import type { Db } from './openDatabase.ts';
+
+/**
+ * A run of records a target holds: prefix || s || suffix for every s in [lo, hi] of one
+ * population, all with one content hash (a row of bulk_sync_ranges, migration 0010).
+ */
+export interface SyncRange {
+  population: string;
+  prefix: string;
+  suffix: string;
+  lo: number;
+  hi: number;
+  content_hash: string;
+}
+
+/** A population's username pattern: prefix || seq || suffix. */
+export interface UsernameShape {
+  prefix: string;
+  suffix: string;
+}
+
+/**
+ * Fewest consecutive records kept as a range rather than as rows: below it, the range's row
+ * and its digest cost about what the rows do, and a split is more likely.
+ */
+export const MIN_RANGE = 16;
+
+/** Records the ranges, each with its digest, computed by PostgreSQL (an md5 per record). */
+export async function insertRanges(db: Db, target: string, ranges: readonly (SyncRange & { updated_at?: Date })[]): Promise<void> {
+  if (ranges.length === 0) return;
+  const col = <K extends keyof SyncRange>(k: K) => ranges.map((r) => r[k]);
+  await sql`
+    INSERT INTO bulk_sync_ranges (target, population, prefix, suffix, lo, hi, content_hash, digest, updated_at)
+    SELECT ${target}, x.population, x.prefix, x.suffix, x.lo, x.hi, x.content_hash,
+           ${digestMod(spanItemsSql(sql`x.prefix`, sql`x.suffix`, sql`x.content_hash`, sql`x.lo`, sql`x.hi`))},
+           coalesce(x.updated_at, now())
+    FROM unnest(${col('population') as string[]}::text[], ${col('prefix') as string[]}::text[], ${col('suffix') as string[]}::text[],
+                ${col('lo') as number[]}::bigint[], ${col('hi') as number[]}::bigint[], ${col('content_hash') as string[]}::text[],
+                ${ranges.map((r) => r.updated_at ?? null)}::timestamptz[])
+      AS x(population, prefix, suffix, lo, hi, content_hash, updated_at)`.execute(db);
+}
+
+/**
+ * The ranges of a target covering any of `names` (an SQL query whose rows have a column
+ * `username`), with the seq of each covered name. Each username is tried against every
+ * pattern the target's ranges use (a handful), then found by one probe of the primary key.
+ * `except` leaves out the ranges of one population's pattern.
+ */
+function coveringSql(target: string, names: RawBuilder<unknown>, except?: { population: string } & UsernameShape): RawBuilder<unknown> {
+  const skip = except ? sql`AND (population, prefix, suffix) IS DISTINCT FROM (${except.population}, ${except.prefix}, ${except.suffix})` : sql``;
+  return sql`
+    SELECT r.population, r.prefix, r.suffix, r.lo, r.hi, r.content_hash, r.updated_at, c.seq
+    FROM (
+      SELECT sh.population, sh.prefix, sh.suffix, ${seqOfUsernameSql(sql`n.username`, sql`sh.prefix`, sql`sh.suffix`)} AS seq
+      FROM (${names}) n CROSS JOIN (SELECT DISTINCT population, prefix, suffix FROM bulk_sync_ranges WHERE target = ${target} ${skip}) sh
+    ) c
+    CROSS JOIN LATERAL (
+      SELECT * FROM bulk_sync_ranges r
+      WHERE r.target = ${target} AND r.population = c.population AND r.prefix = c.prefix AND r.suffix = c.suffix AND r.lo <= c.seq
+      ORDER BY r.lo DESC LIMIT 1) r
+    WHERE c.seq IS NOT NULL AND c.seq <= r.hi`;
+}
+
+/**
+ * Takes `names` (an SQL query with a column `username`) out of every range of the target
+ * that covers them: such a range is replaced by the pieces around them, each with its own
+ * digest (so the cost is the size of the ranges split, once per call however many names
+ * fall in one). Afterwards none of the names is held through a range, and the caller may
+ * write their rows. Splits are serialized by a transaction-scoped lock, so two writers
+ * cannot split one range twice; a call that finds nothing to split takes no lock.
+ */
+export async function uncoverRanges(db: Db, target: string, names: RawBuilder<unknown>, except?: { population: string } & UsernameShape): Promise<void> {
+  const covering = coveringSql(target, names, except);
+  const { rows: probe } = await sql`SELECT 1 FROM (${covering}) x LIMIT 1`.execute(db);
+  if (probe.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(${LOCK_KEYS.syncRanges})`.execute(db);
+  // A fresh statement after the lock: it sees every split committed before.
+  const { rows } = await sql<SyncRange & { updated_at: Date; cuts: string }>`
+    WITH hit AS (${covering}),
+    gone AS (
+      DELETE FROM bulk_sync_ranges r USING (SELECT DISTINCT population, prefix, suffix, lo FROM hit) k
+      WHERE r.target = ${target} AND r.population = k.population AND r.prefix = k.prefix AND r.suffix = k.suffix AND r.lo = k.lo
+      RETURNING r.population, r.prefix, r.suffix, r.lo, r.hi, r.content_hash, r.updated_at)
+    SELECT g.*, (SELECT string_agg(DISTINCT h.seq::text, ',') FROM hit h
+                 WHERE h.population = g.population AND h.prefix = g.prefix AND h.suffix = g.suffix AND h.lo = g.lo) AS cuts
+    FROM gone g`.execute(db);
+  const pieces: (SyncRange & { updated_at: Date })[] = [];
+  for (const g of rows) {
+    const cuts = g.cuts
+      .split(',')
+      .map(Number)
+      .sort((a, b) => a - b);
+    let from = g.lo;
+    for (const c of [...cuts, g.hi + 1]) {
+      if (c > from) pieces.push({ ...g, lo: from, hi: c - 1 });
+      from = c + 1;
+    }
+  }
+  await insertRanges(db, target, pieces);
+}
+
+/** Whether the target has ranges of any pattern but this population's (which a username of it could fall in). */
+export async function hasForeignRanges(db: Db, target: string, population: string, shape: UsernameShape): Promise<boolean> {
+  const { rows } = await sql`
+    SELECT 1 FROM bulk_sync_ranges WHERE target = ${target} AND (population, prefix, suffix) IS DISTINCT FROM (${population}, ${shape.prefix}, ${shape.suffix}) LIMIT 1`.execute(db);
+  return rows.length > 0;
+}
+
+/** `names` as the SQL query uncoverRanges takes. */
+export function namesSql(usernames: readonly string[]): RawBuilder<unknown> {
+  return sql`SELECT unnest(${usernames as string[]}::text[]) AS username`;
+}
+
+/**
+ * Consecutive records of one population and content hash, each with the username its
+ * pattern gives for its seq, as ranges of at least MIN_RANGE; the rest one by one.
+ * `rows` come in seq order within a population. `misfits` are the rows whose username is not
+ * the one their population's pattern gives for their seq.
+ */
+export function splitIntoRanges<R extends { seq: number; username: string; population: string; content_hash: string }>(
+  rows: readonly R[],
+  shapeOf: (population: string) => UsernameShape | undefined,
+): { ranges: SyncRange[]; singles: R[]; rangeRows: R[]; misfits: R[] } {
+  const ranges: SyncRange[] = [];
+  const singles: R[] = [];
+  const rangeRows: R[] = [];
+  const misfits: R[] = [];
+  let run: R[] = [];
+  const close = (): void => {
+    if (run.length >= MIN_RANGE) {
+      const first = run[0]!;
+      const shape = shapeOf(first.population)!;
+      ranges.push({ population: first.population, prefix: shape.prefix, suffix: shape.suffix, lo: first.seq, hi: run[run.length - 1]!.seq, content_hash: first.content_hash });
+      rangeRows.push(...run);
+    } else singles.push(...run);
+    run = [];
+  };
+  for (const r of rows) {
+    const shape = shapeOf(r.population);
+    if (!shape || r.username !== `${shape.prefix}${r.seq}${shape.suffix}`) {
+      close();
+      singles.push(r);
+      misfits.push(r);
+      continue;
+    }
+    const last = run[run.length - 1];
+    if (last && !(last.population === r.population && last.content_hash === r.content_hash && last.seq + 1 === r.seq)) close();
+    run.push(r);
+  }
+  close();
+  return { ranges, singles, rangeRows, misfits };
+}
