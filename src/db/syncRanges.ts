@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { digestMod, spanItemsSql } from './digestSql.ts';
+import { digestItem, digestMod, spanItemsSql } from './digestSql.ts';
 import { LOCK_KEYS } from './lockKeys.ts';
 import { seqOfUsernameSql } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
@@ -29,19 +29,22 @@ export interface UsernameShape {
  */
 export const MIN_RANGE = 16;
 
-/** Records the ranges, each with its digest, computed by PostgreSQL (an md5 per record). */
-export async function insertRanges(db: Db, target: string, ranges: readonly (SyncRange & { updated_at?: Date })[]): Promise<void> {
+/**
+ * Records the ranges, each with its digest: given (a range trimmed from a known one), or
+ * computed by PostgreSQL (an md5 per record).
+ */
+export async function insertRanges(db: Db, target: string, ranges: readonly (SyncRange & { updated_at?: Date; digest?: string })[]): Promise<void> {
   if (ranges.length === 0) return;
   const col = <K extends keyof SyncRange>(k: K) => ranges.map((r) => r[k]);
   await sql`
     INSERT INTO bulk_sync_ranges (target, population, prefix, suffix, lo, hi, content_hash, digest, updated_at)
     SELECT ${target}, x.population, x.prefix, x.suffix, x.lo, x.hi, x.content_hash,
-           ${digestMod(spanItemsSql(sql`x.prefix`, sql`x.suffix`, sql`x.content_hash`, sql`x.lo`, sql`x.hi`))},
+           coalesce(x.digest, ${digestMod(spanItemsSql(sql`x.prefix`, sql`x.suffix`, sql`x.content_hash`, sql`x.lo`, sql`x.hi`))}),
            coalesce(x.updated_at, now())
     FROM unnest(${col('population') as string[]}::text[], ${col('prefix') as string[]}::text[], ${col('suffix') as string[]}::text[],
                 ${col('lo') as number[]}::bigint[], ${col('hi') as number[]}::bigint[], ${col('content_hash') as string[]}::text[],
-                ${ranges.map((r) => r.updated_at ?? null)}::timestamptz[])
-      AS x(population, prefix, suffix, lo, hi, content_hash, updated_at)`.execute(db);
+                ${ranges.map((r) => r.updated_at ?? null)}::timestamptz[], ${ranges.map((r) => r.digest ?? null)}::numeric[])
+      AS x(population, prefix, suffix, lo, hi, content_hash, updated_at, digest)`.execute(db);
 }
 
 /**
@@ -79,26 +82,34 @@ export async function uncoverRanges(db: Db, target: string, names: RawBuilder<un
   if (probe.length === 0) return;
   await sql`SELECT pg_advisory_xact_lock(${LOCK_KEYS.syncRanges})`.execute(db);
   // A fresh statement after the lock: it sees every split committed before.
-  const { rows } = await sql<SyncRange & { updated_at: Date; cuts: string }>`
+  // Per range split: its seqs named (cuts), and the digest of what is left (its own less
+  // the cuts' items), which is the digest of the piece when only one piece is left: a
+  // range trimmed at an end, as deletes and re-sends in seq order do, costs its cuts.
+  const { rows } = await sql<SyncRange & { updated_at: Date; cuts: string; rest: string }>`
     WITH hit AS (${covering}),
     gone AS (
       DELETE FROM bulk_sync_ranges r USING (SELECT DISTINCT population, prefix, suffix, lo FROM hit) k
       WHERE r.target = ${target} AND r.population = k.population AND r.prefix = k.prefix AND r.suffix = k.suffix AND r.lo = k.lo
-      RETURNING r.population, r.prefix, r.suffix, r.lo, r.hi, r.content_hash, r.updated_at)
-    SELECT g.*, (SELECT string_agg(DISTINCT h.seq::text, ',') FROM hit h
-                 WHERE h.population = g.population AND h.prefix = g.prefix AND h.suffix = g.suffix AND h.lo = g.lo) AS cuts
-    FROM gone g`.execute(db);
-  const pieces: (SyncRange & { updated_at: Date })[] = [];
-  for (const g of rows) {
-    const cuts = g.cuts
+      RETURNING r.population, r.prefix, r.suffix, r.lo, r.hi, r.content_hash, r.updated_at, r.digest)
+    SELECT g.population, g.prefix, g.suffix, g.lo, g.hi, g.content_hash, g.updated_at, c.cuts,
+           (${digestMod(sql`g.digest - c.items`)})::text AS rest
+    FROM gone g CROSS JOIN LATERAL (
+      SELECT string_agg(d.seq::text, ',') AS cuts, coalesce(sum(${digestItem(sql`g.prefix || d.seq::text || g.suffix`, sql`g.content_hash`)}), 0) AS items
+      FROM (SELECT DISTINCT h.seq FROM hit h WHERE h.population = g.population AND h.prefix = g.prefix AND h.suffix = g.suffix AND h.lo = g.lo) d) c`.execute(db);
+  const pieces: (SyncRange & { updated_at: Date; digest?: string })[] = [];
+  for (const { cuts: list, rest, ...g } of rows) {
+    const cuts = list
       .split(',')
       .map(Number)
       .sort((a, b) => a - b);
+    const mine: (SyncRange & { updated_at: Date; digest?: string })[] = [];
     let from = g.lo;
     for (const c of [...cuts, g.hi + 1]) {
-      if (c > from) pieces.push({ ...g, lo: from, hi: c - 1 });
+      if (c > from) mine.push({ ...g, lo: from, hi: c - 1 });
       from = c + 1;
     }
+    if (mine.length === 1) mine[0]!.digest = rest;
+    pieces.push(...mine);
   }
   await insertRanges(db, target, pieces);
 }
