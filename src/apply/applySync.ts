@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { EXTRA_START, markChunkSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ExtraCursor, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
+import { EXTRA_START, markChunkSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ExtraCursor, type SentRow, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
 import { hasForeignRanges, type UsernameShape } from '../db/syncRanges.ts';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
@@ -183,7 +183,7 @@ async function syncIncremental(
   // as many transactions rather than one per chunk. Confirmed but not yet recorded is safe:
   // a crash then sends those records again, and the Load Tester keeps equal records as
   // they are. Whatever is left is recorded at the end, also after a failure or abort.
-  const confirmed = new Map<string, UnsyncedCandidate[]>();
+  const confirmed = new Map<string, SentRow[]>();
   const markings = new Map<string, Parameters<typeof markChunkSynced>[3]>();
   const batchRows = chunkSize * MARK_BATCH_CHUNKS;
   const record = async (population: string, all: boolean): Promise<void> => {
@@ -213,7 +213,8 @@ async function syncIncremental(
           result.upserted += records.length;
           const list = confirmed.get(population) ?? [];
           confirmed.set(population, list);
-          for (const r of rows) list.push(r);
+          // Only what the sync state needs: a batch waits for seven more chunks.
+          for (const r of rows) list.push({ seq: r.seq, username: r.username, population: r.population, content_hash: r.content_hash, held: r.held });
           await record(population, false);
         },
       );

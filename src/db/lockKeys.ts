@@ -14,6 +14,10 @@ export const LOCK_KEYS = {
   apiSpecs: 0x62756c6b04,
   /** Schema migrations of the Load Tester (migrateLoadTester). */
   loadTesterMigration: 0x62756c6b05,
-  /** Splitting ranges of the sync state (syncRanges): two writers must not split the same range. */
-  syncRanges: 0x62756c6b06,
+  /**
+   * Splitting ranges of the sync state of one target (syncRanges): two writers must not
+   * split the same range. Taken as the first of two int4 keys (the second is a hash of the
+   * target's name), a key space PostgreSQL keeps apart from the single bigint keys above.
+   */
+  syncRangeSplits: 0x62756c6b,
 } as const;

@@ -527,8 +527,8 @@ const migrations: Record<string, Migration> = {
       // What a target holds, kept as runs of seqs where it can be: a row here says the target
       // holds the records prefix || s || suffix for every s in [lo, hi] of a population,
       // all with one content hash. Usernames come from the pattern, so a sync that sent a
-      // chunk of consecutive members writes one row instead of one per record (a first
-      // sync of a million records: a thousand rows). A username is held through at most one
+      // run of consecutive members writes one row instead of one per record (a first sync
+      // of a million records: about 125 rows). A username is held through at most one
       // of a range and a row of bulk_sync_state; a write to a username inside a range first
       // splits the range around it (src/db/syncRanges.ts). digest is the protocol's digest
       // of the range's records, stored so that a range leaving the summary costs nothing.
@@ -569,7 +569,14 @@ const migrations: Record<string, Migration> = {
       // Truncating either table recounts the summary from both (it used to empty it).
       const rebuild = `DELETE FROM bulk_sync_summary;
         ${apply(`SELECT target, population, 1 AS n, ${item} AS d FROM bulk_sync_state r UNION ALL ${deltas('bulk_sync_ranges', '+')}`)}`;
-      await sql.raw(`CREATE OR REPLACE FUNCTION bulk_sync_summarize_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${rebuild}; RETURN NULL; END $$`).execute(db);
+      await sql
+        .raw(
+          `CREATE OR REPLACE FUNCTION bulk_sync_summarize_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+             IF coalesce(current_setting('bulk_users.sync_summary', true), '') <> 'off' THEN ${rebuild}; END IF;
+             RETURN NULL;
+           END $$`,
+        )
+        .execute(db);
       const events = [
         { event: 'insert', referencing: 'REFERENCING NEW TABLE AS added', body: apply(deltas('added', '+')) },
         { event: 'delete', referencing: 'REFERENCING OLD TABLE AS removed', body: apply(deltas('removed', '-')) },

@@ -3,7 +3,7 @@ import type { SetDigest } from '../targets/SyncTargetDriver.ts';
 import { bucketOf, digestItem, digestMod, recordsDigestSql } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
-import { insertRanges, namesSql, splitIntoRanges, uncoverRanges, type UsernameShape } from './syncRanges.ts';
+import { compactRows, insertRanges, namesSql, splitIntoRanges, uncoverRanges, type UsernameShape } from './syncRanges.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /*
@@ -63,6 +63,8 @@ export async function replaceSyncBuckets(
   buckets: number,
   bucketList: readonly number[],
   listed: readonly { username: string; content_hash: string }[],
+  /** The population's pattern, when it is still desired: runs of its members listed are kept as ranges again. */
+  shape?: UsernameShape,
 ): Promise<number> {
   const inBuckets = sql<boolean>`target = ${target} AND population = ${population} AND ${bucketOf(sql`username`, buckets)} = ANY(${bucketList as number[]}::int[])`;
   const { rows } = await sql<{ n: number }>`
@@ -78,6 +80,7 @@ export async function replaceSyncBuckets(
   await uncoverRanges(db, target, sql`SELECT username FROM bulk_sync_records WHERE ${inBuckets}`);
   await sql`DELETE FROM bulk_sync_state WHERE ${inBuckets}`.execute(db);
   await markSynced(db, target, listed.map((r) => ({ ...r, population })));
+  if (shape) await compactRows(db, target, population, shape);
   return rows[0]?.n ?? 0;
 }
 
@@ -132,6 +135,9 @@ export interface SyncCandidate {
 export interface UnsyncedCandidate extends SyncCandidate {
   held: boolean;
 }
+
+/** What recording a sent row in the sync state needs of it. */
+export type SentRow = Pick<UnsyncedCandidate, 'seq' | 'username' | 'population' | 'content_hash' | 'held'>;
 
 /**
  * A window of the next `window` rows of a population after `cursor` (seq order), and
@@ -313,7 +319,7 @@ async function upsertRows(db: Db, target: string, rows: readonly { username: str
 export async function markChunkSynced(
   db: Db,
   target: string,
-  rows: readonly UnsyncedCandidate[],
+  rows: readonly SentRow[],
   population: { name: string; shape: UsernameShape; foreignRanges: boolean },
 ): Promise<void> {
   const { ranges, singles, rangeRows, misfits } = splitIntoRanges(rows, (p) => (p === population.name ? population.shape : undefined));

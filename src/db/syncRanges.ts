@@ -48,24 +48,38 @@ export async function insertRanges(db: Db, target: string, ranges: readonly (Syn
 }
 
 /**
- * The ranges of a target covering any of `names` (an SQL query whose rows have a column
- * `username`), with the seq of each covered name. Each username is tried against every
- * pattern the target's ranges use (a handful), then found by one probe of the primary key.
- * `except` leaves out the ranges of one population's pattern.
+ * Which ranges of a target cover which of `names` (an SQL query whose rows have a column
+ * `username`): rows (population, prefix, suffix, lo, seq), lo being the covering range's
+ * key. Each username is tried against every pattern the target's ranges use (a handful);
+ * then the names' seqs and the ranges that can contain them are merged in one sort per
+ * pattern, each name taking the last range that starts at or before it. (A probe of the
+ * index per name, the greatest start below its seq, cost about 27 µs: half a minute for
+ * the deletes of a scale-down of 500,000.) `except` leaves out one population's pattern.
  */
 function coveringSql(target: string, names: RawBuilder<unknown>, except?: { population: string } & UsernameShape): RawBuilder<unknown> {
   const skip = except ? sql`AND (population, prefix, suffix) IS DISTINCT FROM (${except.population}, ${except.prefix}, ${except.suffix})` : sql``;
   return sql`
-    SELECT r.population, r.prefix, r.suffix, r.lo, r.hi, r.content_hash, r.updated_at, c.seq
-    FROM (
-      SELECT sh.population, sh.prefix, sh.suffix, ${seqOfUsernameSql(sql`n.username`, sql`sh.prefix`, sql`sh.suffix`)} AS seq
-      FROM (${names}) n CROSS JOIN (SELECT DISTINCT population, prefix, suffix FROM bulk_sync_ranges WHERE target = ${target} ${skip}) sh
-    ) c
-    CROSS JOIN LATERAL (
-      SELECT * FROM bulk_sync_ranges r
-      WHERE r.target = ${target} AND r.population = c.population AND r.prefix = c.prefix AND r.suffix = c.suffix AND r.lo <= c.seq
-      ORDER BY r.lo DESC LIMIT 1) r
-    WHERE c.seq IS NOT NULL AND c.seq <= r.hi`;
+    WITH sh AS (
+      SELECT DISTINCT population, prefix, suffix FROM bulk_sync_ranges WHERE target = ${target} ${skip}
+    ), c AS (
+      SELECT * FROM (
+        SELECT DISTINCT sh.population, sh.prefix, sh.suffix, ${seqOfUsernameSql(sql`n.username`, sql`sh.prefix`, sql`sh.suffix`)} AS seq
+        FROM (${names}) n CROSS JOIN sh) x
+      WHERE seq IS NOT NULL
+    ), span AS (
+      SELECT population, prefix, suffix, min(seq) AS first, max(seq) AS last FROM c GROUP BY 1, 2, 3
+    ), ev AS (
+      SELECT r.population, r.prefix, r.suffix, r.lo AS pos, 0 AS kind, r.lo, r.hi
+      FROM span b JOIN bulk_sync_ranges r
+        ON r.target = ${target} AND r.population = b.population AND r.prefix = b.prefix AND r.suffix = b.suffix AND r.lo <= b.last AND r.hi >= b.first
+      UNION ALL
+      SELECT population, prefix, suffix, seq, 1, NULL, NULL FROM c
+    )
+    SELECT population, prefix, suffix, at_lo AS lo, pos AS seq FROM (
+      SELECT ev.*, max(lo) OVER w AS at_lo, max(hi) OVER w AS at_hi FROM ev
+      WINDOW w AS (PARTITION BY population, prefix, suffix ORDER BY pos, kind)
+    ) m
+    WHERE kind = 1 AND pos <= at_hi`;
 }
 
 /**
@@ -73,29 +87,35 @@ function coveringSql(target: string, names: RawBuilder<unknown>, except?: { popu
  * that covers them: such a range is replaced by the pieces around them, each with its own
  * digest (so the cost is the size of the ranges split, once per call however many names
  * fall in one). Afterwards none of the names is held through a range, and the caller may
- * write their rows. Splits are serialized by a transaction-scoped lock, so two writers
- * cannot split one range twice; a call that finds nothing to split takes no lock.
+ * write their rows. Splits of one target are serialized by a transaction-scoped lock, so
+ * two writers cannot split one range twice; a call that finds nothing to split takes no
+ * lock, and neither does a transaction that will be rolled back (a dry run, which has the
+ * sync summary off): what it splits is never seen by anyone else.
  */
 export async function uncoverRanges(db: Db, target: string, names: RawBuilder<unknown>, except?: { population: string } & UsernameShape): Promise<void> {
   const covering = coveringSql(target, names, except);
   const { rows: probe } = await sql`SELECT 1 FROM (${covering}) x LIMIT 1`.execute(db);
   if (probe.length === 0) return;
-  await sql`SELECT pg_advisory_xact_lock(${LOCK_KEYS.syncRanges})`.execute(db);
+  // Two int4 keys: a space of their own, apart from the single-key locks of LOCK_KEYS.
+  await sql`SELECT pg_advisory_xact_lock(${LOCK_KEYS.syncRangeSplits}, hashtext(${target}))
+            WHERE coalesce(current_setting('bulk_users.sync_summary', true), '') <> 'off'`.execute(db);
   // A fresh statement after the lock: it sees every split committed before.
   // Per range split: its seqs named (cuts), and the digest of what is left (its own less
   // the cuts' items), which is the digest of the piece when only one piece is left: a
   // range trimmed at an end, as deletes and re-sends in seq order do, costs its cuts.
   const { rows } = await sql<SyncRange & { updated_at: Date; cuts: string; rest: string }>`
     WITH hit AS (${covering}),
-    gone AS (
-      DELETE FROM bulk_sync_ranges r USING (SELECT DISTINCT population, prefix, suffix, lo FROM hit) k
+    cut AS (
+      SELECT population, prefix, suffix, lo, array_agg(DISTINCT seq) AS seqs FROM hit GROUP BY 1, 2, 3, 4
+    ), gone AS (
+      DELETE FROM bulk_sync_ranges r USING cut k
       WHERE r.target = ${target} AND r.population = k.population AND r.prefix = k.prefix AND r.suffix = k.suffix AND r.lo = k.lo
       RETURNING r.population, r.prefix, r.suffix, r.lo, r.hi, r.content_hash, r.updated_at, r.digest)
-    SELECT g.population, g.prefix, g.suffix, g.lo, g.hi, g.content_hash, g.updated_at, c.cuts,
-           (${digestMod(sql`g.digest - c.items`)})::text AS rest
-    FROM gone g CROSS JOIN LATERAL (
-      SELECT string_agg(d.seq::text, ',') AS cuts, coalesce(sum(${digestItem(sql`g.prefix || d.seq::text || g.suffix`, sql`g.content_hash`)}), 0) AS items
-      FROM (SELECT DISTINCT h.seq FROM hit h WHERE h.population = g.population AND h.prefix = g.prefix AND h.suffix = g.suffix AND h.lo = g.lo) d) c`.execute(db);
+    SELECT g.population, g.prefix, g.suffix, g.lo, g.hi, g.content_hash, g.updated_at, array_to_string(k.seqs, ',') AS cuts,
+           (${digestMod(sql`g.digest - i.items`)})::text AS rest
+    FROM gone g JOIN cut k USING (population, prefix, suffix, lo)
+    CROSS JOIN LATERAL (
+      SELECT coalesce(sum(${digestItem(sql`g.prefix || s::text || g.suffix`, sql`g.content_hash`)}), 0) AS items FROM unnest(k.seqs) s) i`.execute(db);
   const pieces: (SyncRange & { updated_at: Date; digest?: string })[] = [];
   for (const { cuts: list, rest, ...g } of rows) {
     const cuts = list
@@ -112,6 +132,30 @@ export async function uncoverRanges(db: Db, target: string, names: RawBuilder<un
     pieces.push(...mine);
   }
   await insertRanges(db, target, pieces);
+}
+
+/**
+ * Turns the rows of a population that are runs of at least MIN_RANGE consecutive members
+ * of its pattern with one content hash into ranges: after a drift repair, which records
+ * what it listed one row per record (a run stopped between sending chunks and recording
+ * them leaves their records to be found that way, across every bucket).
+ */
+export async function compactRows(db: Db, target: string, population: string, shape: UsernameShape): Promise<void> {
+  await sql`
+    WITH r AS (
+      SELECT s.username, s.content_hash, ${seqOfUsernameSql(sql`s.username`, sql`${shape.prefix}::text`, sql`${shape.suffix}::text`)} AS seq
+      FROM bulk_sync_state s WHERE s.target = ${target} AND s.population = ${population}
+    ), g AS (
+      SELECT r.*, r.seq - row_number() OVER (PARTITION BY r.content_hash ORDER BY r.seq) AS grp FROM r WHERE r.seq IS NOT NULL
+    ), isl AS (
+      SELECT content_hash, grp, min(seq) AS lo, max(seq) AS hi FROM g GROUP BY content_hash, grp HAVING count(*) >= ${MIN_RANGE}
+    ), moved AS (
+      DELETE FROM bulk_sync_state s USING g JOIN isl USING (content_hash, grp) WHERE s.target = ${target} AND s.username = g.username
+    )
+    INSERT INTO bulk_sync_ranges (target, population, prefix, suffix, lo, hi, content_hash, digest)
+    SELECT ${target}, ${population}, ${shape.prefix}, ${shape.suffix}, lo, hi, content_hash,
+           ${digestMod(spanItemsSql(sql`${shape.prefix}::text`, sql`${shape.suffix}::text`, sql`content_hash`, sql`lo`, sql`hi`))}
+    FROM isl`.execute(db);
 }
 
 /** Whether the target has ranges of any pattern but this population's (which a username of it could fall in). */

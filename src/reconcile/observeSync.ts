@@ -1,6 +1,7 @@
 import { bucketsFor } from '../db/digestSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
+import type { UsernameShape } from '../db/syncRanges.ts';
 import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggregates, syncBucketDigests } from '../db/syncQueries.ts';
 import { readTargetStatus } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
@@ -36,7 +37,8 @@ export async function observeSync(
     let skipped = false;
     let held = await syncAggregates(db, spec.name);
     try {
-      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, held, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
+      const shapes = new Map(desired.map((d) => [d.spec.name, d.spec.pattern]));
+      drift = driver.mode === 'incremental' ? await repairIncremental(db, driver, held, shapes, logger) : await repairSnapshot(db, spec.name, await driver.fingerprint());
     } catch (err) {
       unreachable = err instanceof Error ? err.message : String(err);
       skipped = spec.optional === true && err instanceof TargetError && err.offline;
@@ -72,7 +74,7 @@ export async function observeSync(
   return out;
 }
 
-async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, logger: Logger): Promise<number> {
+async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, shapes: ReadonlyMap<string, UsernameShape>, logger: Logger): Promise<number> {
   const theirs = await target.digests();
   let drift = 0;
   for (const population of new Set([...theirs.keys(), ...ours.keys()])) {
@@ -85,7 +87,7 @@ async function repairIncremental(db: Db, target: IncrementalTarget, ours: Readon
     ]);
     const differing = [...new Set([...theirBuckets.keys(), ...ourBuckets.keys()])].filter((b) => !sameSet(theirBuckets.get(b), ourBuckets.get(b)));
     const listed = await target.listBuckets(population, buckets, differing.filter((b) => theirBuckets.has(b)));
-    const n = await replaceSyncBuckets(db, target.name, population, buckets, differing, listed);
+    const n = await replaceSyncBuckets(db, target.name, population, buckets, differing, listed, shapes.get(population));
     drift += n;
     logger.warn({ target: target.name, population, buckets: differing.length, records: n }, 'target drifted from the sync state');
   }

@@ -374,6 +374,24 @@ describe('the sync state kept as ranges of consecutive members', () => {
     expect((await run(state)).result.outcome).toBe('no-changes');
   });
 
+  it('records sent but not recorded (a run killed between the two) are found by the next run, which keeps them as ranges again', async () => {
+    const state = specs([{ name: 'lost', count: 6000, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    // The target holds everything; the sync state lost its last range, as if the run had
+    // been killed after the target confirmed those chunks and before they were recorded.
+    const [last] = await db.query(`DELETE FROM bulk_sync_ranges WHERE lo = (SELECT max(lo) FROM bulk_sync_ranges) RETURNING (hi - lo + 1)::int AS n`);
+    expect(last.n).toBeGreaterThan(100);
+    const { result, traffic } = await run(state);
+    expect(result.plan.targets[0]).toMatchObject({ drift: last.n, upsert: 0, delete: 0 });
+    expect(traffic.recordsUpserted).toBe(0);
+    await expectSyncStateEqualsTarget();
+    const shape = await syncStateShape();
+    expect(shape.records).toBe(6000);
+    // What the repair listed went back into ranges; a few runs too short for one may stay rows.
+    expect(shape.rows).toBeLessThan(200);
+    expect((await run(state)).result.outcome).toBe('no-changes');
+  });
+
   it('a scale-down deletes from the target the records its ranges held beyond the new count, trimming them', async () => {
     await run(specs([{ name: 'trim', count: 5000, targets: ['lt'] }], [ltTarget()]));
     const smaller = specs([{ name: 'trim', count: 3210, targets: ['lt'] }], [ltTarget()]);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { markUnsynced, nextUnsyncedWindow } from '../../src/db/syncQueries.ts';
+import { markUnsynced, nextUnsyncedWindow, replaceSyncBuckets, suspendSyncSummary } from '../../src/db/syncQueries.ts';
 import { insertRanges, namesSql, uncoverRanges } from '../../src/db/syncRanges.ts';
 import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
@@ -83,6 +83,43 @@ describe('splitting ranges', () => {
     await Promise.all([first, second]);
     const gone = new Set([...a, ...b]);
     expect(await held()).toEqual(sorted(names(Array.from({ length: 1000 }, (_, i) => i + 1)).filter((n) => !gone.has(n))));
+    await expectConsistent();
+  });
+
+  it('a split of one target, or a dry run\'s, never holds up a split of another target', async () => {
+    await insertRanges(db.database.db, 'lt', [{ ...range, lo: 1, hi: 100 }]);
+    await insertRanges(db.database.db, 'lt2', [{ ...range, lo: 1, hi: 100 }]);
+    for (const dryRun of [false, true]) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let split!: () => void;
+      const splitDone = new Promise<void>((r) => (split = r));
+      // Holds its split of 'lt' open (a dry run's repair then goes on talking to other targets).
+      const holder = db.database.db
+        .transaction()
+        .execute(async (trx) => {
+          if (dryRun) await suspendSyncSummary(trx);
+          if (dryRun) await replaceSyncBuckets(trx, 'lt', 'p', 16, [0, 1, 2, 3], []);
+          else await uncoverRanges(trx, 'lt', namesSql(names([10])));
+          split();
+          await gate;
+          if (dryRun) throw new Error('rolled back');
+        })
+        .catch(() => {});
+      await splitDone;
+      try {
+        // Fails instead of waiting if it had to wait at all.
+        await db.database.db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL lock_timeout = '1s'`.execute(trx);
+          await markUnsynced(trx, 'lt2', names([dryRun ? 60 : 50]));
+        });
+      } finally {
+        release();
+        await holder;
+      }
+    }
+    const lt2 = await db.query(`SELECT count(*)::int AS n FROM bulk_sync_records WHERE target = 'lt2'`);
+    expect(lt2[0].n).toBe(98);
     await expectConsistent();
   });
 
