@@ -165,19 +165,36 @@ async function syncIncremental(
   };
 
   if (job.scanForExtras) {
-    await inChunks(
-      async (cursor: ExtraCursor) => {
-        const w = await timed(stages, 'delete.read', () => nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window));
-        return { items: w.usernames, done: w.done, last: w.last };
-      },
-      EXTRA_START,
-      async (usernames) => {
-        await timed(stages, 'delete.send', () => target.delete(usernames));
-        await timed(stages, 'delete.mark', () => asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames)));
-        result.deleted += usernames.length;
-      },
-    );
-    await drain();
+    // Confirmed deletes are recorded eight chunks to a transaction, like sends (below):
+    // recording a delete splits or trims a range under the target's split lock, so one
+    // transaction per chunk had four senders queueing for it. A delete confirmed but not
+    // yet recorded when a run stops is found by the next run's drift repair.
+    let gone: string[] = [];
+    const recordDeletes = async (all: boolean): Promise<void> => {
+      if (gone.length === 0 || (!all && gone.length < chunkSize * MARK_BATCH_CHUNKS)) return;
+      const usernames = gone;
+      gone = [];
+      await timed(stages, 'delete.mark', () => asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames)));
+    };
+    try {
+      await inChunks(
+        async (cursor: ExtraCursor) => {
+          const w = await timed(stages, 'delete.read', () => nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window));
+          return { items: w.usernames, done: w.done, last: w.last };
+        },
+        EXTRA_START,
+        async (usernames) => {
+          await timed(stages, 'delete.send', () => target.delete(usernames));
+          result.deleted += usernames.length;
+          gone.push(...usernames);
+          await recordDeletes(false);
+        },
+      );
+      await drain();
+    } finally {
+      await Promise.allSettled(inflight);
+      await recordDeletes(true);
+    }
   }
 
   // Confirmed chunks are recorded a few at a time, in one transaction, so consecutive
