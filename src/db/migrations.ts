@@ -4,6 +4,21 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
  * Migrations live in code (not a folder scanned at run time) so the CLI works the same
  * from a clone, a package or a bundle. Never edit one that has shipped; add the next.
  */
+/** mod 2^64 of a numeric SQL expression, into [0, 2^64): the protocol's digest arithmetic. */
+const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
+
+/**
+ * Adds deltas (rows of target, population, n, d) to bulk_sync_summary: the statement that
+ * 0006's and 0010's triggers run. Shared by both migrations as the same SQL text; change
+ * it only together with a migration that recreates their functions.
+ */
+const syncSummaryUpsert = (rows: string): string => `
+        INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
+        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${rows}) x
+        GROUP BY target, population ORDER BY target, population
+        ON CONFLICT (target, population) DO UPDATE
+          SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
+
 const migrations: Record<string, Migration> = {
   '0001_users_and_populations': {
     async up(db: Kysely<any>) {
@@ -226,13 +241,7 @@ const migrations: Record<string, Migration> = {
           PRIMARY KEY (target, population)
         )`.execute(db);
       const item = (t: string): string => `('x' || substr(md5(${t}.username || ':' || ${t}.content_hash), 1, 16))::bit(64)::bigint::numeric`;
-      const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
-      const apply = (rows: string): string => `
-        INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
-        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${rows}) x
-        GROUP BY target, population ORDER BY target, population
-        ON CONFLICT (target, population) DO UPDATE
-          SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
+      const apply = syncSummaryUpsert;
       // Rows of `from` as deltas: +1 and +item for rows added, -1 and -item for rows removed.
       const deltas = (from: string, sign: '+' | '-'): string => `SELECT target, population, ${sign}1 AS n, ${sign}${item('r')} AS d FROM ${from} r`;
       // One function and trigger per event: a transition table exists only for the events
@@ -557,13 +566,7 @@ const migrations: Record<string, Migration> = {
           SELECT r.target, r.prefix || s::text || r.suffix, r.population, r.content_hash, r.updated_at
           FROM bulk_sync_ranges r CROSS JOIN LATERAL generate_series(r.lo, r.hi) s`.execute(db);
       // The summary of 0006 counts the ranges too, with the same switch for a dry run.
-      const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
-      const apply = (rows: string): string => `
-        INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
-        SELECT target, population, sum(n), ${mod64('sum(d)')} FROM (${rows}) x
-        GROUP BY target, population ORDER BY target, population
-        ON CONFLICT (target, population) DO UPDATE
-          SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
+      const apply = syncSummaryUpsert;
       const deltas = (from: string, sign: '+' | '-'): string => `SELECT target, population, ${sign}(r.hi - r.lo + 1) AS n, ${sign}r.digest AS d FROM ${from} r`;
       const item = `('x' || substr(md5(r.username || ':' || r.content_hash), 1, 16))::bit(64)::bigint::numeric`;
       // Truncating either table recounts the summary from both (it used to empty it).
