@@ -164,92 +164,106 @@ async function syncIncremental(
     await flush();
   };
 
-  if (job.scanForExtras) {
-    // Confirmed deletes are recorded eight chunks to a transaction, like sends (below):
-    // recording a delete splits or trims a range under the target's split lock, so one
-    // transaction per chunk had four senders queueing for it. A delete confirmed but not
-    // yet recorded when a run stops is found by the next run's drift repair.
-    let gone: string[] = [];
-    const recordDeletes = async (all: boolean): Promise<void> => {
-      if (gone.length === 0 || (!all && gone.length < chunkSize * MARK_BATCH_CHUNKS)) return;
-      const usernames = gone;
-      gone = [];
-      await timed(stages, 'delete.mark', () => asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames)));
-    };
+  // Confirmed chunks are recorded eight to a transaction (recordInBatches): consecutive
+  // chunks of a population become one range, and a delete's split or trim of a range,
+  // done under the target's split lock, is not queued for by every sender each chunk.
+  // Confirmed but not yet recorded is safe: a run stopped then leaves the target holding
+  // more or less than the sync state says, which the next run's drift repair finds (a
+  // record sent again is kept as it is). What is left is recorded at the end of each
+  // phase, also after a failure or abort.
+  const batchRows = chunkSize * MARK_BATCH_CHUNKS;
+  const phase = async (work: () => Promise<void>, batches: () => Iterable<Batched<never>>): Promise<void> => {
+    let failed: unknown;
     try {
-      await inChunks(
-        async (cursor: ExtraCursor) => {
-          const w = await timed(stages, 'delete.read', () => nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window));
-          return { items: w.usernames, done: w.done, last: w.last };
-        },
-        EXTRA_START,
-        async (usernames) => {
-          await timed(stages, 'delete.send', () => target.delete(usernames));
-          result.deleted += usernames.length;
-          gone.push(...usernames);
-          await recordDeletes(false);
-        },
-      );
+      await work();
       await drain();
-    } finally {
-      await Promise.allSettled(inflight);
-      await recordDeletes(true);
+    } catch (err) {
+      failed = err;
     }
+    await Promise.allSettled(inflight);
+    try {
+      for (const b of batches()) await b.flush();
+    } catch (err) {
+      failed ??= err;
+    }
+    if (failed) throw failed;
+  };
+
+  if (job.scanForExtras) {
+    const gone = recordInBatches<string>(batchRows, (usernames) => timed(stages, 'delete.mark', () => asyncCommit(db, (trx) => markUnsynced(trx, job.spec.name, usernames))));
+    await phase(
+      () =>
+        inChunks(
+          async (cursor: ExtraCursor) => {
+            const w = await timed(stages, 'delete.read', () => nextExtraWindow(db, opts.store, job.spec.name, job.populations, job.frozen, cursor, window));
+            return { items: w.usernames, done: w.done, last: w.last };
+          },
+          EXTRA_START,
+          async (usernames) => {
+            await timed(stages, 'delete.send', () => target.delete(usernames));
+            result.deleted += usernames.length;
+            await gone.add(usernames);
+          },
+        ),
+      () => [gone],
+    );
   }
 
-  // Confirmed chunks are recorded a few at a time, in one transaction, so consecutive
-  // chunks of a population become one range and a first sync writes a few hundred rows in
-  // as many transactions rather than one per chunk. Confirmed but not yet recorded is safe:
-  // a crash then sends those records again, and the Load Tester keeps equal records as
-  // they are. Whatever is left is recorded at the end, also after a failure or abort.
-  const confirmed = new Map<string, SentRow[]>();
-  const markings = new Map<string, Parameters<typeof markChunkSynced>[3]>();
-  const batchRows = chunkSize * MARK_BATCH_CHUNKS;
-  const record = async (population: string, all: boolean): Promise<void> => {
-    const rows = confirmed.get(population);
-    if (!rows || (!all && rows.length < batchRows)) return;
-    confirmed.delete(population);
-    rows.sort((a, b) => a.seq - b.seq);
-    await timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markChunkSynced(trx, job.spec.name, rows, markings.get(population)!)));
-  };
-  let failed: unknown;
-  try {
-    for (const population of job.populations) {
-      if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
-      const shape = job.shapes.get(population)!;
-      markings.set(population, { name: population, shape, foreignRanges: await hasForeignRanges(db, job.spec.name, population, shape) });
-      await inChunks(
-        async (seq: number) => {
-          return timed(stages, 'upsert.read', async () => {
-            const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, shape, seq, window);
-            return { items: w.rows, done: w.done, last: w.last };
-          });
-        },
-        -1,
-        async (rows: UnsyncedCandidate[]) => {
-          const records = rows.map((r) => toRecord(r, opts.passwords));
-          await timed(stages, 'upsert.send', () => target.upsert(records));
-          result.upserted += records.length;
-          const list = confirmed.get(population) ?? [];
-          confirmed.set(population, list);
-          // Only what the sync state needs: a batch waits for seven more chunks.
-          for (const r of rows) list.push({ seq: r.seq, username: r.username, population: r.population, content_hash: r.content_hash, held: r.held });
-          await record(population, false);
-        },
-      );
-    }
-    await drain();
-  } catch (err) {
-    failed = err;
-  }
-  await Promise.allSettled(inflight);
-  try {
-    for (const population of [...confirmed.keys()]) await record(population, true);
-  } catch (err) {
-    failed ??= err;
-  }
-  if (failed) throw failed;
+  const sent = new Map<string, Batched<SentRow>>();
+  await phase(
+    async () => {
+      for (const population of job.populations) {
+        if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
+        const shape = job.shapes.get(population)!;
+        const marking = { name: population, shape, foreignRanges: await hasForeignRanges(db, job.spec.name, population, shape) };
+        const batch = recordInBatches<SentRow>(batchRows, (rows) =>
+          timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markChunkSynced(trx, job.spec.name, rows.sort((a, b) => a.seq - b.seq), marking))),
+        );
+        sent.set(population, batch);
+        await inChunks(
+          async (seq: number) => {
+            return timed(stages, 'upsert.read', async () => {
+              const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, shape, seq, window);
+              return { items: w.rows, done: w.done, last: w.last };
+            });
+          },
+          -1,
+          async (rows: UnsyncedCandidate[]) => {
+            const records = rows.map((r) => toRecord(r, opts.passwords));
+            await timed(stages, 'upsert.send', () => target.upsert(records));
+            result.upserted += records.length;
+            // Only what the sync state needs: a batch waits for seven more chunks.
+            await batch.add(rows.map((r) => ({ seq: r.seq, username: r.username, population: r.population, content_hash: r.content_hash, held: r.held })));
+          },
+        );
+      }
+    },
+    () => sent.values(),
+  );
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');
+}
+
+interface Batched<T> {
+  add(items: readonly T[]): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/** Items gathered and written `size` at a time by `write`; flush() writes what is left. */
+function recordInBatches<T>(size: number, write: (items: T[]) => Promise<void>): Batched<T> {
+  let held: T[] = [];
+  const flush = async (): Promise<void> => {
+    if (held.length === 0) return;
+    const items = held;
+    held = [];
+    await write(items);
+  };
+  return {
+    async add(items) {
+      for (const item of items) held.push(item);
+      if (held.length >= size) await flush();
+    },
+    flush,
+  };
 }
 
 async function syncSnapshot(db: Db, store: UserStore, job: SyncJob, target: SnapshotTarget, result: SyncResult, passwords: ReadonlyMap<string, string>): Promise<void> {

@@ -1,16 +1,18 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
-/**
- * Migrations live in code (not a folder scanned at run time) so the CLI works the same
- * from a clone, a package or a bundle. Never edit one that has shipped; add the next.
- */
 /** mod 2^64 of a numeric SQL expression, into [0, 2^64): the protocol's digest arithmetic. */
 const mod64 = (v: string): string => `((${v}) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616`;
 
 /**
+ * A record's item of the protocol's digest (the first 64 bits of md5(username:content_hash),
+ * as a signed number), for a row aliased `t`; the digest is their sum mod 2^64.
+ */
+const syncSummaryItem = (t: string): string => `('x' || substr(md5(${t}.username || ':' || ${t}.content_hash), 1, 16))::bit(64)::bigint::numeric`;
+
+/**
  * Adds deltas (rows of target, population, n, d) to bulk_sync_summary: the statement that
- * 0006's and 0010's triggers run. Shared by both migrations as the same SQL text; change
- * it only together with a migration that recreates their functions.
+ * 0006's and 0010's triggers run. These helpers are shared by both migrations as the same
+ * SQL text; change them only together with a migration that recreates their functions.
  */
 const syncSummaryUpsert = (rows: string): string => `
         INSERT INTO bulk_sync_summary AS s (target, population, count, digest)
@@ -19,6 +21,10 @@ const syncSummaryUpsert = (rows: string): string => `
         ON CONFLICT (target, population) DO UPDATE
           SET count = s.count + excluded.count, digest = ${mod64('s.digest + excluded.digest')}`;
 
+/**
+ * Migrations live in code (not a folder scanned at run time) so the CLI works the same
+ * from a clone, a package or a bundle. Never edit one that has shipped; add the next.
+ */
 const migrations: Record<string, Migration> = {
   '0001_users_and_populations': {
     async up(db: Kysely<any>) {
@@ -240,7 +246,7 @@ const migrations: Record<string, Migration> = {
           digest numeric NOT NULL,
           PRIMARY KEY (target, population)
         )`.execute(db);
-      const item = (t: string): string => `('x' || substr(md5(${t}.username || ':' || ${t}.content_hash), 1, 16))::bit(64)::bigint::numeric`;
+      const item = syncSummaryItem;
       const apply = syncSummaryUpsert;
       // Rows of `from` as deltas: +1 and +item for rows added, -1 and -item for rows removed.
       const deltas = (from: string, sign: '+' | '-'): string => `SELECT target, population, ${sign}1 AS n, ${sign}${item('r')} AS d FROM ${from} r`;
@@ -568,10 +574,9 @@ const migrations: Record<string, Migration> = {
       // The summary of 0006 counts the ranges too, with the same switch for a dry run.
       const apply = syncSummaryUpsert;
       const deltas = (from: string, sign: '+' | '-'): string => `SELECT target, population, ${sign}(r.hi - r.lo + 1) AS n, ${sign}r.digest AS d FROM ${from} r`;
-      const item = `('x' || substr(md5(r.username || ':' || r.content_hash), 1, 16))::bit(64)::bigint::numeric`;
       // Truncating either table recounts the summary from both (it used to empty it).
       const rebuild = `DELETE FROM bulk_sync_summary;
-        ${apply(`SELECT target, population, 1 AS n, ${item} AS d FROM bulk_sync_state r UNION ALL ${deltas('bulk_sync_ranges', '+')}`)}`;
+        ${apply(`SELECT target, population, 1 AS n, ${syncSummaryItem('r')} AS d FROM bulk_sync_state r UNION ALL ${deltas('bulk_sync_ranges', '+')}`)}`;
       await sql
         .raw(
           `CREATE OR REPLACE FUNCTION bulk_sync_summarize_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN

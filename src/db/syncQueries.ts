@@ -326,7 +326,7 @@ export async function markChunkSynced(
   rows: readonly SentRow[],
   population: { name: string; shape: UsernameShape; foreignRanges: boolean },
 ): Promise<void> {
-  const { ranges, singles, rangeRows, misfits } = splitIntoRanges(rows, (p) => (p === population.name ? population.shape : undefined));
+  const { ranges, singles, rangeRows, misfits } = splitIntoRanges(rows, population.shape);
   const searched = new Set(misfits.map((r) => r.username));
   for (const r of rows) if (r.held) searched.add(r.username);
   if (searched.size > 0) await uncoverRanges(db, target, namesSql([...searched]));

@@ -171,14 +171,14 @@ export function namesSql(usernames: readonly string[]): RawBuilder<unknown> {
 }
 
 /**
- * Consecutive records of one population and content hash, each with the username its
- * pattern gives for its seq, as ranges of at least MIN_RANGE; the rest one by one.
- * `rows` come in seq order within a population. `misfits` are the rows whose username is not
- * the one their population's pattern gives for their seq.
+ * Consecutive records of one content hash, each with the username the population's pattern
+ * gives for its seq, as ranges of at least MIN_RANGE; the rest one by one. `rows` are of
+ * one population, in seq order. `misfits` are the rows whose username is not the one the
+ * pattern gives for their seq.
  */
 export function splitIntoRanges<R extends { seq: number; username: string; population: string; content_hash: string }>(
   rows: readonly R[],
-  shapeOf: (population: string) => UsernameShape | undefined,
+  shape: UsernameShape,
 ): { ranges: SyncRange[]; singles: R[]; rangeRows: R[]; misfits: R[] } {
   const ranges: SyncRange[] = [];
   const singles: R[] = [];
@@ -188,22 +188,20 @@ export function splitIntoRanges<R extends { seq: number; username: string; popul
   const close = (): void => {
     if (run.length >= MIN_RANGE) {
       const first = run[0]!;
-      const shape = shapeOf(first.population)!;
       ranges.push({ population: first.population, prefix: shape.prefix, suffix: shape.suffix, lo: first.seq, hi: run[run.length - 1]!.seq, content_hash: first.content_hash });
       rangeRows.push(...run);
     } else singles.push(...run);
     run = [];
   };
   for (const r of rows) {
-    const shape = shapeOf(r.population);
-    if (!shape || r.username !== `${shape.prefix}${r.seq}${shape.suffix}`) {
+    if (r.username !== `${shape.prefix}${r.seq}${shape.suffix}`) {
       close();
       singles.push(r);
       misfits.push(r);
       continue;
     }
     const last = run[run.length - 1];
-    if (last && !(last.population === r.population && last.content_hash === r.content_hash && last.seq + 1 === r.seq)) close();
+    if (last && !(last.content_hash === r.content_hash && last.seq + 1 === r.seq)) close();
     run.push(r);
   }
   close();
