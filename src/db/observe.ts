@@ -40,6 +40,8 @@ interface AggregateRow {
   max_seq: number | null;
   digest: string;
   production: number;
+  /** Set instead of the digest: see ObservedPopulation.memberBlock. */
+  block?: { lo: number; hi: number };
 }
 
 export interface PopulationAggregates {
@@ -115,11 +117,11 @@ async function summaryAggregates(db: Db, targets: readonly ObservationTarget[]):
            OR (coalesce(d.synced, false) AND sum(s.count) <> max(s.max_seq) - min(s.min_seq) + 1) AS fallback
     FROM bulk_user_summary s LEFT JOIN d ON d.name = s.population WHERE s.population IS NOT NULL AND s.count <> 0
     GROUP BY s.population, d.name, d.synced ORDER BY s.population`.execute(db);
-  const byName = new Map(targets.map((t) => [t.spec.name, t]));
+  // The digest of a synced population settled here is left to memberDigest: it costs an
+  // md5 per member on a range not seen before, and a sync needs it only when the target
+  // holds as many records as there are members and not as one block of ranges.
   for (const r of rows) {
-    const t = byName.get(r.name);
-    if (!r.synced || r.fallback || !t || r.min_seq === null || r.max_seq === null) continue;
-    r.digest = await rangeDigest(db, { prefix: t.spec.pattern.prefix, suffix: t.spec.pattern.suffix, contentHash: t.contentHash, lo: r.min_seq, hi: r.max_seq });
+    if (r.synced && !r.fallback && r.min_seq !== null && r.max_seq !== null) r.block = { lo: r.min_seq, hi: r.max_seq };
   }
   return rows;
 }
@@ -181,12 +183,23 @@ async function assemble(
   for (const row of rows) {
     if (row.name === null) continue;
     const base = populations.get(row.name) ?? { name: row.name, known: false };
-    populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale, memberDigest: row.digest });
+    populations.set(row.name, { ...base, total: row.total, inRange: row.in_range, stale: row.stale, memberDigest: row.block ? undefined : row.digest, ...(row.block ? { memberBlock: row.block } : {}) });
     present.set(row.name, row.min_seq === null || row.max_seq === null ? undefined : { min: row.min_seq, max: row.max_seq });
   }
   return { populations, present, productionUsers: counts.productionUsers, productionUsersApproximate: counts.approximate, tableRows: counts.tableRows };
 }
 
+
+/**
+ * The digest of a population's members (see ObservedPopulation.memberDigest), computed from
+ * their block, and remembered, when observation left it out.
+ */
+export async function memberDigest(db: Db, population: ObservedPopulation | undefined, desired: ObservationTarget): Promise<string> {
+  if (population?.memberDigest !== undefined) return population.memberDigest;
+  if (!population?.memberBlock) return '0';
+  const { prefix, suffix } = desired.spec.pattern;
+  return rangeDigest(db, { prefix, suffix, contentHash: desired.contentHash, ...population.memberBlock });
+}
 
 /**
  * Seq ranges worth searching for missing members. When the present members form one

@@ -68,9 +68,15 @@ export interface ObservedPopulation {
   stale: number;
   /**
    * Digest of the inRange members as they will be after apply (username + desired content
-   * hash); absent or "0" when the population syncs nowhere. Compared with what targets hold.
+   * hash); "0" when the population syncs nowhere. Compared with what targets hold. Absent
+   * when memberBlock is set (memberDigest in db/observe.ts computes it from the block).
    */
   memberDigest?: string;
+  /**
+   * Set when the members are exactly the pattern's usernames for the seqs lo..hi, all with
+   * the desired content hash (a synced population the user summary settles).
+   */
+  memberBlock?: { lo: number; hi: number };
 }
 
 /** Missing members of a population, as ranges, minus usernames held by someone else. */

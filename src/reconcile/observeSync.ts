@@ -1,8 +1,9 @@
 import { bucketsFor } from '../db/digestSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
-import type { UsernameShape } from '../db/syncRanges.ts';
+import { countHeldInBlock, type UsernameShape } from '../db/syncRanges.ts';
 import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggregates, syncBucketDigests } from '../db/syncQueries.ts';
+import { memberDigest } from '../db/observe.ts';
 import { readTargetStatus } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
 import type { DesiredPopulation, ObservedPopulation, ObservedTarget, ObservedTargetPopulation } from '../plan/Plan.ts';
@@ -53,8 +54,7 @@ export async function observeSync(
       const o = populations.get(d.spec.name);
       const mine = held.get(d.spec.name);
       held.delete(d.spec.name);
-      const existing = { count: o?.inRange ?? 0, digest: o?.memberDigest ?? '0' };
-      if (sameSet(existing, mine)) {
+      if (await holdsExactlyMembers(db, spec.name, d, o, mine)) {
         rows.push({ population: d.spec.name, desired: true, frozen: false, unsynced: 0, extra: 0 });
         continue;
       }
@@ -72,6 +72,18 @@ export async function observeSync(
     out.push({ name: spec.name, type: spec.type, drift, populations: rows, ...(unreachable ? { unreachable } : {}), ...(skipped ? { skipped } : {}) });
   }
   return out;
+}
+
+/**
+ * Whether what the sync state says a target holds of a population is its members: counts
+ * first (a first sync stops there), then one block of ranges, and only then the digest.
+ */
+async function holdsExactlyMembers(db: Db, target: string, d: DesiredPopulation, o: ObservedPopulation | undefined, mine: SetDigest | undefined): Promise<boolean> {
+  const count = o?.inRange ?? 0;
+  if (count !== (mine?.count ?? 0)) return false;
+  if (count === 0) return true;
+  if (o?.memberBlock && (await countHeldInBlock(db, target, d.spec.name, d.spec.pattern, d.contentHash, o.memberBlock)) === count) return true;
+  return sameSet({ count, digest: await memberDigest(db, o, d) }, mine);
 }
 
 async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, shapes: ReadonlyMap<string, UsernameShape>, logger: Logger): Promise<number> {

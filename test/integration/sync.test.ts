@@ -392,6 +392,28 @@ describe('the sync state kept as ranges of consecutive members', () => {
     expect((await run(state)).result.outcome).toBe('no-changes');
   });
 
+  it('content changed while the target was down is sent in full once it is back: ranges of the old content do not count as held', async () => {
+    const proxy = await startFaultProxy(lt.url);
+    try {
+      const target = [ltTarget(proxy.url, { timeoutSeconds: 0.5, retry: { attempts: 2, delaySeconds: 0.02 } })];
+      await run(specs([{ name: 'moved', count: 3000, targets: ['lt'] }], target));
+      expect((await syncStateShape()).rows).toBe(0);
+      proxy.fail('503');
+      const changed = specs([{ name: 'moved', count: 3000, attributes: { v: 2 }, targets: ['lt'] }], target);
+      expect((await run(changed)).result.outcome).toBe('partial');
+      proxy.fail('none');
+      // Every member now has the new content: as many members as records held, in one block.
+      const { result, traffic } = await run(changed);
+      expect(result.plan.targets[0]).toMatchObject({ drift: 0, upsert: 3000 });
+      expect(traffic.recordsUpserted).toBe(3000);
+      await expectTargetEqualsDatabase(['moved']);
+      await expectSyncStateEqualsTarget();
+      expect((await run(changed)).result.outcome).toBe('no-changes');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a scale-down deletes from the target the records its ranges held beyond the new count, trimming them', async () => {
     await run(specs([{ name: 'trim', count: 5000, targets: ['lt'] }], [ltTarget()]));
     const smaller = specs([{ name: 'trim', count: 3210, targets: ['lt'] }], [ltTarget()]);
