@@ -33,6 +33,7 @@ import {
   type UpsertBody,
 } from './routeSchemas.ts';
 import { upsertCredentials } from './upsertCredentials.ts';
+import { withSharedFields } from './withSharedFields.ts';
 import { StageClock } from '../metrics/stageTimes.ts';
 import { verifyPopulationSummary } from './populationSummary.ts';
 
@@ -122,9 +123,10 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
     },
     async (request, reply) => {
       const clock = clocks.get(request) ?? new StageClock();
-      assertStorableRecords(request.body.users);
+      const users = withSharedFields(request.body);
+      assertStorableRecords(users);
       clock.lap('check');
-      const counts = await upsertCredentials(db, secretKey, request.body.users, clock, opts.pool);
+      const counts = await upsertCredentials(db, secretKey, users, clock, opts.pool);
       void reply.header('server-timing', clock.serverTiming());
       return counts;
     },

@@ -26,34 +26,44 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const username = { type: 'string', minLength: 1, maxLength: MAX_USERNAME_LENGTH, pattern: NO_NUL } as const;
 const population = { type: 'string', minLength: 1, pattern: NO_NUL } as const;
 
+const recordFields = {
+  password: { type: 'string' },
+  email: { type: ['string', 'null'] },
+  population,
+  content_hash: { type: 'string', minLength: 1, maxLength: MAX_CONTENT_HASH_LENGTH },
+  attributes: { type: ['object', 'null'] },
+} as const;
+
+/** The fields of a record besides its username, which `shared` may give once for a whole batch. */
+export const SHAREABLE_FIELDS = ['password', 'email', 'population', 'content_hash', 'attributes'] as const;
+/** Of those, the ones every record must end up with. */
+export const REQUIRED_FIELDS = ['password', 'population', 'content_hash'] as const;
+
 export const upsertBody = {
   type: 'object',
   required: ['users'],
   additionalProperties: false,
   properties: {
+    // Fields every record of the batch has, sent once (a record's own value wins): a first
+    // sync sends records that differ only in their username and email.
+    shared: { type: 'object', additionalProperties: false, properties: recordFields },
     users: {
       type: 'array',
       minItems: 1,
       maxItems: MAX_BATCH,
       items: {
         type: 'object',
-        required: ['username', 'password', 'population', 'content_hash'],
+        required: ['username'],
         additionalProperties: false,
-        properties: {
-          username,
-          password: { type: 'string' },
-          email: { type: ['string', 'null'] },
-          population,
-          content_hash: { type: 'string', minLength: 1, maxLength: MAX_CONTENT_HASH_LENGTH },
-          attributes: { type: ['object', 'null'] },
-        },
+        properties: { username, ...recordFields },
       },
     },
   },
 } as const;
 
 export interface UpsertBody {
-  users: CredentialInput[];
+  shared?: Partial<Omit<CredentialInput, 'username'>>;
+  users: (Partial<CredentialInput> & { username: string })[];
 }
 
 /** A record as the reconciler sends it. */

@@ -222,6 +222,33 @@ describe('bulk upsert and delete', () => {
     expect(copiedCsv).toContainEqual(['cp_0003', 'pass\tword\\N\n', 'cp_3@example.com', 'cp']);
   });
 
+  it('takes the fields a batch shares once, in "shared": the records stored are those the batch sent whole gives', async () => {
+    const whole = [rec('sh', 1, { attributes: { k: 1 } }), rec('sh', 2, { attributes: { k: 1 }, email: null }), rec('sh', 3, { attributes: { k: 2 }, content_hash: 'other' })];
+    const stored = async () => ({
+      rows: await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`),
+      csv: parse((await exportText('format=csv')).text),
+    });
+    expect(await upsert(whole)).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+    const expected = await stored();
+    await tdb.query('TRUNCATE loadtester.credentials');
+    // A record's own value wins over the shared one (record 3's attributes and hash, record 2's null email).
+    const shared = { password: 'pw-sh-1', population: 'sh', content_hash: 'hash-1', attributes: { k: 1 } };
+    const body = {
+      shared,
+      users: [
+        { username: 'sh_0001', email: 'sh_1@example.com' },
+        { username: 'sh_0002', email: null, content_hash: 'hash-2', password: 'pw-sh-2' },
+        { username: 'sh_0003', email: 'sh_3@example.com', content_hash: 'other', attributes: { k: 2 }, password: 'pw-sh-3' },
+      ],
+    };
+    const first = await post('/api/users/bulk-upsert', body);
+    expect(first).toEqual({ status: 200, body: { inserted: 3, updated: 0, unchanged: 0 } });
+    expect(await stored()).toEqual(expected);
+    // The same again through the upsert statement changes nothing.
+    expect((await post('/api/users/bulk-upsert', body)).body).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+    expect((await get('/api/users/digest?population=sh')).body).toEqual({ population: 'sh', ...jsDigest(whole) });
+  });
+
   it('falls back to the upsert statement when a held username sits inside a batch of new ones', async () => {
     await upsert([rec('fb', 2)]);
     const mixed = await upsertTimed([rec('fb', 1), rec('fb', 2, { content_hash: 'hash-2b' }), rec('fb', 3)]);
@@ -553,6 +580,11 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
     { name: 'empty users', url: '/api/users/bulk-upsert', payload: { users: [] }, mentions: 'users' },
     { name: 'username of the wrong type', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, username: 5 }] }, mentions: 'users[0].username' },
     { name: 'password missing', url: '/api/users/bulk-upsert', payload: { users: [ok, { ...ok, username: 'x', password: undefined }] }, mentions: 'users[1].password' },
+    { name: 'password in neither the record nor shared', url: '/api/users/bulk-upsert', payload: { shared: { population: 'bad' }, users: [ok, { username: 'x', content_hash: 'h' }] }, mentions: 'users[1].password is missing, and "shared" gives none' },
+    { name: 'shared: unknown field', url: '/api/users/bulk-upsert', payload: { shared: { username: 'x' }, users: [ok] }, mentions: 'shared.username' },
+    { name: 'shared: content_hash empty', url: '/api/users/bulk-upsert', payload: { shared: { content_hash: '' }, users: [{ username: 'x', password: 'p', population: 'bad' }] }, mentions: 'shared.content_hash' },
+    { name: 'shared: not an object', url: '/api/users/bulk-upsert', payload: { shared: [1], users: [ok] }, mentions: 'shared' },
+    { name: 'shared: NUL in a password', url: '/api/users/bulk-upsert', payload: { shared: { password: 'a\u0000b' }, users: [{ username: 'x', population: 'bad', content_hash: 'h' }] }, mentions: 'users[0].password' },
     { name: 'attributes not an object', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, attributes: [1] }] }, mentions: 'users[0].attributes' },
     { name: 'email a number', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, email: 1 }] }, mentions: 'users[0].email' },
     { name: 'unknown field', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, passwrd: 'x' }] }, mentions: 'users[0].passwrd' },

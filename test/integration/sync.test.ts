@@ -214,6 +214,42 @@ describe('sync to the Load Tester', () => {
     }
   });
 
+  it('sends the fields a chunk shares once, and whole records to a Load Tester that predates that (it refuses them with 400)', async () => {
+    // In front of the real one, refusing "shared" as an older Load Tester's schema did.
+    const seen: boolean[] = [];
+    const older = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const shared = req.url === '/api/users/bulk-upsert' && 'shared' in (JSON.parse(body) as object);
+        if (req.url === '/api/users/bulk-upsert') seen.push(shared);
+        if (shared) {
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request","message":"body must NOT have additional properties (shared)"}');
+          return;
+        }
+        void fetch(`${lt.url}${req.url}`, { method: req.method, headers: { authorization: req.headers.authorization ?? '', ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }).then(async (r) => {
+          res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
+        });
+      });
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    try {
+      const direct = await run(specs([{ name: 'shared', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget()]));
+      expect(direct.traffic.recordsUpserted).toBe(1000);
+      // Username and email only: well under half of what whole records take.
+      const state = specs([{ name: 'olderlt', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget(`http://127.0.0.1:${(older.address() as AddressInfo).port}`, { concurrency: 1 })]);
+      const viaOlder = await run(state);
+      expect(viaOlder.result.outcome).toBe('applied');
+      expect(viaOlder.traffic.recordsUpserted).toBe(1000);
+      // Two 500-record chunks: the first tried with shared fields, then whole, and the second whole straight away.
+      expect(seen).toEqual([true, false, false]);
+      expect(direct.traffic.bytesSent * 2).toBeLessThan(viaOlder.traffic.bytesSent - direct.traffic.bytesSent);
+      await expectTargetEqualsDatabase(['shared', 'olderlt']);
+    } finally {
+      await new Promise((resolve) => older.close(resolve));
+    }
+  });
+
   it('sends exactly the changed users when 1% change', async () => {
     const state = specs([{ name: 'stable', count: 2970, targets: ['lt'] }, { name: 'changing', count: 30, attributes: { v: 1 }, targets: ['lt'] }], [ltTarget()]);
     await run(state);

@@ -4,6 +4,7 @@ import { withRetry } from '../withRetry.ts';
 import { MAX_LISTED_BUCKETS } from '../../loadtester/routeSchemas.ts';
 import { performance } from 'node:perf_hooks';
 import { addServerTiming, addStage, type StageTimes } from '../../metrics/stageTimes.ts';
+import { shareFields, type UpsertRequest } from './shareFields.ts';
 import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } from './targetConnection.ts';
 
 /** Traffic counters, so tests and benchmarks can prove how little a sync sends. */
@@ -88,10 +89,24 @@ export class LoadTesterTarget implements IncrementalTarget {
     return body.users;
   }
 
+  private wholeRecords = false;
+
   async upsert(records: TargetRecord[]): Promise<void> {
-    // The counts must add up: a 200 that did not come from a Load Tester is not a write.
-    await this.call('POST', '/api/users/bulk-upsert', { users: records }, (b) => [b.inserted, b.updated, b.unchanged].every(Number.isInteger) && (b.inserted as number) + (b.updated as number) + (b.unchanged as number) === records.length);
+    const body = this.wholeRecords ? { users: records } : shareFields(records);
+    try {
+      await this.postUpsert(body, records.length);
+    } catch (err) {
+      // A Load Tester from before `shared` refuses it (400): from then on, whole records.
+      if (!(body.shared && err instanceof TargetError && err.status === 400)) throw err;
+      this.wholeRecords = true;
+      await this.postUpsert({ users: records }, records.length);
+    }
     this.stats.recordsUpserted += records.length;
+  }
+
+  private async postUpsert(body: UpsertRequest, count: number): Promise<void> {
+    // The counts must add up: a 200 that did not come from a Load Tester is not a write.
+    await this.call('POST', '/api/users/bulk-upsert', body, (b) => [b.inserted, b.updated, b.unchanged].every(Number.isInteger) && (b.inserted as number) + (b.updated as number) + (b.unchanged as number) === count);
   }
 
   async delete(usernames: string[]): Promise<void> {
