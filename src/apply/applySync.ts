@@ -232,8 +232,9 @@ async function syncIncremental(
             const records = rows.map((r) => toRecord(r, opts.passwords));
             await timed(stages, 'upsert.send', () => target.upsert(records));
             result.upserted += records.length;
-            // Only what the sync state needs: a batch waits for seven more chunks.
-            await batch.add(rows.map((r) => ({ seq: r.seq, username: r.username, population: r.population, content_hash: r.content_hash, held: r.held })));
+            // The rows themselves: a copy of each would outlive two young collections while
+            // the batch waits for seven more chunks, and be promoted.
+            await batch.add(rows);
           },
         );
       }
