@@ -20,7 +20,11 @@ import { LoadTesterTarget, type TransferStats } from '../src/targets/loadtester/
 import type { SyncTargetDriver } from '../src/targets/SyncTargetDriver.ts';
 import type { ChildInput, ChildResult, StatementStats } from './childProtocol.ts';
 
+import { tuneGarbageCollection } from '../src/tuneGarbageCollection.ts';
+
 const processStarted = performance.now();
+// As the CLI does (src/cli/main.ts): the peak RSS measured is the command's.
+tuneGarbageCollection();
 const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as ChildInput;
 
 // ---------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
 import { runCli } from './program.ts';
+import { tuneGarbageCollection } from '../tuneGarbageCollection.ts';
+
+tuneGarbageCollection();
 
 const code = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
