@@ -94,15 +94,28 @@ export async function clearSyncState(db: Db, target: string): Promise<number> {
 }
 
 /** Members of a population the target lacks, or holds with another content hash than `desiredHash`. */
-export async function countUnsynced(db: Db, store: UserStore, target: string, population: string, shape: MemberShape, desiredHash: string): Promise<number> {
+export async function countUnsynced(
+  db: Db,
+  store: UserStore,
+  target: string,
+  population: string,
+  shape: MemberShape,
+  desiredHash: string,
+  /** What observation knows of the members: their count, and their seqs when they are one block. */
+  known?: { members: number; block?: { lo: number; hi: number } },
+): Promise<number> {
   // The members, less those held as they are: through a range of the pattern with the
   // desired content (every member in it, since a member's username is the pattern's for
-  // its seq: a count over the users' (population, seq) index per range), or through a row
-  // (a probe of the users per row). A username is held through one or the other, never both.
+  // its seq: a count over the users' (population, seq) index per range, or the overlap
+  // with the members' block), or through a row (a probe of the users per row). A username
+  // is held through one or the other, never both.
   const members = (extra: RawBuilder<unknown>) => sql`SELECT count(*) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND ${isMember(shape, 'u')} ${extra}`;
+  const inRange = known?.block
+    ? sql`greatest(0, least(r.hi, ${known.block.hi}::bigint) - greatest(r.lo, ${known.block.lo}::bigint) + 1)`
+    : sql`(${members(sql`AND u.seq BETWEEN r.lo AND r.hi`)})`;
   const { rows } = await sql<{ n: number }>`
-    SELECT ((${members(sql``)})
-      - coalesce((SELECT sum((${members(sql`AND u.seq BETWEEN r.lo AND r.hi`)})) FROM bulk_sync_ranges r
+    SELECT (${known ? sql`${known.members}::bigint` : sql`(${members(sql``)})`}
+      - coalesce((SELECT sum(${inRange}) FROM bulk_sync_ranges r
                   WHERE r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.pattern.prefix} AND r.suffix = ${shape.pattern.suffix}
                     AND r.content_hash = ${desiredHash}), 0)
       - (SELECT count(*) FROM bulk_sync_state s JOIN ${store.rows} u ON u.username = s.username

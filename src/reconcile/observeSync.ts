@@ -62,7 +62,8 @@ export async function observeSync(
         population: d.spec.name,
         desired: true,
         frozen: false,
-        unsynced: await countUnsynced(db, store, spec.name, d.spec.name, d.spec, d.contentHash),
+        // Holding nothing of it, the target lacks every member.
+        unsynced: mine ? await countUnsynced(db, store, spec.name, d.spec.name, d.spec, d.contentHash, o ? { members: o.inRange, ...(o.memberBlock ? { block: o.memberBlock } : {}) } : undefined) : (o?.inRange ?? 0),
         extra: mine ? await countExtra(db, store, spec.name, d.spec.name, d.spec) : 0,
       });
     }
