@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { EXTRA_START, markChunkSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ExtraCursor, type SentRow, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
+import { chunkMarks, EXTRA_START, markChunksSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ChunkMarks, type ExtraCursor, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
 import { hasForeignRanges, type UsernameShape } from '../db/syncRanges.ts';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
@@ -209,15 +209,15 @@ async function syncIncremental(
     );
   }
 
-  const sent = new Map<string, Batched<SentRow>>();
+  const sent = new Map<string, Batched<ChunkMarks>>();
   await phase(
     async () => {
       for (const population of job.populations) {
         if (!job.plan.populations.some((p) => p.population === population && p.upsert > 0)) continue;
         const shape = job.shapes.get(population)!;
         const marking = { name: population, shape, foreignRanges: await hasForeignRanges(db, job.spec.name, population, shape) };
-        const batch = recordInBatches<SentRow>(batchRows, (rows) =>
-          timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markChunkSynced(trx, job.spec.name, rows.sort((a, b) => a.seq - b.seq), marking))),
+        const batch = recordInBatches<ChunkMarks>(MARK_BATCH_CHUNKS, (chunks) =>
+          timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markChunksSynced(trx, job.spec.name, chunks, marking))),
         );
         sent.set(population, batch);
         await inChunks(
@@ -232,9 +232,7 @@ async function syncIncremental(
             const records = rows.map((r) => toRecord(r, opts.passwords));
             await timed(stages, 'upsert.send', () => target.upsert(records));
             result.upserted += records.length;
-            // The rows themselves: a copy of each would outlive two young collections while
-            // the batch waits for seven more chunks, and be promoted.
-            await batch.add(rows);
+            await batch.add([chunkMarks(rows, marking)]);
           },
         );
       }

@@ -3,7 +3,7 @@ import type { SetDigest } from '../targets/SyncTargetDriver.ts';
 import { bucketOf, digestItem, digestMod, recordsDigestSql } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
-import { compactRows, insertRanges, namesSql, splitIntoRanges, uncoverRanges, type UsernameShape } from './syncRanges.ts';
+import { compactRows, insertRanges, joinAdjacent, namesSql, splitIntoRanges, uncoverRanges, type SyncRange, type UsernameShape } from './syncRanges.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /*
@@ -345,32 +345,50 @@ async function upsertRows(db: Db, target: string, rows: readonly { username: str
 }
 
 /**
- * Records what the target confirmed of a chunk of window rows (nextUnsyncedWindow's, in
- * seq order, of one population): runs of consecutive members as ranges, the rest as rows.
+ * What recording a chunk of window rows (nextUnsyncedWindow's, in seq order, of one
+ * population) takes, worked out as soon as the target confirmed it, so the rows themselves
+ * need not wait for the chunks recorded with them (they would be promoted to V8's old
+ * generation while they wait): runs of consecutive members as ranges, the rest as rows.
  * Only a username the target held in some version (`held`), or one its pattern does not
- * give, can be in a range or a row already, and is taken out of it first; a username the
- * pattern gives can also sit in a range of another pattern, searched only when the target
- * had such ranges when the sync began (`foreignRanges`: ranges this sync writes hold only
- * its own members). A first sync of a population is then one INSERT per chunk.
+ * give, can be in a range or a row already, and is taken out of it first (`searched`); a
+ * username the pattern gives can also sit in a range of another pattern, searched only
+ * when the target had such ranges when the sync began (`foreignRanges`: ranges this sync
+ * writes hold only its own members).
  */
-export async function markChunkSynced(
-  db: Db,
-  target: string,
-  rows: readonly SentRow[],
-  population: { name: string; shape: UsernameShape; foreignRanges: boolean },
-): Promise<void> {
+export interface ChunkMarks {
+  ranges: SyncRange[];
+  singles: { username: string; population: string; content_hash: string }[];
+  searched: string[];
+  /** Usernames outside `searched` to look for in other patterns' ranges. */
+  fresh: string[];
+  /** Held usernames now in a range: their rows go. */
+  replaced: string[];
+}
+
+export function chunkMarks(rows: readonly SentRow[], population: { shape: UsernameShape; foreignRanges: boolean }): ChunkMarks {
   const { ranges, singles, rangeRows, misfits } = splitIntoRanges(rows, population.shape);
   const searched = new Set(misfits.map((r) => r.username));
   for (const r of rows) if (r.held) searched.add(r.username);
-  if (searched.size > 0) await uncoverRanges(db, target, namesSql([...searched]));
-  if (population.foreignRanges) {
-    const fresh = rows.filter((r) => !searched.has(r.username)).map((r) => r.username);
-    if (fresh.length > 0) await uncoverRanges(db, target, namesSql(fresh), { population: population.name, ...population.shape });
-  }
-  const replaced = rangeRows.filter((r) => r.held).map((r) => r.username);
+  return {
+    ranges,
+    singles: singles.map((r) => ({ username: r.username, population: r.population, content_hash: r.content_hash })),
+    searched: [...searched],
+    fresh: population.foreignRanges ? rows.filter((r) => !searched.has(r.username)).map((r) => r.username) : [],
+    replaced: rangeRows.filter((r) => r.held).map((r) => r.username),
+  };
+}
+
+/** Records what the target confirmed of some chunks (chunkMarks of each); a first sync of a population is then one INSERT. */
+export async function markChunksSynced(db: Db, target: string, chunks: readonly ChunkMarks[], population: { name: string; shape: UsernameShape }): Promise<void> {
+  const all = <K extends keyof ChunkMarks>(k: K): ChunkMarks[K] => chunks.flatMap((c): unknown[] => c[k]) as ChunkMarks[K];
+  const searched = all('searched');
+  if (searched.length > 0) await uncoverRanges(db, target, namesSql(searched));
+  const fresh = all('fresh');
+  if (fresh.length > 0) await uncoverRanges(db, target, namesSql(fresh), { population: population.name, ...population.shape });
+  const replaced = all('replaced');
   if (replaced.length > 0) await sql`DELETE FROM bulk_sync_state WHERE target = ${target} AND username = ANY(${replaced}::text[])`.execute(db);
-  await insertRanges(db, target, ranges);
-  await upsertRows(db, target, singles);
+  await insertRanges(db, target, joinAdjacent(all('ranges')));
+  await upsertRows(db, target, all('singles'));
 }
 
 /** Records that the target confirmed these deletes. */

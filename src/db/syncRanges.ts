@@ -29,6 +29,18 @@ export interface UsernameShape {
  */
 export const MIN_RANGE = 16;
 
+/** The ranges with those that continue one another (chunks recorded together) joined: fewer ranges, one digest each. */
+export function joinAdjacent(ranges: readonly SyncRange[]): SyncRange[] {
+  const out: SyncRange[] = [];
+  for (const r of [...ranges].sort((a, b) => a.lo - b.lo)) {
+    const last = out[out.length - 1];
+    if (last && last.hi + 1 === r.lo && last.content_hash === r.content_hash && last.population === r.population && last.prefix === r.prefix && last.suffix === r.suffix) {
+      last.hi = r.hi;
+    } else out.push({ ...r });
+  }
+  return out;
+}
+
 /**
  * Records the ranges, each with its digest: given (a range trimmed from a known one), or
  * computed by PostgreSQL (an md5 per record).
