@@ -190,16 +190,20 @@ export async function nextUnsyncedWindow(
   // sorted: a full sync of 1M took 73 s instead of 19. Read either way, a range of seqs is
   // at most `window` rows ((population, seq) is unique).
   //
-  // Attributes come as JSON text, parsed once per distinct value: a population's members
-  // usually share them, and one object for a window is less garbage than one per row (and
-  // lets the Load Tester driver see at a glance that a chunk shares them).
+  // Rows carry only what differs between them: the content hash and the attributes (as
+  // JSON text) of the window's first row come once, on the end row, and a row with that
+  // hash comes without either (rows with one content hash carry the same attributes: the
+  // hash covers them). A first sync's rows are then seq, username and email: less for
+  // PostgreSQL to turn into text, for pg to decode, and for V8 to collect.
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
-  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes'> & { attributes: string | null; kind: 'row' | 'end'; scanned: number }>`
+  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { attributes: string | null; scanned: number | null }>`
     WITH w AS (
-      SELECT u.seq, u.username, u.email, u.population, u.content_hash, u.attributes::text AS attributes FROM ${store.rows} u
+      SELECT u.seq, u.username, u.email, u.content_hash, u.attributes FROM ${store.rows} u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor} AND u.seq <= ${cursor + window}
     ), top AS (
       SELECT max(seq) AS seq FROM w
+    ), f AS (
+      SELECT w.content_hash, w.attributes FROM w ORDER BY w.seq LIMIT 1
     ), rr AS (
       SELECT r.lo, r.hi, r.content_hash FROM bulk_sync_ranges r WHERE ${range} AND r.lo > ${cursor} AND r.lo <= (SELECT seq FROM top)
       UNION ALL
@@ -208,42 +212,48 @@ export async function nextUnsyncedWindow(
       SELECT s AS seq, rr.content_hash FROM rr CROSS JOIN LATERAL generate_series(greatest(rr.lo, ${cursor} + 1), least(rr.hi, (SELECT seq FROM top))) s
     ), h AS MATERIALIZED (
       SELECT w.*, coalesce(
-        (SELECT CASE WHEN s.population = w.population AND s.content_hash = w.content_hash THEN 'same' ELSE 'other' END
+        (SELECT CASE WHEN s.population = ${population} AND s.content_hash = w.content_hash THEN 'same' ELSE 'other' END
          FROM bulk_sync_state s WHERE s.target = ${target} AND s.username = w.username),
         CASE WHEN c.content_hash IS NOT NULL AND w.username = ${shape.prefix}::text || w.seq::text || ${shape.suffix}::text
              THEN CASE WHEN c.content_hash = w.content_hash THEN 'same' ELSE 'other' END END) AS state
       FROM w LEFT JOIN cov c ON c.seq = w.seq
     )
-    SELECT 'row' AS kind, h.seq, h.username, h.email, h.population, h.content_hash, h.attributes, h.state IS NOT NULL AS held, 0::bigint AS scanned
+    SELECT h.seq, h.username, h.email,
+           CASE WHEN h.content_hash = (SELECT content_hash FROM f) THEN NULL ELSE coalesce(h.content_hash, '') END AS content_hash,
+           CASE WHEN h.content_hash = (SELECT content_hash FROM f) THEN NULL ELSE h.attributes::text END AS attributes,
+           h.state IS NOT NULL AS held, NULL::bigint AS scanned
     FROM h WHERE h.state IS DISTINCT FROM 'same'
     UNION ALL
-    SELECT 'end', (SELECT min(u.seq) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor + window}),
-           NULL, NULL, NULL, NULL, NULL, NULL, count(*)::bigint FROM w`.execute(db);
-  const end = rows.find((r) => r.kind === 'end');
-  const window_ = rows.filter((r) => r.kind === 'row') as unknown as (UnsyncedCandidate & { kind: string; scanned: number })[];
-  // The rows keep their two extra columns, and their fields are replaced in place: a copy
-  // of every row would be a window's worth of garbage. Equal values share one string or
-  // object, so the copies pg made die young instead of living as long as the window.
+    SELECT (SELECT min(u.seq) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor + window}),
+           NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, count(*)::bigint FROM w`.execute(db);
+  const end = rows.find((r) => r.scanned !== null)!;
+  const window_ = rows.filter((r) => r.scanned === null) as unknown as (UnsyncedCandidate & { scanned: null })[];
+  // Fields are filled in place, equal values sharing one string or object: a copy of
+  // every row would be a window's worth of garbage.
+  const parse = (t: string | null) => (t === null ? null : (JSON.parse(t) as Record<string, unknown>));
+  const first = { content_hash: end.content_hash, attributes: parse(end.attributes) };
   let text: string | null | undefined;
   let attributes: UnsyncedCandidate['attributes'] = null;
-  let hash = '';
   for (const r of window_) {
+    r.population = population;
+    if (r.content_hash === null) {
+      r.content_hash = first.content_hash;
+      r.attributes = first.attributes;
+      continue;
+    }
     const t = r.attributes as unknown as string | null;
     if (t !== text) {
       text = t;
-      attributes = t === null ? null : (JSON.parse(t) as Record<string, unknown>);
+      attributes = parse(t);
     }
     r.attributes = attributes;
-    if (r.content_hash === hash) r.content_hash = hash;
-    else hash = r.content_hash;
-    r.population = population;
   }
   return {
     // Sorted here: the hash join does not keep the window's order, and PostgreSQL sorting
     // the wide rows cost a quarter of the query.
     rows: window_.sort((a, b) => a.seq - b.seq),
-    last: end?.seq == null ? cursor + window : end.seq - 1,
-    done: end?.seq == null,
+    last: end.seq == null ? cursor + window : end.seq - 1,
+    done: end.seq == null,
   };
 }
 

@@ -83,3 +83,20 @@ describe('a window of extras probes the users per record the target holds', () =
     expect(fetched).toBeLessThanOrEqual(WINDOW);
   });
 });
+
+describe('a window hands back each row as the users table has it', () => {
+  it('with the content hash and attributes of each row, whether it shares them with the first row or not', async () => {
+    // The first row's content comes once for the window; rows with other content carry their own.
+    await db.query(`
+      INSERT INTO users (username, email, password_hash, is_test_user, population, seq, content_hash, attributes)
+      SELECT 'mix_' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'mix_' || i || '@example.com' END, 'x', true, 'mix', i,
+             CASE WHEN i % 7 = 0 THEN 'other' WHEN i % 11 = 0 THEN 'bare' ELSE 'common' END,
+             CASE WHEN i % 7 = 0 THEN '{"tier": 2, "tags": ["a", "b"]}'::jsonb WHEN i % 11 = 0 THEN NULL ELSE '{"tier": 1}'::jsonb END
+      FROM generate_series(1, 100) i`);
+    const expected = await db.query(`SELECT seq::int AS seq, username, email, population, content_hash, attributes FROM users WHERE population = 'mix' ORDER BY seq`);
+    const window = await nextUnsyncedWindow(db.database.db, store, 'lt', 'mix', { prefix: 'mix_', suffix: '' }, 0, 1000);
+    expect(window.done).toBe(true);
+    expect(window.rows.map((r) => ({ seq: Number(r.seq), username: r.username, email: r.email, population: r.population, content_hash: r.content_hash, attributes: r.attributes }))).toEqual(expected);
+    expect(window.rows.every((r) => r.held === false)).toBe(true);
+  });
+});
