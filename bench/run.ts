@@ -4,7 +4,7 @@
  *   --users N        population size (default 1,000,000; --quick: 20,000)
  *   --sample N       rows of the row-by-row baseline, scaled to N (default 20,000; --quick: 5,000)
  *   --batch-size N   the specs' batchSize (default 1000, the spec default)
- *   --repeat N       rounds of reconcile-create and COPY; the best of each is compared (default 2)
+ *   --repeat N       rounds of reconcile-create, COPY and the full sync; the best of each is compared (default 2)
  *   --capture-sql F  append the slowest call of every statement (SQL + parameters) to F, for EXPLAIN
  *   --sync-chunk-size N, --sync-concurrency N   the Load Tester target's chunkSize / concurrency (default: the spec defaults)
  *
@@ -294,27 +294,45 @@ async function main(): Promise<void> {
     const rbrRate = rbr.rows / rbr.seconds;
 
     // 2. Full sync, then a no-op ---------------------------------------------------------
-    const triggersBefore = tracked ? await readTriggerTimes(db) : undefined;
-    const cpuBefore = { postgres: await postgresCpuMs(db), loadTester: process.cpuUsage() };
-    const fullSync = await reconcileStep('full sync', pops, { sync: true });
-    const loadTesterCpu = process.cpuUsage(cpuBefore.loadTester);
-    expect(fullSync.target.recordsUpserted === N, `full sync sent ${fullSync.target.recordsUpserted} of ${N}`);
-    // The Load Tester's sessions report their trigger statistics when they end: restart it.
-    await lt.close();
-    lt = await startLoadTester({ port: 0, env: ltEnv, logger: false });
-    let fullSyncTriggers: TriggerTimes | undefined;
-    if (triggersBefore) {
-      await new Promise((r) => setTimeout(r, 300));
-      fullSyncTriggers = triggerDelta(triggersBefore, await readTriggerTimes(db));
+    // Best of REPEAT rounds, as the create is: a round after the first starts again from a
+    // Load Tester and a sync state that hold nothing.
+    type SyncRound = { result: ChildResult; cpu: { reconcilerMs: number; loadTesterMs: number; postgresMs: number }; triggers: TriggerTimes | undefined };
+    const syncRounds: SyncRound[] = [];
+    for (let round = 1; round <= REPEAT; round++) {
+      if (round > 1) {
+        await q('TRUNCATE loadtester.credentials');
+        await q('TRUNCATE bulk_sync_state, bulk_sync_ranges');
+        await q('VACUUM ANALYZE loadtester.credentials');
+      }
+      await checkpoint();
+      const triggersBefore = tracked ? await readTriggerTimes(db) : undefined;
+      const cpuBefore = { postgres: await postgresCpuMs(db), loadTester: process.cpuUsage() };
+      const result = await reconcileStep(`full sync (round ${round}/${REPEAT})`, pops, { sync: true });
+      const loadTesterCpu = process.cpuUsage(cpuBefore.loadTester);
+      expect(result.target.recordsUpserted === N, `full sync sent ${result.target.recordsUpserted} of ${N}`);
+      // The Load Tester's sessions report their trigger statistics when they end: restart it.
+      await lt.close();
+      lt = await startLoadTester({ port: 0, env: ltEnv, logger: false });
+      let triggers: TriggerTimes | undefined;
+      if (triggersBefore) {
+        await new Promise((r) => setTimeout(r, 300));
+        triggers = triggerDelta(triggersBefore, await readTriggerTimes(db));
+      }
+      const pgCpuAfter = await postgresCpuMs(db);
+      const cpu = {
+        reconcilerMs: result.cpuMs ?? NaN,
+        loadTesterMs: (loadTesterCpu.user + loadTesterCpu.system) / 1000,
+        postgresMs: pgCpuAfter !== undefined && cpuBefore.postgres !== undefined ? pgCpuAfter - cpuBefore.postgres : NaN,
+      };
+      log(`full sync (round ${round}/${REPEAT}) CPU (ms): ${JSON.stringify(cpu)}`);
+      syncRounds.push({ result, cpu, triggers });
     }
-    const pgCpuAfter = await postgresCpuMs(db);
-    const fullSyncCpu = {
-      reconcilerMs: fullSync.cpuMs ?? NaN,
-      loadTesterMs: (loadTesterCpu.user + loadTesterCpu.system) / 1000,
-      postgresMs: pgCpuAfter !== undefined && cpuBefore.postgres !== undefined ? pgCpuAfter - cpuBefore.postgres : NaN,
-    };
-    log(`full sync CPU (ms): ${JSON.stringify(fullSyncCpu)}`);
-    log(`full sync stages (ms, summed over chunks): ${JSON.stringify(fullSync.stages)}; triggers ${JSON.stringify(fullSyncTriggers ?? 'not tracked (not a superuser)')}`);
+    const best = syncRounds.reduce((a, b) => (b.result.timings.reconcileMs < a.result.timings.reconcileMs ? b : a));
+    const fullSync = best.result;
+    const fullSyncWorstSeconds = Math.max(...syncRounds.map((r) => r.result.timings.reconcileMs)) / 1000;
+    const fullSyncCpu = best.cpu;
+    const fullSyncTriggers = best.triggers;
+    log(`full sync stages of the best round (ms, summed over chunks): ${JSON.stringify(fullSync.stages)}; triggers ${JSON.stringify(fullSyncTriggers ?? 'not tracked (not a superuser)')}`);
 
     log('full sync floor: COPY of the rows it wrote (credentials, sync state) into a scratch database, one stream per table');
     const floor = await measureSyncFloor((text) => adminQuery(admin, text), url, `${dbName}_floor`);
@@ -433,6 +451,8 @@ async function main(): Promise<void> {
       'create.ratio.copyToRowByRow': copyRate / rbrRate,
       'create.rssMB': create.maxRssMB,
       'fullSync.seconds': s(fullSync),
+      'fullSync.rounds': REPEAT,
+      'fullSync.worstSeconds': fullSyncWorstSeconds,
       'fullSync.recordsSent': fullSync.target.recordsUpserted,
       'fullSync.recordsPerSecond': fullSync.target.recordsUpserted / s(fullSync),
       'fullSync.requests': fullSync.target.requests,
@@ -537,7 +557,7 @@ async function main(): Promise<void> {
       { step: '1 create', figure: 'reconcile / index-order COPY', value: `${n(figures['create.ratio.reconcileToCeiling']!)}×`, raw: 'the ceiling' },
       { step: '1 create', figure: 'reconcile / row-by-row', value: `${n(figures['create.ratio.reconcileToRowByRow']!)}×`, raw: `(COPY / row-by-row: ${n(figures['create.ratio.copyToRowByRow']!)}×)`, target: targets.createVsRowByRow },
       { ...rss(create), step: '1 create' },
-      { step: '2 full sync', figure: 'records sent', value: `${n(figures['fullSync.recordsPerSecond']!)} rec/s`, raw: `${n(fullSync.target.recordsUpserted)} records, ${n(fullSync.target.requests)} requests, ${n(fullSync.target.bytesSent / 2 ** 20)} MiB sent, ${n(s(fullSync))} s` },
+      { step: '2 full sync', figure: 'records sent', value: `${n(figures['fullSync.recordsPerSecond']!)} rec/s`, raw: `${n(fullSync.target.recordsUpserted)} records, ${n(fullSync.target.requests)} requests, ${n(fullSync.target.bytesSent / 2 ** 20)} MiB sent, ${n(s(fullSync))} s, best of ${REPEAT} (worst ${n(fullSyncWorstSeconds)} s)` },
       { step: '2 full sync', figure: 'time vs create', value: `${n(figures['fullSync.timeVsCreate']!)}×`, raw: `${n(s(fullSync))} s vs ${n(createSeconds)} s`, target: targets.fullSyncVsCreate },
       { step: '2 full sync', figure: 'floor: COPY of its rows', value: `${n(floorSeconds)} s`, raw: `${n(figures['fullSync.floor.timeVsCreate']!)}× create: the credentials ${n(floor.loadTesterSeconds)} s + the sync state ${n(floor.syncStateSeconds)} s, one COPY stream each into tables migrated as the real ones` },
       { step: '2 full sync', figure: 'time vs floor', value: `${n(figures['fullSync.timeVsFloor']!)}×`, raw: `${n(s(fullSync))} s vs ${n(floorSeconds)} s` },
