@@ -4,7 +4,7 @@ import type { PopulationSpec } from '../spec/DesiredState.ts';
 import { digestItem, digestSum } from './digestSql.ts';
 import { isMemberOf, seqOfUsername } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
-import { ensureUserSummary, estimateUserRows, rangeDigest, tightenUserSummary } from './userSummary.ts';
+import { ensureUserSummary, estimateUserRows, rangeDigest, rememberedRangeDigest, tightenUserSummary, type DigestRange } from './userSummary.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /** The part of a desired population that observation compares against. */
@@ -194,11 +194,16 @@ async function assemble(
  * The digest of a population's members (see ObservedPopulation.memberDigest), computed from
  * their block, and remembered, when observation left it out.
  */
-export async function memberDigest(db: Db, population: ObservedPopulation | undefined, desired: ObservationTarget): Promise<string> {
+export async function memberDigest(db: Db, population: ObservedPopulation | undefined, desired: ObservationTarget, opts: { rememberedOnly?: boolean } = {}): Promise<string | null> {
   if (population?.memberDigest !== undefined) return population.memberDigest;
   if (!population?.memberBlock) return '0';
-  const { prefix, suffix } = desired.spec.pattern;
-  return rangeDigest(db, { prefix, suffix, contentHash: desired.contentHash, ...population.memberBlock });
+  const range = memberRange(population.memberBlock, desired);
+  return opts.rememberedOnly ? rememberedRangeDigest(db, range) : rangeDigest(db, range);
+}
+
+/** The members' block as a range of the user summary's remembered digests. */
+export function memberRange(block: { lo: number; hi: number }, desired: ObservationTarget): DigestRange {
+  return { prefix: desired.spec.pattern.prefix, suffix: desired.spec.pattern.suffix, contentHash: desired.contentHash, ...block };
 }
 
 /**

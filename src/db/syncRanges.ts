@@ -172,16 +172,17 @@ export async function compactRows(db: Db, target: string, population: string, sh
 
 /**
  * How many usernames of the seqs lo..hi of this shape the target holds through ranges with
- * this content hash. Equal to the population's member count and to all the target holds of
- * it, it says the target holds exactly the members (a username is held once): no digest
- * needed. O(ranges of the population).
+ * this content hash, and their digest (the sum of the ranges'). A count equal to the
+ * population's member count and to all the target holds of it says the target holds
+ * exactly the members (a username is held once), and the digest is then the members'.
+ * O(ranges of the population).
  */
-export async function countHeldInBlock(db: Db, target: string, population: string, shape: UsernameShape, contentHash: string, block: { lo: number; hi: number }): Promise<number> {
-  const { rows } = await sql<{ n: string }>`
-    SELECT coalesce(sum(hi - lo + 1), 0)::text AS n FROM bulk_sync_ranges
+export async function heldInBlock(db: Db, target: string, population: string, shape: UsernameShape, contentHash: string, block: { lo: number; hi: number }): Promise<{ count: number; digest: string }> {
+  const { rows } = await sql<{ n: string; digest: string }>`
+    SELECT coalesce(sum(hi - lo + 1), 0)::text AS n, (${digestMod(sql`coalesce(sum(digest), 0)`)})::text AS digest FROM bulk_sync_ranges
     WHERE target = ${target} AND population = ${population} AND prefix = ${shape.prefix} AND suffix = ${shape.suffix}
       AND content_hash = ${contentHash} AND lo >= ${block.lo} AND hi <= ${block.hi}`.execute(db);
-  return Number(rows[0]!.n);
+  return { count: Number(rows[0]!.n), digest: rows[0]!.digest };
 }
 
 /** Whether the target has ranges of any pattern but this population's (which a username of it could fall in). */

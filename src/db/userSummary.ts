@@ -169,7 +169,25 @@ export function createdGroupShape(prefix: string, suffix: string): string | null
  * md5 per seq, no table read) and remembered in place of older ranges and contents of
  * that pattern.
  */
-export async function rangeDigest(db: Db, r: { prefix: string; suffix: string; contentHash: string; lo: number; hi: number }): Promise<string> {
+export type DigestRange = { prefix: string; suffix: string; contentHash: string; lo: number; hi: number };
+
+/** The remembered digest of exactly this range, or null: one index probe. */
+export async function rememberedRangeDigest(db: Db, r: DigestRange): Promise<string | null> {
+  const { rows } = await sql<{ digest: string }>`
+    SELECT digest::text AS digest FROM bulk_user_range_digest
+    WHERE prefix = ${r.prefix} AND suffix = ${r.suffix} AND content_hash = ${r.contentHash} AND lo = ${r.lo} AND hi = ${r.hi}`.execute(db);
+  return rows[0]?.digest ?? null;
+}
+
+/** Remembers a range's digest learnt another way, in place of older ranges and contents of that pattern. */
+export async function rememberRangeDigest(db: Db, r: DigestRange, digest: string): Promise<void> {
+  await sql`
+    WITH gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix})
+    INSERT INTO bulk_user_range_digest (prefix, suffix, content_hash, lo, hi, digest)
+    VALUES (${r.prefix}, ${r.suffix}, ${r.contentHash}, ${r.lo}, ${r.hi}, ${digest}::numeric) ON CONFLICT DO NOTHING`.execute(db);
+}
+
+export async function rangeDigest(db: Db, r: DigestRange): Promise<string> {
   const span = (a: number, b: number) => spanItemsSql(sql`${r.prefix}::text`, sql`${r.suffix}::text`, sql`${r.contentHash}::text`, sql`${a}::bigint`, sql`${b}::bigint`);
   const { rows } = await sql<{ hi: number; digest: string }>`
     SELECT hi, digest::text AS digest FROM bulk_user_range_digest

@@ -1,9 +1,10 @@
 import { bucketsFor } from '../db/digestSql.ts';
 import type { Db } from '../db/openDatabase.ts';
 import type { UserStore } from '../db/userStore/UserStore.ts';
-import { countHeldInBlock, type UsernameShape } from '../db/syncRanges.ts';
+import { heldInBlock, type UsernameShape } from '../db/syncRanges.ts';
 import { clearSyncState, countExtra, countUnsynced, replaceSyncBuckets, syncAggregates, syncBucketDigests } from '../db/syncQueries.ts';
-import { memberDigest } from '../db/observe.ts';
+import { memberDigest, memberRange } from '../db/observe.ts';
+import { rememberRangeDigest } from '../db/userSummary.ts';
 import { readTargetStatus } from '../db/targetRecords.ts';
 import type { Logger } from '../log/logger.ts';
 import type { DesiredPopulation, ObservedPopulation, ObservedTarget, ObservedTargetPopulation } from '../plan/Plan.ts';
@@ -77,14 +78,25 @@ export async function observeSync(
 
 /**
  * Whether what the sync state says a target holds of a population is its members: counts
- * first (a first sync stops there), then one block of ranges, and only then the digest.
+ * first (a first sync stops there), then the members' digest if it is remembered (one
+ * probe), then whether one block of ranges with the members' content holds every member
+ * (their digest is then remembered, so the next run probes), and only then the digest
+ * computed from the members (an md5 each).
  */
 async function holdsExactlyMembers(db: Db, target: string, d: DesiredPopulation, o: ObservedPopulation | undefined, mine: SetDigest | undefined): Promise<boolean> {
   const count = o?.inRange ?? 0;
   if (count !== (mine?.count ?? 0)) return false;
   if (count === 0) return true;
-  if (o?.memberBlock && (await countHeldInBlock(db, target, d.spec.name, d.spec.pattern, d.contentHash, o.memberBlock)) === count) return true;
-  return sameSet({ count, digest: await memberDigest(db, o, d) }, mine);
+  const remembered = await memberDigest(db, o, d, { rememberedOnly: true });
+  if (remembered !== null) return sameSet({ count, digest: remembered }, mine);
+  if (o?.memberBlock) {
+    const held = await heldInBlock(db, target, d.spec.name, d.spec.pattern, d.contentHash, o.memberBlock);
+    if (held.count === count) {
+      await rememberRangeDigest(db, memberRange(o.memberBlock, d), held.digest);
+      return true;
+    }
+  }
+  return sameSet({ count, digest: (await memberDigest(db, o, d)) ?? '0' }, mine);
 }
 
 async function repairIncremental(db: Db, target: IncrementalTarget, ours: ReadonlyMap<string, SetDigest>, shapes: ReadonlyMap<string, UsernameShape>, logger: Logger): Promise<number> {

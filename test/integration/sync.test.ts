@@ -385,6 +385,18 @@ describe('the sync state kept as ranges of consecutive members', () => {
     expect((await run(state)).result.outcome).toBe('no-changes');
   });
 
+  it('the first run after a sync learns the digest of the members from the ranges and remembers it: the one the Load Tester computes', async () => {
+    const state = specs([{ name: 'memo', count: 4000, targets: ['lt'] }], [ltTarget()]);
+    await run(state);
+    // The sync itself, holding nothing before, needed no digest of the members.
+    expect(await db.query(`SELECT 1 FROM bulk_user_range_digest WHERE prefix = 'memo_'`)).toHaveLength(0);
+    expect((await run(state)).result.outcome).toBe('no-changes');
+    const [memo] = await db.query(`SELECT lo::int, hi::int, digest::text FROM bulk_user_range_digest WHERE prefix = 'memo_'`);
+    const theirs = await (await fetch(`${lt.url}/api/users/digest?population=memo`, { headers: { authorization: `Bearer ${LT_TOKEN}` } })).json();
+    expect(memo).toEqual({ lo: 1, hi: 4000, digest: theirs.digest });
+    expect((await run(state)).result.outcome).toBe('no-changes');
+  });
+
   it('drift inside ranges: the lost and altered records are sent, the ranges split around them, a stranger is deleted', async () => {
     const state = specs([{ name: 'split', count: 6000, targets: ['lt'] }], [ltTarget()]);
     await run(state);
