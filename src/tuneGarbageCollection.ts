@@ -13,10 +13,11 @@ import v8 from 'node:v8';
  * the sync's time.
  *
  * Set at run time because a command is started as `bulk-users …` or `node bin/bulk-users.js
- * …`, with no V8 flags: V8 reads this one at each collection. A value given in NODE_OPTIONS
- * or on node's command line is left alone.
+ * …`, with no V8 flags: V8 reads this one at each collection. A value given on node's
+ * command line (`node --heap-growing-percent=N bin/bulk-users.js …`) is left alone; Node
+ * refuses this flag in NODE_OPTIONS.
  */
 export function tuneGarbageCollection(): void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  const given = process.execArgv.some((a) => /heap[-_]growing[-_]percent/.test(a));
   if (!given) v8.setFlagsFromString('--heap-growing-percent=50');
 }

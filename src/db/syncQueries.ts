@@ -192,11 +192,11 @@ export async function nextUnsyncedWindow(
   //
   // Rows carry only what differs between them: the content hash and the attributes (as
   // JSON text) of the window's first row come once, on the end row, and a row with that
-  // hash comes without either (rows with one content hash carry the same attributes: the
+  // hash (`first`, NULL included) comes without either (rows with one content hash carry the same attributes: the
   // hash covers them). A first sync's rows are then seq, username and email: less for
   // PostgreSQL to turn into text, for pg to decode, and for V8 to collect.
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
-  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { attributes: string | null; scanned: number | null }>`
+  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; scanned: number | null }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.content_hash, u.attributes FROM ${store.rows} u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor} AND u.seq <= ${cursor + window}
@@ -218,16 +218,17 @@ export async function nextUnsyncedWindow(
              THEN CASE WHEN c.content_hash = w.content_hash THEN 'same' ELSE 'other' END END) AS state
       FROM w LEFT JOIN cov c ON c.seq = w.seq
     )
-    SELECT h.seq, h.username, h.email,
-           CASE WHEN h.content_hash = (SELECT content_hash FROM f) THEN NULL ELSE coalesce(h.content_hash, '') END AS content_hash,
-           CASE WHEN h.content_hash = (SELECT content_hash FROM f) THEN NULL ELSE h.attributes::text END AS attributes,
+    SELECT h.seq, h.username, h.email, d.first AS first,
+           CASE WHEN d.first THEN NULL ELSE h.content_hash END AS content_hash,
+           CASE WHEN d.first THEN NULL ELSE h.attributes::text END AS attributes,
            h.state IS NOT NULL AS held, NULL::bigint AS scanned
-    FROM h WHERE h.state IS DISTINCT FROM 'same'
+    FROM h CROSS JOIN LATERAL (SELECT h.content_hash IS NOT DISTINCT FROM (SELECT content_hash FROM f) AS first) d
+    WHERE h.state IS DISTINCT FROM 'same'
     UNION ALL
     SELECT (SELECT min(u.seq) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor + window}),
-           NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, count(*)::bigint FROM w`.execute(db);
+           NULL, NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, count(*)::bigint FROM w`.execute(db);
   const end = rows.find((r) => r.scanned !== null)!;
-  const window_ = rows.filter((r) => r.scanned === null) as unknown as (UnsyncedCandidate & { scanned: null })[];
+  const window_ = rows.filter((r) => r.scanned === null) as unknown as (UnsyncedCandidate & { first: boolean; scanned: null })[];
   // Fields are filled in place, equal values sharing one string or object: a copy of
   // every row would be a window's worth of garbage.
   const parse = (t: string | null) => (t === null ? null : (JSON.parse(t) as Record<string, unknown>));
@@ -236,7 +237,7 @@ export async function nextUnsyncedWindow(
   let attributes: UnsyncedCandidate['attributes'] = null;
   for (const r of window_) {
     r.population = population;
-    if (r.content_hash === null) {
+    if (r.first) {
       r.content_hash = first.content_hash;
       r.attributes = first.attributes;
       continue;

@@ -581,6 +581,8 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
     { name: 'username of the wrong type', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, username: 5 }] }, mentions: 'users[0].username' },
     { name: 'password missing', url: '/api/users/bulk-upsert', payload: { users: [ok, { ...ok, username: 'x', password: undefined }] }, mentions: 'users[1].password' },
     { name: 'password in neither the record nor shared', url: '/api/users/bulk-upsert', payload: { shared: { population: 'bad' }, users: [ok, { username: 'x', content_hash: 'h' }] }, mentions: 'users[1].password is missing, and "shared" gives none' },
+    // The wording a reconciler reads to tell a Load Tester that predates a top-level field (LoadTesterTarget.upsert).
+    { name: 'unknown top-level field', url: '/api/users/bulk-upsert', payload: { users: [ok], defaults: {} }, mentions: 'defaults is not a known field' },
     { name: 'shared: unknown field', url: '/api/users/bulk-upsert', payload: { shared: { username: 'x' }, users: [ok] }, mentions: 'shared.username' },
     { name: 'shared: content_hash empty', url: '/api/users/bulk-upsert', payload: { shared: { content_hash: '' }, users: [{ username: 'x', password: 'p', population: 'bad' }] }, mentions: 'shared.content_hash' },
     { name: 'shared: not an object', url: '/api/users/bulk-upsert', payload: { shared: [1], users: [ok] }, mentions: 'shared' },

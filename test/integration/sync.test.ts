@@ -224,7 +224,7 @@ describe('sync to the Load Tester', () => {
         const shared = req.url === '/api/users/bulk-upsert' && 'shared' in (JSON.parse(body) as object);
         if (req.url === '/api/users/bulk-upsert') seen.push(shared);
         if (shared) {
-          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request","message":"body must NOT have additional properties (shared)"}');
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request","message":"shared is not a known field"}');
           return;
         }
         void fetch(`${lt.url}${req.url}`, { method: req.method, headers: { authorization: req.headers.authorization ?? '', ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }).then(async (r) => {

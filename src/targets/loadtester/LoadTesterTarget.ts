@@ -7,6 +7,9 @@ import { addServerTiming, addStage, type StageTimes } from '../../metrics/stageT
 import { shareFields, type UpsertRequest } from './shareFields.ts';
 import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } from './targetConnection.ts';
 
+/** How a Load Tester from before `shared` words its refusal ("shared is not a known field"). */
+const REFUSED_SHARED = /\bshared\b[^,]*not a known field|additional propert[^,]*\bshared\b/;
+
 /** Traffic counters, so tests and benchmarks can prove how little a sync sends. */
 export interface TransferStats {
   requests: number;
@@ -96,8 +99,9 @@ export class LoadTesterTarget implements IncrementalTarget {
     try {
       await this.postUpsert(body, records.length);
     } catch (err) {
-      // A Load Tester from before `shared` refuses it (400): from then on, whole records.
-      if (!(body.shared && err instanceof TargetError && err.status === 400)) throw err;
+      // A Load Tester from before `shared` refuses it as an unknown field (400): from then
+      // on, whole records. Any other refusal is about the records, and stands.
+      if (!(body.shared && err instanceof TargetError && err.status === 400 && REFUSED_SHARED.test(err.message))) throw err;
       this.wholeRecords = true;
       await this.postUpsert({ users: records }, records.length);
     }
