@@ -137,7 +137,10 @@ async function expectSameAsUninterrupted(dir: string): Promise<void> {
   expect(again.outcome).toBe('no-changes');
 }
 
-describe('an apply aborted between batches, then run again (in-process)', () => {
+// Each test applies 5,000 users in batches of 100 to two databases several times, a commit
+// (and its WAL flush) per batch: on a machine whose disk stalls under the rest of the suite
+// that has taken over a minute, against 2-5 s alone. The bound is not the behaviour tested.
+describe('an apply aborted between batches, then run again (in-process)', { timeout: 180_000 }, () => {
   it('create: finishes the population with exactly the rows of an uninterrupted run', async () => {
     const specs = specDir();
     specs.write('a.yaml', populationYaml('crash-create', { count: 5000, batchSize: 100, attributes: { role: 'customer' } }));
