@@ -14,6 +14,7 @@ import { DEFAULT_RECONCILER_CONFIG, type SyncTargetSpec } from '../../src/spec/D
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { startFaultProxy } from '../support/faultProxy.ts';
+import { startUpsertProxy } from '../support/upsertProxy.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const PASSWORD = 'Sync-Plain-Pass-7';
@@ -216,37 +217,21 @@ describe('sync to the Load Tester', () => {
 
   it('sends the fields a chunk shares once, and whole records to a Load Tester that predates that (it refuses them with 400)', async () => {
     // In front of the real one, refusing "shared" as an older Load Tester's schema did.
-    const seen: boolean[] = [];
-    const older = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        const shared = req.url === '/api/users/bulk-upsert' && 'shared' in (JSON.parse(body) as object);
-        if (req.url === '/api/users/bulk-upsert') seen.push(shared);
-        if (shared) {
-          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_request","message":"shared is not a known field"}');
-          return;
-        }
-        void fetch(`${lt.url}${req.url}`, { method: req.method, headers: { authorization: req.headers.authorization ?? '', ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }).then(async (r) => {
-          res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
-        });
-      });
-    });
-    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    const older = await startUpsertProxy(lt.url, (body) => ('shared' in (body as object) ? { status: 400, body: '{"error":"invalid_request","message":"shared is not a known field"}' } : undefined));
     try {
       const direct = await run(specs([{ name: 'shared', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget()]));
       expect(direct.traffic.recordsUpserted).toBe(1000);
       // Username and email only: well under half of what whole records take.
-      const state = specs([{ name: 'olderlt', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget(`http://127.0.0.1:${(older.address() as AddressInfo).port}`, { concurrency: 1 })]);
+      const state = specs([{ name: 'olderlt', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget(older.url, { concurrency: 1 })]);
       const viaOlder = await run(state);
       expect(viaOlder.result.outcome).toBe('applied');
       expect(viaOlder.traffic.recordsUpserted).toBe(1000);
       // Two 500-record chunks: the first tried with shared fields, then whole, and the second whole straight away.
-      expect(seen).toEqual([true, false, false]);
+      expect(older.upserts.map((b) => 'shared' in (b as object))).toEqual([true, false, false]);
       expect(direct.traffic.bytesSent * 2).toBeLessThan(viaOlder.traffic.bytesSent - direct.traffic.bytesSent);
       await expectTargetEqualsDatabase(['shared', 'olderlt']);
     } finally {
-      await new Promise((resolve) => older.close(resolve));
+      await older.close();
     }
   });
 

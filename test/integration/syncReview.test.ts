@@ -18,6 +18,7 @@ import type { SyncTargetSpec } from '../../src/spec/DesiredState.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import type { TargetRecord } from '../../src/targets/SyncTargetDriver.ts';
+import { startUpsertProxy } from '../support/upsertProxy.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const PASSWORD = 'Review13-Plain-Pass';
@@ -160,21 +161,10 @@ describe('LoadTesterTarget falls back to whole records only for a Load Tester th
   // Load Tester: the chunk is sent a second time, whole, and every later chunk of the run
   // goes whole too (about three times the bytes of a first sync).
   it('a 400 about a record is not resent whole, and later chunks still share their fields', async () => {
-    const bodies: string[] = [];
-    const proxy = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        if (req.url === '/api/users/bulk-upsert') bodies.push(body);
-        void fetch(`${lt.url}${req.url}`, { method: req.method, headers: { authorization: req.headers.authorization ?? '', ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) }).then(async (r) => {
-          res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
-        });
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startUpsertProxy(lt.url);
     try {
       const built = buildDesiredState([
-        { file: 't.yaml', text: JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: 'lt' }, spec: { type: 'loadtester', url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, timeoutSeconds: 2, retry: { attempts: 1, delaySeconds: 0.01 } } }) },
+        { file: 't.yaml', text: JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: 'lt' }, spec: { type: 'loadtester', url: proxy.url, timeoutSeconds: 2, retry: { attempts: 1, delaySeconds: 0.01 } } }) },
       ]);
       const target = new LoadTesterTarget(built.state.targets[0]!, undefined, TOKEN_ENV);
       const rec = (i: number): TargetRecord => ({ username: `fb_${i}`, password: 'secret-pw', email: `fb_${i}@example.com`, population: 'fb', content_hash: 'h', attributes: { t: 1 } });
@@ -185,9 +175,9 @@ describe('LoadTesterTarget falls back to whole records only for a Load Tester th
       expect(bad?.message).toMatch(/400/);
       expect(bad?.message).not.toContain('secret-pw');
       await target.upsert([rec(2), rec(3)]);
-      expect(bodies.map((b) => 'shared' in (JSON.parse(b) as object))).toEqual([true, true]);
+      expect(proxy.upserts.map((b) => 'shared' in (b as object))).toEqual([true, true]);
     } finally {
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });
