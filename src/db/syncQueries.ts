@@ -192,9 +192,10 @@ export async function nextUnsyncedWindow(
   //
   // Rows carry only what differs between them: the content hash and the attributes (as
   // JSON text) of the window's first row come once, on the end row, and a row with that
-  // hash (`first`, NULL included) comes without either (rows with one content hash carry the same attributes: the
-  // hash covers them). A first sync's rows are then seq, username and email: less for
-  // PostgreSQL to turn into text, for pg to decode, and for V8 to collect.
+  // hash (`first`, NULL included) comes without either (rows with one content hash carry
+  // the same attributes: the hash covers them). A first sync's rows are then seq,
+  // username and email: less for PostgreSQL to turn into text, for pg to decode, and for
+  // V8 to collect.
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
   const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; scanned: number | null }>`
     WITH w AS (

@@ -162,49 +162,46 @@ export function createdGroupShape(prefix: string, suffix: string): string | null
   return /[0-9]/.test(suffix) ? null : `${prefix}{id}${suffix}`;
 }
 
-/**
- * The protocol's digest of the usernames prefix || s || suffix for s in [lo, hi], all with
- * one content hash: from the memo of migration 0009, extended or cut at the upper end from
- * the nearest memo with the same start (a scale costs its difference), else computed (an
- * md5 per seq, no table read) and remembered in place of older ranges and contents of
- * that pattern.
- */
+/** A range of a pattern's usernames with one content hash, as bulk_user_range_digest remembers digests (migration 0009). */
 export type DigestRange = { prefix: string; suffix: string; contentHash: string; lo: number; hi: number };
+
+/** The remembered range of this pattern, content and start whose end is nearest this one's. */
+async function nearestMemo(db: Db, r: DigestRange): Promise<{ hi: number; digest: string } | undefined> {
+  const { rows } = await sql<{ hi: number; digest: string }>`
+    SELECT hi, digest::text AS digest FROM bulk_user_range_digest
+    WHERE prefix = ${r.prefix} AND suffix = ${r.suffix} AND content_hash = ${r.contentHash} AND lo = ${r.lo}
+    ORDER BY abs(hi - ${r.hi}) LIMIT 1`.execute(db);
+  return rows[0];
+}
 
 /** The remembered digest of exactly this range, or null: one index probe. */
 export async function rememberedRangeDigest(db: Db, r: DigestRange): Promise<string | null> {
-  const { rows } = await sql<{ digest: string }>`
-    SELECT digest::text AS digest FROM bulk_user_range_digest
-    WHERE prefix = ${r.prefix} AND suffix = ${r.suffix} AND content_hash = ${r.contentHash} AND lo = ${r.lo} AND hi = ${r.hi}`.execute(db);
-  return rows[0]?.digest ?? null;
+  const memo = await nearestMemo(db, r);
+  return memo && memo.hi === r.hi ? memo.digest : null;
 }
 
-/** Remembers a range's digest learnt another way, in place of older ranges and contents of that pattern. */
+/** Remembers a range's digest, in place of older ranges and contents of that pattern. */
 export async function rememberRangeDigest(db: Db, r: DigestRange, digest: string): Promise<void> {
+  // ON CONFLICT: another reader may have remembered the same range meanwhile.
   await sql`
     WITH gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix})
     INSERT INTO bulk_user_range_digest (prefix, suffix, content_hash, lo, hi, digest)
     VALUES (${r.prefix}, ${r.suffix}, ${r.contentHash}, ${r.lo}, ${r.hi}, ${digest}::numeric) ON CONFLICT DO NOTHING`.execute(db);
 }
 
+/**
+ * The protocol's digest of the usernames prefix || s || suffix for s in [lo, hi], all with
+ * one content hash: remembered, or extended or cut at the upper end from the nearest
+ * remembered range with the same start (a scale costs its difference), else computed (an
+ * md5 per seq, no table read); then remembered.
+ */
 export async function rangeDigest(db: Db, r: DigestRange): Promise<string> {
   const span = (a: number, b: number) => spanItemsSql(sql`${r.prefix}::text`, sql`${r.suffix}::text`, sql`${r.contentHash}::text`, sql`${a}::bigint`, sql`${b}::bigint`);
-  const { rows } = await sql<{ hi: number; digest: string }>`
-    SELECT hi, digest::text AS digest FROM bulk_user_range_digest
-    WHERE prefix = ${r.prefix} AND suffix = ${r.suffix} AND content_hash = ${r.contentHash} AND lo = ${r.lo}
-    ORDER BY abs(hi - ${r.hi}) LIMIT 1`.execute(db);
-  const memo = rows[0];
+  const memo = await nearestMemo(db, r);
   if (memo && memo.hi === r.hi) return memo.digest;
   const value = !memo ? span(r.lo, r.hi) : memo.hi < r.hi ? sql`${memo.digest}::numeric + ${span(memo.hi + 1, r.hi)}` : sql`${memo.digest}::numeric - ${span(r.hi + 1, memo.hi)}`;
-  // Computed once and answered whether or not it is remembered (another reader may have
-  // remembered the same range meanwhile).
-  const { rows: out } = await sql<{ digest: string }>`
-    WITH v AS (SELECT ${digestMod(value)} AS digest),
-    gone AS (DELETE FROM bulk_user_range_digest WHERE prefix = ${r.prefix} AND suffix = ${r.suffix}),
-    kept AS (
-      INSERT INTO bulk_user_range_digest (prefix, suffix, content_hash, lo, hi, digest)
-      SELECT ${r.prefix}, ${r.suffix}, ${r.contentHash}, ${r.lo}, ${r.hi}, digest FROM v
-      ON CONFLICT DO NOTHING)
-    SELECT digest::text AS digest FROM v`.execute(db);
-  return out[0]!.digest;
+  const { rows } = await sql<{ digest: string }>`SELECT (${digestMod(value)})::text AS digest`.execute(db);
+  const digest = rows[0]!.digest;
+  await rememberRangeDigest(db, r, digest);
+  return digest;
 }

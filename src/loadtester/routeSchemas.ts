@@ -34,9 +34,7 @@ const recordFields = {
   attributes: { type: ['object', 'null'] },
 } as const;
 
-/** The fields of a record besides its username, which `shared` may give once for a whole batch. */
-export const SHAREABLE_FIELDS = ['password', 'email', 'population', 'content_hash', 'attributes'] as const;
-/** Of those, the ones every record must end up with. */
+/** The fields every record must end up with, given by itself or by `shared`. */
 export const REQUIRED_FIELDS = ['password', 'population', 'content_hash'] as const;
 
 export const upsertBody = {

@@ -1,7 +1,6 @@
 import type { TargetRecord } from '../SyncTargetDriver.ts';
 
-type Field = Exclude<keyof TargetRecord, 'username'>;
-const SCALARS = ['password', 'email', 'population', 'content_hash'] as const satisfies readonly Field[];
+const FIELDS = ['password', 'email', 'population', 'content_hash', 'attributes'] as const satisfies readonly Exclude<keyof TargetRecord, 'username'>[];
 
 export interface UpsertRequest {
   shared?: Partial<Omit<TargetRecord, 'username'>>;
@@ -18,14 +17,14 @@ export function shareFields(records: readonly TargetRecord[]): UpsertRequest {
   const first = records[0];
   if (!first) return { users: [] };
   const shared: Partial<Omit<TargetRecord, 'username'>> = {};
-  for (const field of SCALARS) {
+  for (const field of FIELDS) {
+    // Compared as JSON too: each record's attributes are an object of their own.
     const value = first[field];
-    if (records.every((r) => r[field] === value)) Object.assign(shared, { [field]: value });
+    const text = JSON.stringify(value);
+    if (records.every((r) => r[field] === value || JSON.stringify(r[field]) === text)) Object.assign(shared, { [field]: value });
   }
-  const attributes = JSON.stringify(first.attributes);
-  if (records.every((r) => r.attributes === first.attributes || JSON.stringify(r.attributes) === attributes)) shared.attributes = first.attributes;
-  const own = (['attributes', ...SCALARS] as Field[]).filter((f) => !(f in shared));
-  if (own.length === SCALARS.length + 1) return { users: [...records] };
+  const own = FIELDS.filter((f) => !(f in shared));
+  if (own.length === FIELDS.length) return { users: [...records] };
   return {
     shared,
     users: records.map((r) => {
