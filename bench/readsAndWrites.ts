@@ -7,8 +7,9 @@
  *   users table: single-row INSERTs and DELETEs of production users and UPDATEs of a
  *   non-ownership column (last_login) of test users, 4 concurrent clients, a fixed number
  *   of autocommit statements, with the triggers enabled and disabled (alternating chunks,
- *   seconds summed per mode); and the reconciler's own COPY batches (1000 test users each,
- *   keeping the summary in their transaction) against the same COPY without the triggers. Leaves the table as it found it (rows and columns), and checks the
+ *   seconds summed per mode); and the reconciler's own create batches (1000 test users each,
+ *   keeping the summary in their transaction) against the same batches without the
+ *   triggers and the summary statements. Leaves the table as it found it (rows and columns), and checks the
  *   summary against a fresh count afterwards.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { copyUsers } from '../src/db/copyUsers.ts';
+import { insertMembers } from '../src/db/insertMembers.ts';
 import { openDatabase } from '../src/db/openDatabase.ts';
 import { createdGroupShape, createdGroupSql, KEEP_SUMMARY_SQL, verifyUserSummary } from '../src/db/userSummary.ts';
 import { createApiKey } from '../src/server/auth/createApiKey.ts';
@@ -69,7 +70,7 @@ export async function readEndpoints(opts: { databaseUrl: string; specText: strin
 }
 
 export interface WriteWorkload {
-  name: 'insert' | 'update' | 'delete' | 'copy';
+  name: 'insert' | 'update' | 'delete' | 'create';
   statements: number;
   withTriggersPerSecond: number;
   withoutTriggersPerSecond: number;
@@ -79,7 +80,7 @@ export interface WriteWorkload {
 
 const TRIGGERS = ['insert', 'delete', 'update', 'truncate'].map((e) => `bulk_user_summarize_${e}`);
 
-export async function writeOverhead(opts: { databaseUrl: string; productionUsers: number; statements: number; clients: number; chunks: number; copyBatches: number }): Promise<{ workloads: WriteWorkload[]; summaryDifferences: number }> {
+export async function writeOverhead(opts: { databaseUrl: string; productionUsers: number; statements: number; clients: number; chunks: number; createBatches: number }): Promise<{ workloads: WriteWorkload[]; summaryDifferences: number }> {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.clients + 1, application_name: 'bulk-users-bench-app' });
   const q = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows;
   try {
@@ -105,7 +106,7 @@ export async function writeOverhead(opts: { databaseUrl: string; productionUsers
     // The machine's load drifts (other processes, checkpoints, autovacuum): on and off run
     // in alternating chunks, so both see the same conditions, and the seconds are summed.
     const per = Math.max(1, Math.floor(opts.statements / opts.chunks));
-    const seconds: Record<WriteWorkload['name'], { on: number; off: number }> = { insert: { on: 0, off: 0 }, update: { on: 0, off: 0 }, delete: { on: 0, off: 0 }, copy: { on: 0, off: 0 } };
+    const seconds: Record<WriteWorkload['name'], { on: number; off: number }> = { insert: { on: 0, off: 0 }, update: { on: 0, off: 0 }, delete: { on: 0, off: 0 }, create: { on: 0, off: 0 } };
     const alternate = async (name: WriteWorkload['name'], chunk: (k: number, mode: 'on' | 'off') => Promise<number>) => {
       for (let k = 0; k < opts.chunks; k++) {
         for (const mode of k % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
@@ -119,36 +120,36 @@ export async function writeOverhead(opts: { databaseUrl: string; productionUsers
     await alternate('update', (k) => drive(per, (i) => [`UPDATE users SET last_login = now() WHERE id = $1`, [testIds[(k * per + i) % testIds.length]]]));
     const signups = (await q(`SELECT id FROM users WHERE username LIKE 'signup\\_%' ORDER BY id`)).map((r) => Number(r.id));
     await alternate('delete', (k, mode) => drive(per, (i) => [`DELETE FROM users WHERE id = $1`, [signups[(2 * k + (mode === 'on' ? 0 : 1)) * per + i]]]));
-    // The reconciler's own create path: COPY batches of 1000 test users in one stream, each
-    // keeping the summary in its transaction (triggers on: the insert trigger's transition
-    // table is captured even though it steps aside) against the same COPY with the
+    // The reconciler's own create path: batches of 1000 test users in one stream, each
+    // keeping the summary in its transaction (triggers on: the insert trigger's condition
+    // is evaluated for every row even though it steps aside) against the same batches with the
     // triggers off and no summary statement.
-    const copyBatch = (k: number, mode: 'on' | 'off') => {
-      const population = `bench_copy_${mode}`;
-      const b = { population, prefix: `${population}_`, suffix: '', emailDomain: 'copy.example', passwordHash: 'x', contentHash: 'h', attributesJson: '{}', expiresAt: null };
+    const createBatch = (k: number, mode: 'on' | 'off') => {
+      const population = `bench_create_${mode}`;
+      const b = { population, prefix: `${population}_`, suffix: '', emailDomain: 'create.example', passwordHash: 'x', contentHash: 'h', attributes: {}, expiresAt: null };
       return async (): Promise<number> => {
         const started = performance.now();
-        for (let j = 0; j < opts.copyBatches; j++) {
-          const from = (k * opts.copyBatches + j) * 1000 + 1;
+        for (let j = 0; j < opts.createBatches; j++) {
+          const from = (k * opts.createBatches + j) * 1000 + 1;
           const shape = createdGroupShape(b.prefix, b.suffix)!;
           const around = mode === 'on' ? { before: KEEP_SUMMARY_SQL, after: createdGroupSql({ population, contentHash: 'h', expiresAt: null, shape, count: 1000, from, to: from + 999 }) } : undefined;
-          await copyUsers(pool, { ...b, from, to: from + 999 }, around);
+          await insertMembers(pool, { ...b, from, to: from + 999 }, around);
         }
         return (performance.now() - started) / 1000;
       };
     };
-    await alternate('copy', (k, mode) => copyBatch(k, mode)());
+    await alternate('create', (k, mode) => createBatch(k, mode)());
     await setTriggers(false);
-    await q(`DELETE FROM users WHERE population = 'bench_copy_off'`);
+    await q(`DELETE FROM users WHERE population = 'bench_create_off'`);
     await setTriggers(true);
-    await q(`DELETE FROM users WHERE population = 'bench_copy_on'`);
+    await q(`DELETE FROM users WHERE population = 'bench_create_on'`);
     await q(`DELETE FROM users WHERE NOT is_test_user AND username LIKE 'app\\_%'`);
     await q('ALTER TABLE users DROP COLUMN last_login');
     const database = await openDatabase({ url: opts.databaseUrl, poolSize: 1, migrate: false });
     const { differences } = await verifyUserSummary(database.db).finally(() => database.close());
     const total = per * opts.chunks;
-    const workloads = (['insert', 'update', 'delete', 'copy'] as const).map((name) => {
-      const statements = name === 'copy' ? opts.chunks * opts.copyBatches : total;
+    const workloads = (['insert', 'update', 'delete', 'create'] as const).map((name) => {
+      const statements = name === 'create' ? opts.chunks * opts.createBatches : total;
       return { name, statements, withTriggersPerSecond: statements / seconds[name].on, withoutTriggersPerSecond: statements / seconds[name].off, ratio: seconds[name].off / seconds[name].on };
     });
     return { workloads, summaryDifferences: differences };

@@ -38,6 +38,9 @@ export async function acquireAdvisoryLock(url: string, opts: { key?: number; tim
       if (waited >= opts.timeoutMs) throw new LockTimeoutError(waited);
       await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 200, opts.timeoutMs - waited)));
     }
+    // Create batches of a run killed just now may still be running in the server (see
+    // LOCK_KEYS.createsInFlight): they land before this holder looks at anything.
+    if (key === RECONCILE_LOCK_KEY) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEYS.createsInFlight]);
   } catch (err) {
     await client.end().catch(() => {});
     throw err;

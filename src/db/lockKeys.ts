@@ -15,6 +15,13 @@ export const LOCK_KEYS = {
   /** Schema migrations of the Load Tester (migrateLoadTester). */
   loadTesterMigration: 0x62756c6b05,
   /**
+   * Create batches in flight: each holds it shared for its transaction (insertMembers),
+   * and whoever takes the reconcile lock then waits for it exclusively (advisoryLock). A
+   * batch goes to the server whole, so the server finishes the batches of a killed run on
+   * its own, a few milliseconds later; the next run must look only after they landed.
+   */
+  createsInFlight: 0x62756c6b06,
+  /**
    * Splitting ranges of the sync state of one target (syncRanges): two writers must not
    * split the same range. Taken as the first of two int4 keys (the second is a hash of the
    * target's name), a key space PostgreSQL keeps apart from the single bigint keys above.

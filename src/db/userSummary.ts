@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import pg from 'pg';
+import { integerLiteral, literal } from './sqlLiteral.ts';
 import { shareInFlight } from '../shareInFlight.ts';
 import { digestMod, spanItemsSql } from './digestSql.ts';
 import type { Db } from './openDatabase.ts';
@@ -147,13 +147,11 @@ export const MERGE_GROUP_SQL = `ON CONFLICT ON CONSTRAINT bulk_user_summary_key 
  * rows. Valid when every username of the range has the shape prefix{id}suffix, which holds
  * when the suffix has no digit (the seq's digits are then the last occurrence of
  * themselves); `createdGroupShape` says when. Plain SQL with its values as literals, so a
- * COPY batch can send it in one round trip with its COMMIT.
+ * create batch can send it in one round trip with its INSERT and COMMIT.
  */
 export function createdGroupSql(g: { population: string; contentHash: string; expiresAt: string | null; shape: string; count: number; from: number; to: number }): string {
-  const lit = (v: string | null) => (v === null ? 'NULL' : pg.escapeLiteral(v));
-  const int = (n: number) => String(Math.trunc(n));
   return `INSERT INTO bulk_user_summary AS s (population, content_hash, expires_at, shape, count, min_seq, max_seq, last_updated_at)
-     VALUES (${lit(g.population)}, ${lit(g.contentHash)}, ${lit(g.expiresAt)}::timestamptz, ${lit(g.shape)}, ${int(g.count)}, ${int(g.from)}, ${int(g.to)}, now())
+     VALUES (${literal(g.population)}, ${literal(g.contentHash)}, ${literal(g.expiresAt)}::timestamptz, ${literal(g.shape)}, ${integerLiteral(g.count)}, ${integerLiteral(g.from)}, ${integerLiteral(g.to)}, now())
      ${MERGE_GROUP_SQL}`;
 }
 

@@ -90,7 +90,7 @@ async function copyCredentials(pool: pg.Pool, rows: readonly SealedRow[], clock?
   }
   clock?.lap('encode');
   // Committed durably, as the upsert statement is: the answer tells the client it is stored.
-  const copied = await copyInTransaction(pool, { copy: 'COPY loadtester.credentials (username, population, email, password_enc, content_hash, attributes) FROM STDIN', asyncCommit: false }, [text]);
+  const copied = await copyInTransaction(pool, { main: 'COPY loadtester.credentials (username, population, email, password_enc, content_hash, attributes) FROM STDIN', asyncCommit: false }, [text]);
   // A stage of its own in Server-Timing, so a client sees which path a batch took.
   clock?.lap('copy');
   return copied;

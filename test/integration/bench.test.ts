@@ -112,13 +112,13 @@ const FIGURES = [
   'startup.validateToNodeE1',
   'startup.helpToNodeE1',
   ...['stats', 'batches', 'batchesId', 'syncStatus', 'cleanupCandidates'].flatMap((e) => [`reads.${e}.p50Ms`, `reads.${e}.p95Ms`]),
-  ...['insert', 'update', 'delete', 'copy'].flatMap((w) => [`writes.${w}.ratio`, `writes.${w}.withPerSecond`, `writes.${w}.withoutPerSecond`]),
+  ...['insert', 'update', 'delete', 'create'].flatMap((w) => [`writes.${w}.ratio`, `writes.${w}.withPerSecond`, `writes.${w}.withoutPerSecond`]),
 ];
 
 const TARGETS = [
   'createVsCopy', 'createVsRowByRow', 'noopRows', 'noopRequests', 'differential', 'drift', 'fullSyncVsCreate', 'memory', 'startupValidate', 'startupHelp',
   ...['stats', 'batches', 'batchesId', 'syncStatus', 'cleanupCandidates'].map((e) => `read.${e}`),
-  ...['insert', 'update', 'delete', 'copy'].map((w) => `write.${w}`),
+  ...['insert', 'update', 'delete', 'create'].map((w) => `write.${w}`),
 ];
 
 function runBench(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApplyProgress } from '../../src/apply/applyPlan.ts';
+import { LOCK_KEYS } from '../../src/db/lockKeys.ts';
 import { memberContentHash } from '../../src/plan/contentHash.ts';
 import { reconcile, type ReconcileResult } from '../../src/reconcile/reconcile.ts';
 import type { DesiredState } from '../../src/spec/DesiredState.ts';
@@ -288,6 +289,41 @@ describe('an apply aborted between batches, then run again (in-process)', { time
   });
 });
 
+describe('create batches still in flight from a killed run', () => {
+  it('land before the next run looks: it waits for them, then plans nothing and reports no conflict', async () => {
+    const specs = specDir();
+    specs.write('a.yaml', populationYaml('inflight', { count: 1000, batchSize: 100 }));
+    expect((await apply(interrupted, specs.dir)).applied?.created).toBe(1000);
+    // Members 501..1000 become a batch of a killed run that the server is still writing:
+    // a transaction holding the in-flight lock shared, as each create batch does.
+    await interrupted.query(`CREATE TABLE inflight_rows AS SELECT * FROM users WHERE population = 'inflight' AND seq > 500`);
+    await interrupted.query(`DELETE FROM users WHERE population = 'inflight' AND seq > 500`);
+    const orphan = new pg.Client({ connectionString: interrupted.url });
+    await orphan.connect();
+    try {
+      await orphan.query('BEGIN');
+      await orphan.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCK_KEYS.createsInFlight]);
+      await orphan.query('INSERT INTO users SELECT * FROM inflight_rows');
+      let settled = false;
+      const next = apply(interrupted, specs.dir).finally(() => {
+        settled = true;
+      });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(settled).toBe(false);
+      await orphan.query('COMMIT');
+      const result = await next;
+      // Had it looked before the batch landed, it would have planned 500 creates and
+      // reported the batch's rows as 500 late conflicts.
+      expect(result.plan.summary).toMatchObject({ create: 0, update: 0, delete: 0, conflicts: 0 });
+      expect(await count(interrupted, `population = 'inflight'`)).toBe(1000);
+      await expectNoDuplicates(interrupted);
+    } finally {
+      await orphan.end();
+      await interrupted.query('DROP TABLE IF EXISTS inflight_rows');
+    }
+  });
+});
+
 function killQuietly(c: SpawnedCli | undefined): void {
   if (c && c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
 }
@@ -325,6 +361,9 @@ describe('a real SIGKILL of the CLI in the middle of an apply', () => {
         killQuietly(victim);
       }
 
+      // The batches in flight at the kill were sent whole, so the server finishes them on
+      // its own; wait for them as the next run does before counting.
+      await interrupted.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEYS.createsInFlight]);
       const partial = await count(interrupted);
       expect(partial).toBeGreaterThan(0);
       expect(partial).toBeLessThan(N);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { asyncCommit } from '../asyncCommit.ts';
-import { copyUsers } from '../copyUsers.ts';
+import { insertMembers } from '../insertMembers.ts';
 import { isMember, seqOfUsername, type MemberShape } from '../memberSql.ts';
 import type { Db } from '../openDatabase.ts';
 import { usernameSortsAsBytes } from '../usernameSortsAsBytes.ts';
@@ -33,16 +33,15 @@ export class EmbeddedUsersStore implements UserStore {
   }
 
   async createBatch(db: Db, pool: pg.Pool | undefined, b: CreateBatch): Promise<number> {
-    const attributesJson = JSON.stringify(b.attributes);
     // The batch keeps the users summary itself, from its range (no pass over its rows),
     // when the pattern's shape is certain; else the insert trigger summarizes its rows.
     const shape = createdGroupShape(b.prefix, b.suffix);
     const group = (count: number) => createdGroupSql({ population: b.population, contentHash: b.contentHash, expiresAt: b.expiresAt, shape: shape!, count, from: b.from, to: b.to });
     const summary = shape === null ? undefined : { before: KEEP_SUMMARY_SQL, after: group(batchRows(b)) };
-    const copied = pool ? await copyUsers(pool, { ...b, attributesJson }, summary) : null;
-    if (copied !== null) return copied;
-    // A username taken since the plan makes COPY fail whole; that batch (and a run
-    // without a pool) takes the INSERT path, which skips what is taken.
+    const written = pool ? await insertMembers(pool, b, summary) : null;
+    if (written !== null) return written;
+    // A username taken since the plan makes that INSERT fail whole; the batch (and a run
+    // without a pool) takes this one instead, which skips what is taken.
     // ON CONFLICT (username) only: arbitrating every unique index per row cost a third
     // of the insert time; (population, seq) cannot collide under the reconcile lock,
     // because this population's non-members were deleted first.
@@ -52,7 +51,7 @@ export class EmbeddedUsersStore implements UserStore {
       const res = await sql`
         INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at, created_at, updated_at)
         SELECT ${username}, ${emailOf(b, username)}, ${b.passwordHash}, true, false, ${b.population}, s, ${b.contentHash},
-               ${attributesJson}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
+               ${JSON.stringify(b.attributes)}::jsonb, ${b.expiresAt}::timestamptz, now(), now()
         FROM ${batchSeqsSql(b)} AS s
         ON CONFLICT (username) DO NOTHING`.execute(trx);
       const n = Number(res.numAffectedRows ?? 0n);

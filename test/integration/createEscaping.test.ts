@@ -1,11 +1,13 @@
 /**
- * Property: the COPY path (copyField's text-format escaping) and the INSERT … ON CONFLICT
- * path that applyPlan falls back to write byte-identical rows, whatever the attributes and
- * the e-mail domain hold (backslash, tab, CR/LF, quotes, COPY's own markers, non-BMP
- * characters), and the next plan is a no-op.
+ * Property: the create path (one simple query whose values are SQL literals, see
+ * insertMembers) and the INSERT … ON CONFLICT path that applyPlan falls back to (bound
+ * parameters) write byte-identical rows, whatever the attributes and the e-mail domain
+ * hold (backslash, tab, CR/LF, quotes, COPY's markers, non-BMP characters), and the next
+ * plan is a no-op. copyField's COPY text escaping (the Load Tester's first-sync batches)
+ * is pinned on its own.
  *
  * The values are set on the validated state, below spec validation: validation may refuse
- * control characters in spec files, but the copy layer must be correct for whatever
+ * control characters in spec files, but the write layer must be correct for whatever
  * reaches it. NUL is excluded: PostgreSQL text cannot hold it at all.
  */
 import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts';
@@ -53,14 +55,14 @@ function stateWith(attrs: Record<string, unknown>, emailDomain: string) {
 const rows = async (): Promise<string[]> =>
   (await db.query<{ r: string }>(`SELECT (to_jsonb(u) - 'id' - 'created_at' - 'updated_at')::text AS r FROM users u ORDER BY username`)).map((x) => x.r);
 
-describe('COPY escaping', () => {
+describe('escaping on the create paths', () => {
   it('copyField escapes backslash first, then tab, LF and CR, and writes null as \\N', () => {
     expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
     expect(copyField('\\N')).toBe('\\\\N');
     expect(copyField(null)).toBe('\\N');
   });
 
-  it('COPY and the INSERT fallback store byte-identical rows, and the next plan is a no-op', async () => {
+  it('the literal-built INSERT and the parameterized fallback store byte-identical rows, and the next plan is a no-op', async () => {
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(attributes, text(1), async (attrs, domain) => {
@@ -68,7 +70,7 @@ describe('COPY escaping', () => {
         await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs RESTART IDENTITY');
         const state = stateWith(attrs, domain);
 
-        // COPY: what reconcile does.
+        // Literals in one simple query: what reconcile does.
         const copied = await reconcile(db.database, { state, dryRun: false, env: ENV, logger: silentLogger });
         expect(copied.outcome).toBe('applied');
         expect(copied.applied?.created).toBe(6);
@@ -78,7 +80,7 @@ describe('COPY escaping', () => {
         expect(stored[0]!.email).toBe(`cp_1@${domain}`);
         expect(stored[0]!.attributes).toEqual(attrs);
 
-        // INSERT … ON CONFLICT: the same plan applied without a COPY pool. The population
+        // INSERT … ON CONFLICT: the same plan applied without a write pool. The population
         // record stays, so the plan reuses its password hash (and so its content hash).
         await db.query('TRUNCATE users RESTART IDENTITY');
         const planned = await reconcile(db.database, { state, dryRun: true, env: ENV, logger: silentLogger });
