@@ -222,6 +222,51 @@ describe('bulk upsert and delete', () => {
     expect(copiedCsv).toContainEqual(['cp_0003', 'pass\tword\\N\n', 'cp_3@example.com', 'cp']);
   });
 
+  it('writes a batch of new records sharing all but username and e-mail with one INSERT, byte for byte what the upsert statement writes', async () => {
+    // Shared values with what COPY's text format would have to escape, and null e-mails
+    // and attributes; the records arrive whole, with equal but separate attribute objects.
+    const alike = (over: Partial<Rec>) => [1, 2, 3].map((i) => rec('in', i, { password: 'pass\tword\\N\n', content_hash: 'h\\same', ...(i === 2 ? { email: null } : {}), ...over }));
+    for (const attributes of [{ note: 'tab\there', nl: 'a\nb\r\nc', bs: 'back\\slash \\N', u: 'ü€😀' }, null]) {
+      await tdb.query('TRUNCATE loadtester.credentials');
+      const records = alike({ attributes: attributes && { ...attributes } }).map((r) => ({ ...r, attributes: r.attributes && { ...r.attributes } }));
+      const viaInsert = await upsertTimed(records);
+      expect(viaInsert.counts).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+      expect(viaInsert.stages).toContain('insert');
+      expect(viaInsert.stages).not.toContain('copy');
+      expect(viaInsert.stages).not.toContain('upsert');
+      const inserted = await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`);
+      // Sealed once for the batch (a fresh nonce per request), so one ciphertext.
+      expect(await tdb.query(`SELECT count(DISTINCT password_enc)::int AS n FROM loadtester.credentials`)).toEqual([{ n: 1 }]);
+      const insertedCsv = parse((await exportText('format=csv')).text);
+      expect(insertedCsv).toContainEqual(['in_0002', 'pass\tword\\N\n', '', 'in']);
+      expect((await get('/api/users/digest?population=in')).body).toEqual({ population: 'in', ...jsDigest(records) });
+
+      // The same records through the upsert statement: a held username anywhere turns it off.
+      await tdb.query('TRUNCATE loadtester.credentials');
+      await upsert([rec('in', 0)]);
+      const viaUpsert = await upsertTimed([rec('in', 0), ...records]);
+      expect(viaUpsert.counts).toEqual({ inserted: 3, updated: 0, unchanged: 1 });
+      expect(viaUpsert.stages).not.toContain('insert');
+      await post('/api/users/bulk-delete', { usernames: ['in_0000'] });
+      expect(await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`)).toEqual(inserted);
+      expect(parse((await exportText('format=csv')).text)).toEqual(insertedCsv);
+    }
+  });
+
+  it('falls back to the upsert statement when a held username sits inside a batch that would be one INSERT', async () => {
+    const same = (i: number) => rec('fi', i, { content_hash: 'same', attributes: { k: 1 }, password: 'pw-fi' });
+    await upsert([rec('fi', 2)]);
+    const mixed = await upsertTimed([same(1), same(2), same(3)]);
+    expect(mixed.stages).toEqual(expect.arrayContaining(['insert', 'upsert']));
+    expect(mixed.counts).toEqual({ inserted: 2, updated: 1, unchanged: 0 });
+    expect(await tdb.query(`SELECT username, content_hash FROM loadtester.credentials ORDER BY username`)).toEqual([
+      { username: 'fi_0001', content_hash: 'same' },
+      { username: 'fi_0002', content_hash: 'same' },
+      { username: 'fi_0003', content_hash: 'same' },
+    ]);
+    expect((await get('/api/users/digest?population=fi')).body).toEqual({ population: 'fi', ...jsDigest([same(1), same(2), same(3)]) });
+  });
+
   it('takes the fields a batch shares once, in "shared": the records stored are those the batch sent whole gives', async () => {
     const whole = [rec('sh', 1, { attributes: { k: 1 } }), rec('sh', 2, { attributes: { k: 1 }, email: null }), rec('sh', 3, { attributes: { k: 2 }, content_hash: 'other' })];
     const stored = async () => ({
