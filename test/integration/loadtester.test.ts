@@ -196,6 +196,25 @@ describe('bulk upsert and delete', () => {
     return { counts: res.json(), stages: String(res.headers['server-timing']).split(', ').map((s) => s.split(';')[0]!) };
   }
 
+  /** What is stored: the rows, and the export with the passwords decrypted. */
+  const storedRecords = async () => ({
+    rows: await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`),
+    csv: parse((await exportText('format=csv')).text),
+  });
+
+  /** Stores `records` (new ones) again through the upsert statement, which a held username in the batch makes it take, and returns what that stores. */
+  async function storedViaUpsert(population: string, records: Rec[]) {
+    await tdb.query('TRUNCATE loadtester.credentials');
+    await upsert([rec(population, 0)]);
+    const viaUpsert = await upsertTimed([rec(population, 0), ...records]);
+    expect(viaUpsert.counts).toEqual({ inserted: records.length, updated: 0, unchanged: 1 });
+    expect(viaUpsert.stages).toContain('upsert');
+    expect(viaUpsert.stages).not.toContain('copy');
+    expect(viaUpsert.stages).not.toContain('insert');
+    await post('/api/users/bulk-delete', { usernames: [`${population}_0000`] });
+    return storedRecords();
+  }
+
   it('writes a batch of new records with COPY, byte for byte what the upsert statement writes', async () => {
     // Values COPY's text format must escape, and nulls.
     const odd = [
@@ -207,19 +226,9 @@ describe('bulk upsert and delete', () => {
     expect(viaCopy.counts).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
     expect(viaCopy.stages).toContain('copy');
     expect(viaCopy.stages).not.toContain('upsert');
-    const copied = await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`);
-    const copiedCsv = parse((await exportText('format=csv')).text);
-
-    // The same records through the upsert statement: a held username anywhere turns COPY off.
-    await tdb.query('TRUNCATE loadtester.credentials');
-    await upsert([rec('cp', 0)]);
-    const viaUpsert = await upsertTimed([rec('cp', 0), ...odd]);
-    expect(viaUpsert.counts).toEqual({ inserted: 3, updated: 0, unchanged: 1 });
-    expect(viaUpsert.stages).not.toContain('copy');
-    await post('/api/users/bulk-delete', { usernames: ['cp_0000'] });
-    expect(await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`)).toEqual(copied);
-    expect(parse((await exportText('format=csv')).text)).toEqual(copiedCsv);
-    expect(copiedCsv).toContainEqual(['cp_0003', 'pass\tword\\N\n', 'cp_3@example.com', 'cp']);
+    const copied = await storedRecords();
+    expect(await storedViaUpsert('cp', odd)).toEqual(copied);
+    expect(copied.csv).toContainEqual(['cp_0003', 'pass\tword\\N\n', 'cp_3@example.com', 'cp']);
   });
 
   it('writes a batch of new records sharing all but username and e-mail with one INSERT, byte for byte what the upsert statement writes', async () => {
@@ -234,45 +243,18 @@ describe('bulk upsert and delete', () => {
       expect(viaInsert.stages).toContain('insert');
       expect(viaInsert.stages).not.toContain('copy');
       expect(viaInsert.stages).not.toContain('upsert');
-      const inserted = await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`);
       // Sealed once for the batch (a fresh nonce per request), so one ciphertext.
       expect(await tdb.query(`SELECT count(DISTINCT password_enc)::int AS n FROM loadtester.credentials`)).toEqual([{ n: 1 }]);
-      const insertedCsv = parse((await exportText('format=csv')).text);
-      expect(insertedCsv).toContainEqual(['in_0002', 'pass\tword\\N\n', '', 'in']);
+      const inserted = await storedRecords();
+      expect(inserted.csv).toContainEqual(['in_0002', 'pass\tword\\N\n', '', 'in']);
       expect((await get('/api/users/digest?population=in')).body).toEqual({ population: 'in', ...jsDigest(records) });
-
-      // The same records through the upsert statement: a held username anywhere turns it off.
-      await tdb.query('TRUNCATE loadtester.credentials');
-      await upsert([rec('in', 0)]);
-      const viaUpsert = await upsertTimed([rec('in', 0), ...records]);
-      expect(viaUpsert.counts).toEqual({ inserted: 3, updated: 0, unchanged: 1 });
-      expect(viaUpsert.stages).not.toContain('insert');
-      await post('/api/users/bulk-delete', { usernames: ['in_0000'] });
-      expect(await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`)).toEqual(inserted);
-      expect(parse((await exportText('format=csv')).text)).toEqual(insertedCsv);
+      expect(await storedViaUpsert('in', records)).toEqual(inserted);
     }
-  });
-
-  it('falls back to the upsert statement when a held username sits inside a batch that would be one INSERT', async () => {
-    const same = (i: number) => rec('fi', i, { content_hash: 'same', attributes: { k: 1 }, password: 'pw-fi' });
-    await upsert([rec('fi', 2)]);
-    const mixed = await upsertTimed([same(1), same(2), same(3)]);
-    expect(mixed.stages).toEqual(expect.arrayContaining(['insert', 'upsert']));
-    expect(mixed.counts).toEqual({ inserted: 2, updated: 1, unchanged: 0 });
-    expect(await tdb.query(`SELECT username, content_hash FROM loadtester.credentials ORDER BY username`)).toEqual([
-      { username: 'fi_0001', content_hash: 'same' },
-      { username: 'fi_0002', content_hash: 'same' },
-      { username: 'fi_0003', content_hash: 'same' },
-    ]);
-    expect((await get('/api/users/digest?population=fi')).body).toEqual({ population: 'fi', ...jsDigest([same(1), same(2), same(3)]) });
   });
 
   it('takes the fields a batch shares once, in "shared": the records stored are those the batch sent whole gives', async () => {
     const whole = [rec('sh', 1, { attributes: { k: 1 } }), rec('sh', 2, { attributes: { k: 1 }, email: null }), rec('sh', 3, { attributes: { k: 2 }, content_hash: 'other' })];
-    const stored = async () => ({
-      rows: await tdb.query(`SELECT username, population, email, content_hash, attributes FROM loadtester.credentials ORDER BY username`),
-      csv: parse((await exportText('format=csv')).text),
-    });
+    const stored = storedRecords;
     expect(await upsert(whole)).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
     const expected = await stored();
     await tdb.query('TRUNCATE loadtester.credentials');
@@ -294,18 +276,19 @@ describe('bulk upsert and delete', () => {
     expect((await get('/api/users/digest?population=sh')).body).toEqual({ population: 'sh', ...jsDigest(whole) });
   });
 
-  it('falls back to the upsert statement when a held username sits inside a batch of new ones', async () => {
-    await upsert([rec('fb', 2)]);
-    const mixed = await upsertTimed([rec('fb', 1), rec('fb', 2, { content_hash: 'hash-2b' }), rec('fb', 3)]);
-    // COPY was tried (first and last are new), hit the held name, and wrote nothing of its own.
-    expect(mixed.stages).toEqual(expect.arrayContaining(['copy', 'upsert']));
+  it.each([
+    // Records sharing all but username and e-mail: the plain INSERT is tried first.
+    { path: 'insert', population: 'fi', batch: (p: string) => [1, 2, 3].map((i) => rec(p, i, { content_hash: 'same', attributes: { k: 1 }, password: `pw-${p}` })) },
+    { path: 'copy', population: 'fb', batch: (p: string) => [rec(p, 1), rec(p, 2, { content_hash: 'hash-2b' }), rec(p, 3)] },
+  ])('falls back to the upsert statement when a held username sits inside a batch of new ones ($path tried first)', async ({ path, population, batch }) => {
+    const records = batch(population);
+    await upsert([rec(population, 2)]);
+    const mixed = await upsertTimed(records);
+    // The bulk path was tried (first and last are new), hit the held name, and wrote nothing of its own.
+    expect(mixed.stages).toEqual(expect.arrayContaining([path, 'upsert']));
     expect(mixed.counts).toEqual({ inserted: 2, updated: 1, unchanged: 0 });
-    expect(await tdb.query(`SELECT username, content_hash FROM loadtester.credentials ORDER BY username`)).toEqual([
-      { username: 'fb_0001', content_hash: 'hash-1' },
-      { username: 'fb_0002', content_hash: 'hash-2b' },
-      { username: 'fb_0003', content_hash: 'hash-3' },
-    ]);
-    expect((await get('/api/users/digest?population=fb')).body).toEqual({ population: 'fb', ...jsDigest([rec('fb', 1), rec('fb', 2, { content_hash: 'hash-2b' }), rec('fb', 3)]) });
+    expect(await tdb.query(`SELECT username, content_hash FROM loadtester.credentials ORDER BY username`)).toEqual(records.map((r) => ({ username: r.username, content_hash: r.content_hash })));
+    expect((await get(`/api/users/digest?population=${population}`)).body).toEqual({ population, ...jsDigest(records) });
   });
 
   it('stores passwords encrypted, never in plaintext: one ciphertext per password and population in a batch', async () => {
