@@ -89,3 +89,35 @@ describe('a create batch of a killed run that never finishes (blocked in the ser
     }
   });
 });
+
+describe('username patterns an attacker would write, through the real reconcile path', () => {
+  const ENV = { BU_TEST_PASSWORD: 'pw-for-tests' };
+  const PATTERNS = [
+    `x');DROP/**/TABLE/**/users;--{id}`,
+    `a\\'{id}\\`,
+    "$$q$$_{id}$$",
+    `E'\\x00{id}';SELECT/**/1;`,
+    `😀𝄞{id}\u{10FFFD}'`,
+    `${"'".repeat(90)}{id}${'\\'.repeat(100)}`,
+  ];
+  it.each(PATTERNS.map((p, i) => [i, p] as const))('pattern %i stores exactly the usernames it names, and the next plan is a no-op', async (i, pattern) => {
+    const { reconcile } = await import('../../src/reconcile/reconcile.ts');
+    const { buildDesiredState } = await import('../../src/spec/loadSpecs.ts');
+    const { populationYaml } = await import('../support/cli.ts');
+    const { silentLogger } = await import('../../src/log/logger.ts');
+    const name = `pat${i}`;
+    await t.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs RESTART IDENTITY');
+    const built = buildDesiredState([{ file: 'p.yaml', text: populationYaml(name, { count: 7, batchSize: 3, usernamePattern: pattern, idStart: 98 }) }]);
+    expect(built.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const r = await reconcile(t.database, { state: built.state, dryRun: false, env: ENV, logger: silentLogger });
+    expect(r.outcome).toBe('applied');
+    expect(r.applied?.created).toBe(7);
+    const got = await t.query<{ username: string; email: string }>(`SELECT username, email FROM users WHERE population = $1 ORDER BY users.seq`, [name]);
+    const want = Array.from({ length: 7 }, (_, k) => pattern.replace('{id}', String(98 + k)));
+    expect(got.map((g) => g.username)).toEqual(want);
+    expect(got.map((g) => g.email)).toEqual(want.map((u) => `${u}@example.com`));
+    expect((await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM users`))[0]!.n).toBe(7);
+    const again = await reconcile(t.database, { state: built.state, dryRun: true, env: ENV, logger: silentLogger });
+    expect(again.plan.hasChanges).toBe(false);
+  });
+});
