@@ -29,18 +29,24 @@ export async function acquireAdvisoryLock(url: string, opts: { key?: number; tim
   await client.connect();
   const key = opts.key ?? RECONCILE_LOCK_KEY;
   const started = Date.now();
-  try {
+  // Polled, so the wait keeps its timeout and its abort signal whatever it waits for.
+  const take = async (sql: string, k: number): Promise<void> => {
     for (;;) {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
-      if (rows[0]?.ok) break;
+      const { rows } = await client.query<{ ok: boolean }>(sql, [k]);
+      if (rows[0]?.ok) return;
       if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('stopped waiting for the reconcile lock');
       const waited = Date.now() - started;
       if (waited >= opts.timeoutMs) throw new LockTimeoutError(waited);
       await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 200, opts.timeoutMs - waited)));
     }
+  };
+  try {
+    await take('SELECT pg_try_advisory_lock($1) AS ok', key);
     // Create batches of a run killed just now may still be running in the server (see
-    // LOCK_KEYS.createsInFlight): they land before this holder looks at anything.
-    if (key === RECONCILE_LOCK_KEY) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEYS.createsInFlight]);
+    // LOCK_KEYS.createsInFlight): they land before this holder looks at anything. A batch
+    // stuck there (behind another transaction's lock) counts against the same timeout;
+    // on failure, ending the connection below frees the reconcile lock taken above.
+    if (key === RECONCILE_LOCK_KEY) await take('SELECT pg_try_advisory_xact_lock($1) AS ok', LOCK_KEYS.createsInFlight);
   } catch (err) {
     await client.end().catch(() => {});
     throw err;
