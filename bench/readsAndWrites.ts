@@ -138,11 +138,16 @@ export async function writeOverhead(opts: { databaseUrl: string; productionUsers
         return (performance.now() - started) / 1000;
       };
     };
+    // A batch reads its password hash from the population's record, as in a run.
+    for (const mode of ['on', 'off']) {
+      await q(`INSERT INTO bulk_populations (name, spec, spec_hash, username_pattern, password_hash) VALUES ('bench_create_${mode}', '{}', 'bench', 'bench_create_${mode}_{id}', 'x')`);
+    }
     await alternate('create', (k, mode) => createBatch(k, mode)());
     await setTriggers(false);
     await q(`DELETE FROM users WHERE population = 'bench_create_off'`);
     await setTriggers(true);
     await q(`DELETE FROM users WHERE population = 'bench_create_on'`);
+    await q(`DELETE FROM bulk_populations WHERE name IN ('bench_create_on', 'bench_create_off')`);
     await q(`DELETE FROM users WHERE NOT is_test_user AND username LIKE 'app\\_%'`);
     await q('ALTER TABLE users DROP COLUMN last_login');
     const database = await openDatabase({ url: opts.databaseUrl, poolSize: 1, migrate: false });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { LOCK_KEYS } from './lockKeys.ts';
 import { singleTripTransaction } from './singleTripTransaction.ts';
@@ -33,16 +34,24 @@ export async function insertMembers(
   const seqs = b.seqs ? `unnest('{${b.seqs.map(integerLiteral).join(',')}}'::bigint[])` : `generate_series(${integerLiteral(b.from)}::bigint, ${integerLiteral(b.to)}::bigint)`;
   const username = `${literal(b.prefix)} || s::text || ${literal(b.suffix)}`;
   const email = b.emailDomain === null ? username : `${username} || ${literal(`@${b.emailDomain}`)}`;
+  // The password hash is taken from the population's record, written with this very hash
+  // before its rows, rather than written into the statement: PostgreSQL logs the text of a
+  // failing statement (a batch that meets a username taken since the plan fails by design),
+  // and a password hash has no business in a server log. Its md5 in the text makes sure it
+  // is that hash; if not, nothing is written, and the count check below fails the run.
+  // Scalar subqueries run once per statement.
+  const hash = `(SELECT password_hash FROM bulk_populations WHERE name = ${literal(b.population)} AND md5(password_hash) = ${literal(createHash('md5').update(b.passwordHash).digest('hex'))})`;
   const main = `INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at)
-    SELECT ${username}, ${email}, ${literal(b.passwordHash)}, true, false, ${literal(b.population)}, s, ${literal(b.contentHash)},
+    SELECT ${username}, ${email}, ${hash}, true, false, ${literal(b.population)}, s, ${literal(b.contentHash)},
            ${literal(JSON.stringify(b.attributes))}::jsonb, ${literal(b.expiresAt)}::timestamptz
-    FROM ${seqs} AS s`;
+    FROM ${seqs} AS s
+    WHERE ${hash} IS NOT NULL`;
   const before = [`SELECT pg_advisory_xact_lock_shared(${LOCK_KEYS.createsInFlight})`, ...(around ? [around.before] : [])];
   const statements = { before, main, after: around ? [around.after] : [], asyncCommit: true };
   const inserted = await singleTripTransaction(pool, statements, async (client, text, mainIndex) => {
     const results = (await client.query(text)) as unknown as pg.QueryResult[];
     return results[mainIndex]!.rowCount ?? 0;
   });
-  if (inserted !== null && inserted !== batchRows(b)) throw new Error(`a create batch of ${batchRows(b)} rows wrote ${inserted}`);
+  if (inserted !== null && inserted !== batchRows(b)) throw new Error(`a create batch of ${batchRows(b)} rows of population ${b.population} wrote ${inserted} (is its record's password hash the batch's?)`);
   return inserted;
 }
