@@ -1,5 +1,8 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, populationYaml, specDir } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 import { createTestDatabase, productionSnapshot, seedProductionUsers, type TestDatabase } from '../support/testDatabase.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import { loadSpecs } from '../../src/spec/loadSpecs.ts';
@@ -231,7 +234,12 @@ describe('reconcile against PostgreSQL', () => {
 });
 
 describe('a username taken between plan and apply', () => {
-  it('is skipped and counted, and the rest of the batch is created (COPY falls back to INSERT)', async () => {
+  // The batch fails whole by design before its fallback runs, and PostgreSQL logs the text
+  // of a failing statement by default: that text must not hold the password hash.
+  const serverLog = path.join(path.resolve(process.env.BULK_USERS_DATA_DIR ?? '.data'), 'postgres.log');
+  const logged = existsSync(serverLog) && !process.env.TEST_DATABASE_URL;
+
+  it('is skipped and counted, the rest of the batch is created (the INSERT falls back to INSERT … ON CONFLICT), and the password hash stays out of the server log', async () => {
     const { buildDesiredState } = await import('../../src/spec/loadSpecs.ts');
     const { resolveDesired } = await import('../../src/reconcile/resolveDesired.ts');
     const { observeState } = await import('../../src/reconcile/observeState.ts');
@@ -247,8 +255,19 @@ describe('a username taken between plan and apply', () => {
     // The application takes late_5 after the plan was made.
     await seedProductionUsers(db, ['late_5']);
     const snapshot = await productionSnapshot(db);
+    const logFrom = logged ? statSync(serverLog).size : 0;
     const applied = await applyPlan(db.database.db, plan, { store, passwordHashes: resolved.passwordHashes, logger: silentLogger, copyPool: db.database.pool });
     expect(applied).toMatchObject({ created: 9, lateConflicts: 1 });
+    const hash = resolved.passwordHashes.get('late')!;
+    expect((await db.query(`SELECT DISTINCT password_hash FROM users WHERE population = 'late'`)).map((r) => r.password_hash)).toEqual([hash]);
+    if (logged) {
+      // Only with the embedded server of the test run, whose log is a file here.
+      const text = await until('the failed batch in the server log', async () => {
+        const t = readFileSync(serverLog, 'utf8').slice(logFrom);
+        return t.includes('users_username_key') && t.includes('INSERT INTO users') ? t : undefined;
+      });
+      expect(text).not.toContain(hash);
+    }
     expect((await managed('late')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
     // The population record counts what was written (9), not what the plan meant to (10).
     expect(await db.query(`SELECT (status->>'actual')::int AS actual FROM bulk_populations WHERE name = 'late'`)).toEqual([{ actual: 9 }]);
