@@ -45,6 +45,8 @@ describe('a create batch of a killed run that never finishes (blocked in the ser
       );
       const outcome = await within(attempt, 20_000);
       expect(outcome).toBeInstanceOf(LockTimeoutError);
+      // It names what it waited for, not another reconcile.
+      expect((outcome as Error).message).toMatch(/^create batches of an earlier run, whose process is gone, are still running in the database/);
       // The reconcile lock it took first is free again.
       const [row] = await t.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEYS.reconcile]);
       expect(row!.ok).toBe(true);
