@@ -197,7 +197,7 @@ export async function nextUnsyncedWindow(
   // username and email: less for PostgreSQL to turn into text, for pg to decode, and for
   // V8 to collect.
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
-  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; scanned: number | null }>`
+  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; end_row: boolean }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.content_hash, u.attributes FROM ${store.rows} u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor} AND u.seq <= ${cursor + window}
@@ -222,14 +222,14 @@ export async function nextUnsyncedWindow(
     SELECT h.seq, h.username, h.email, d.first AS first,
            CASE WHEN d.first THEN NULL ELSE h.content_hash END AS content_hash,
            CASE WHEN d.first THEN NULL ELSE h.attributes::text END AS attributes,
-           h.state IS NOT NULL AS held, NULL::bigint AS scanned
+           h.state IS NOT NULL AS held, false AS end_row
     FROM h CROSS JOIN LATERAL (SELECT h.content_hash IS NOT DISTINCT FROM (SELECT content_hash FROM f) AS first) d
     WHERE h.state IS DISTINCT FROM 'same'
     UNION ALL
     SELECT (SELECT min(u.seq) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor + window}),
-           NULL, NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, count(*)::bigint FROM w`.execute(db);
-  const end = rows.find((r) => r.scanned !== null)!;
-  const window_ = rows.filter((r) => r.scanned === null) as unknown as (UnsyncedCandidate & { first: boolean; scanned: null })[];
+           NULL, NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, true`.execute(db);
+  const end = rows.find((r) => r.end_row)!;
+  const window_ = rows.filter((r) => !r.end_row) as unknown as (UnsyncedCandidate & { first: boolean })[];
   // Fields are filled in place, equal values sharing one string or object: a copy of
   // every row would be a window's worth of garbage.
   const parse = (t: string | null) => (t === null ? null : (JSON.parse(t) as Record<string, unknown>));

@@ -14,6 +14,7 @@ import { DEFAULT_RECONCILER_CONFIG, type SyncTargetSpec } from '../../src/spec/D
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { startFaultProxy } from '../support/faultProxy.ts';
+import { syncSpecs, type SyncPop } from '../support/syncSpecs.ts';
 import { startUpsertProxy } from '../support/upsertProxy.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
@@ -51,32 +52,8 @@ beforeEach(async () => {
   await ltDb.query('TRUNCATE loadtester.credentials');
 });
 
-interface Pop {
-  name: string;
-  count: number;
-  /** Default `<name>_{id}`. */
-  pattern?: string;
-  attributes?: Record<string, unknown>;
-  targets?: string[];
-  deletionPolicy?: 'Delete' | 'Retain';
-}
-
-function specs(pops: Pop[], targets: { name: string; spec: Record<string, unknown> }[]) {
-  const docs = [
-    ...pops.map((p) =>
-      JSON.stringify({
-        apiVersion: 'bulk-users/v1',
-        kind: 'TestUserPopulation',
-        metadata: { name: p.name },
-        spec: { count: p.count, usernamePattern: p.pattern ?? `${p.name}_{id}`, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: p.targets ?? [], batchSize: 5000, ...(p.deletionPolicy ? { deletionPolicy: p.deletionPolicy } : {}) },
-      }),
-    ),
-    ...targets.map((t) => JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: t.name }, spec: t.spec })),
-  ];
-  const built = buildDesiredState([{ file: 'test.yaml', text: docs.join('\n---\n') }]);
-  expect(built.problems.filter((p) => p.severity === 'error')).toEqual([]);
-  return built.state;
-}
+type Pop = SyncPop;
+const specs = syncSpecs;
 
 const ltTarget = (url = lt.url, extra: Record<string, unknown> = {}) => ({ name: 'lt', spec: { type: 'loadtester', url, timeoutSeconds: 2, retry: { attempts: 3, delaySeconds: 0.05 }, chunkSize: 500, concurrency: 3, ...extra } });
 

@@ -18,6 +18,7 @@ import type { SyncTargetSpec } from '../../src/spec/DesiredState.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import type { TargetRecord } from '../../src/targets/SyncTargetDriver.ts';
+import { syncSpecs, type SyncPop } from '../support/syncSpecs.ts';
 import { startUpsertProxy } from '../support/upsertProxy.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
@@ -184,29 +185,12 @@ describe('LoadTesterTarget falls back to whole records only for a Load Tester th
 
 // ---------------------------------------------------------------------------------------
 describe('whether the target holds exactly the members: no run says "in sync" wrongly, no wrong digest is remembered', () => {
-  interface Pop {
-    name: string;
-    count: number;
-    idStart?: number;
-    pattern: string;
-    attributes?: Record<string, unknown>;
-  }
-  const specs = (pops: Pop[]) => {
-    const docs = [
-      ...pops.map((p) =>
-        JSON.stringify({
-          apiVersion: 'bulk-users/v1',
-          kind: 'TestUserPopulation',
-          metadata: { name: p.name },
-          spec: { count: p.count, ...(p.idStart !== undefined ? { idStart: p.idStart } : {}), usernamePattern: p.pattern, password: { fromEnv: 'SYNC_PW' }, attributes: p.attributes ?? {}, syncTargets: ['lt'], batchSize: 5000 },
-        }),
-      ),
-      JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: 'lt' }, spec: { type: 'loadtester', url: lt.url, timeoutSeconds: 2, retry: { attempts: 2, delaySeconds: 0.02 }, chunkSize: 100, concurrency: 2 } }),
-    ];
-    const built = buildDesiredState([{ file: 'r.yaml', text: docs.join('\n---\n') }]);
-    expect(built.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    return built.state;
-  };
+  type Pop = SyncPop & { pattern: string };
+  const specs = (pops: Pop[]) =>
+    syncSpecs(
+      pops.map((p) => ({ ...p, targets: ['lt'] })),
+      [{ name: 'lt', spec: { type: 'loadtester', url: lt.url, timeoutSeconds: 2, retry: { attempts: 2, delaySeconds: 0.02 }, chunkSize: 100, concurrency: 2 } }],
+    );
   const run = async (state: ReturnType<typeof specs>, dryRun = false) => {
     const spec = state.targets[0] as SyncTargetSpec;
     const driver = new LoadTesterTarget(spec, undefined, TOKEN_ENV);
