@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
-import { chunkMarks, EXTRA_START, markChunksSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ChunkMarks, type ExtraCursor, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
+import { expandRuns, runRecords } from '../loadtester/credentialRuns.ts';
+import { chunkMarks, EXTRA_START, type SeqRun, markChunksSynced, markUnsynced, nextExtraWindow, nextRowsChunk, nextUnsyncedWindow, replaceSyncStateWithRows, type ChunkMarks, type ExtraCursor, type SyncCandidate, type UnsyncedCandidate } from '../db/syncQueries.ts';
 import { hasForeignRanges, type UsernameShape } from '../db/syncRanges.ts';
 import { asyncCommit } from '../db/asyncCommit.ts';
 import type { Db } from '../db/openDatabase.ts';
@@ -10,7 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import type { TargetPlan } from '../plan/Plan.ts';
 import type { SyncTargetSpec } from '../spec/DesiredState.ts';
 import { emitReconcileEvent } from '../reconcile/reconcileEvents.ts';
-import { TargetError, type IncrementalTarget, type SnapshotTarget, type SyncTargetDriver, type TargetRecord } from '../targets/SyncTargetDriver.ts';
+import { TargetError, type IncrementalTarget, type RecordRuns, type SnapshotTarget, type SyncTargetDriver, type TargetRecord } from '../targets/SyncTargetDriver.ts';
 
 export interface SyncJob {
   spec: SyncTargetSpec;
@@ -18,8 +19,12 @@ export interface SyncJob {
   plan: TargetPlan;
   /** Populations whose members belong in this target. */
   populations: string[];
-  /** The username pattern of each of them (a run of its members is kept as one range of the sync state). */
-  shapes: ReadonlyMap<string, UsernameShape>;
+  /**
+   * The username pattern of each of them (a run of its members is kept as one range of the
+   * sync state), and what follows a member's username in its e-mail address: given, runs
+   * of members the target lacks are sent as runs (RecordRuns).
+   */
+  shapes: ReadonlyMap<string, UsernameShape & { emailSuffix?: string }>;
   /** Populations retained as orphans: their records stay where they are. */
   frozen: string[];
   /**
@@ -136,11 +141,21 @@ async function syncIncremental(
   // 2,500 rows: the next window is read while this one is sent, so two are held at once
   // (5,000 rows each had taken the sync's peak RSS over 200 MB at 1M records).
   const window = Math.max(chunkSize, 2500);
-  const inChunks = async <T, C>(next: (cursor: C) => Promise<{ items: T[]; done: boolean; last: C }>, start: C, send: (chunk: T[]) => Promise<void>): Promise<void> => {
+  // A chunk holds up to chunkSize records: an item is one record, or several (a run, cut
+  // where a chunk ends).
+  const one = { size: () => 1, cut: <T>(item: T): [T, T] => [item, item] };
+  const inChunks = async <T, C>(
+    next: (cursor: C) => Promise<{ items: T[]; done: boolean; last: C }>,
+    start: C,
+    send: (chunk: T[]) => Promise<void>,
+    sized: { size: (item: T) => number; cut: (item: T, n: number) => [T, T] } = one,
+  ): Promise<void> => {
     let pending: T[] = [];
+    let held = 0;
     const flush = async (): Promise<void> => {
       const chunk = pending;
       pending = [];
+      held = 0;
       if (chunk.length === 0) return;
       await backpressure();
       submit(() => send(chunk));
@@ -155,9 +170,16 @@ async function syncIncremental(
         ahead = next(w.last);
         ahead.catch(() => {}); // awaited on the next turn; a loop stopped by a failure never does
       }
-      for (const item of w.items) {
+      for (let item of w.items) {
+        while (held + sized.size(item) > chunkSize) {
+          const [head, rest] = sized.cut(item, chunkSize - held);
+          pending.push(head);
+          await flush();
+          item = rest;
+        }
         pending.push(item);
-        if (pending.length >= chunkSize) await flush();
+        held += sized.size(item);
+        if (held >= chunkSize) await flush();
       }
       if (w.done) break;
     }
@@ -220,26 +242,73 @@ async function syncIncremental(
           timed(stages, 'upsert.mark', () => asyncCommit(db, (trx) => markChunksSynced(trx, job.spec.name, chunks, marking))),
         );
         sent.set(population, batch);
-        await inChunks(
+        await inChunks<UnsyncedCandidate | SeqRun, number>(
           async (seq: number) => {
             return timed(stages, 'upsert.read', async () => {
-              const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, shape, seq, window);
-              return { items: w.rows, done: w.done, last: w.last };
+              const w = await nextUnsyncedWindow(db, opts.store, job.spec.name, population, shape, seq, window, shape.emailSuffix);
+              return { items: inSeqOrder(w.rows, w.runs), done: w.done, last: w.last };
             });
           },
           -1,
-          async (rows: UnsyncedCandidate[]) => {
+          async (items) => {
+            const rows = items.filter(isRow);
+            const runs = items.filter((i): i is SeqRun => !isRow(i));
             const records = rows.map((r) => toRecord(r, opts.passwords));
-            await timed(stages, 'upsert.send', () => target.upsert(records));
-            result.upserted += records.length;
-            await batch.add([chunkMarks(rows, marking)]);
+            let recordRuns: RecordRuns | undefined;
+            if (runs.length > 0) {
+              const sent = toRecordRuns(runs, population, shape, opts.passwords);
+              recordRuns = sent.runs;
+              records.push(...sent.records);
+            }
+            await timed(stages, 'upsert.send', () => target.upsert(records, recordRuns));
+            result.upserted += records.length + (recordRuns ? runRecords(recordRuns.runs) : 0);
+            await batch.add([chunkMarks(rows, marking, runs)]);
           },
+          { size: (i) => (isRow(i) ? 1 : i.hi - i.lo + 1), cut: (i, n) => (isRow(i) ? [i, i] : [{ ...i, hi: i.lo + n - 1 }, { ...i, lo: i.lo + n }]) },
         );
       }
     },
     () => sent.values(),
   );
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('sync aborted');
+}
+
+function isRow(item: UnsyncedCandidate | SeqRun): item is UnsyncedCandidate {
+  return 'username' in item;
+}
+
+/** A window's rows and runs merged by seq (each already in seq order). */
+function inSeqOrder(rows: UnsyncedCandidate[], runs: SeqRun[]): (UnsyncedCandidate | SeqRun)[] {
+  if (runs.length === 0) return rows;
+  const out: (UnsyncedCandidate | SeqRun)[] = [];
+  let i = 0;
+  for (const run of runs) {
+    while (i < rows.length && rows[i]!.seq < run.lo) out.push(rows[i++]!);
+    out.push(run);
+  }
+  while (i < rows.length) out.push(rows[i++]!);
+  return out;
+}
+
+/**
+ * A chunk's runs as the target takes them, with the fields of the runs covering the most
+ * members; the records of runs of another content (a chunk that spans two windows whose
+ * first rows differ) are spelled out.
+ */
+function toRecordRuns(runs: readonly SeqRun[], population: string, shape: UsernameShape & { emailSuffix?: string }, passwords: ReadonlyMap<string, string>): { runs: RecordRuns; records: TargetRecord[] } {
+  const password = passwords.get(population);
+  if (password === undefined) throw new Error(`no password available for population ${population}`);
+  const size = new Map<string, number>();
+  for (const r of runs) size.set(r.content_hash, (size.get(r.content_hash) ?? 0) + r.hi - r.lo + 1);
+  const main = runs.reduce((best, r) => (size.get(r.content_hash)! > size.get(best.content_hash)! ? r : best));
+  const asRuns = (of: readonly SeqRun[], r: SeqRun): RecordRuns => ({
+    fields: { password, population, content_hash: r.content_hash, attributes: r.attributes },
+    runs: of.map((x) => ({ prefix: shape.prefix, suffix: shape.suffix, from: x.lo, to: x.hi, email_suffix: shape.emailSuffix ?? '' })),
+  });
+  return {
+    runs: asRuns(runs.filter((r) => r.content_hash === main.content_hash), main),
+    records: runs.filter((r) => r.content_hash !== main.content_hash).flatMap((r) => expandRuns(asRuns([r], r))),
+  };
 }
 
 interface Batched<T> {

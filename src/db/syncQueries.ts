@@ -3,7 +3,7 @@ import type { SetDigest } from '../targets/SyncTargetDriver.ts';
 import { bucketOf, digestItem, digestMod, recordsDigestSql } from './digestSql.ts';
 import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
-import { compactRows, insertRanges, joinAdjacent, namesSql, splitIntoRanges, uncoverRanges, type SyncRange, type UsernameShape } from './syncRanges.ts';
+import { compactRows, insertRanges, joinAdjacent, MIN_RANGE, namesSql, splitIntoRanges, uncoverRanges, type SyncRange, type UsernameShape } from './syncRanges.ts';
 import type { UserStore } from './userStore/UserStore.ts';
 
 /*
@@ -167,7 +167,12 @@ export async function nextUnsyncedWindow(
   shape: UsernameShape,
   cursor: number,
   window: number,
-): Promise<{ rows: UnsyncedCandidate[]; last: number; done: boolean }> {
+  /**
+   * The e-mail address of a member as its username followed by this ('' when the username
+   * is the address); given when the target takes runs (SyncTargetDriver.RecordRuns).
+   */
+  emailSuffix?: string,
+): Promise<{ rows: UnsyncedCandidate[]; runs: SeqRun[]; last: number; done: boolean }> {
   // Only the rows to send cross the wire, plus one row saying how far the window reached.
   // A row is sent unless the target's state row for its username (at most one: the
   // primary key) has its population and content hash. Asked as a scalar subquery on the
@@ -193,11 +198,17 @@ export async function nextUnsyncedWindow(
   // Rows carry only what differs between them: the content hash and the attributes (as
   // JSON text) of the window's first row come once, on the end row, and a row with that
   // hash (`first`, NULL included) comes without either (rows with one content hash carry
-  // the same attributes: the hash covers them). A first sync's rows are then seq,
-  // username and email: less for PostgreSQL to turn into text, for pg to decode, and for
-  // V8 to collect.
+  // the same attributes: the hash covers them).
+  //
+  // With `emailSuffix`, the rows the target does not hold at all that are what the pattern
+  // and the first row's content give for their seq (username, e-mail address, content
+  // hash) come as runs of consecutive seqs (`run` rows: lo in seq, hi in run_hi), at least
+  // MIN_RANGE long: a first sync then reads a row per 2,500 members instead of each one,
+  // and sends the target a pattern instead of their names (docs/load-tester-protocol.md).
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
-  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; end_row: boolean }>`
+  const runsOn = emailSuffix === undefined ? sql`false` : sql`h.state IS NULL AND h.content_hash = (SELECT content_hash FROM f)
+    AND h.username = ${shape.prefix}::text || h.seq::text || ${shape.suffix}::text AND h.email = h.username || ${emailSuffix ?? ''}::text`;
+  const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; kind: 'row' | 'run' | 'end'; run_hi: number | null }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.content_hash, u.attributes FROM ${store.rows} u
       WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor} AND u.seq <= ${cursor + window}
@@ -218,18 +229,24 @@ export async function nextUnsyncedWindow(
         CASE WHEN c.content_hash IS NOT NULL AND w.username = ${shape.prefix}::text || w.seq::text || ${shape.suffix}::text
              THEN CASE WHEN c.content_hash = w.content_hash THEN 'same' ELSE 'other' END END) AS state
       FROM w LEFT JOIN cov c ON c.seq = w.seq
+    ), e AS (
+      SELECT h.seq, h.seq - row_number() OVER (ORDER BY h.seq) AS grp FROM h WHERE ${runsOn}
+    ), runs AS (
+      SELECT min(seq) AS lo, max(seq) AS hi FROM e GROUP BY grp HAVING count(*) >= ${MIN_RANGE}
     )
     SELECT h.seq, h.username, h.email, d.first AS first,
            CASE WHEN d.first THEN NULL ELSE h.content_hash END AS content_hash,
            CASE WHEN d.first THEN NULL ELSE h.attributes::text END AS attributes,
-           h.state IS NOT NULL AS held, false AS end_row
+           h.state IS NOT NULL AS held, 'row' AS kind, NULL::bigint AS run_hi
     FROM h CROSS JOIN LATERAL (SELECT h.content_hash IS NOT DISTINCT FROM (SELECT content_hash FROM f) AS first) d
-    WHERE h.state IS DISTINCT FROM 'same'
+    WHERE h.state IS DISTINCT FROM 'same' AND NOT EXISTS (SELECT 1 FROM runs WHERE h.seq BETWEEN runs.lo AND runs.hi)
+    UNION ALL
+    SELECT lo, NULL, NULL, NULL, NULL, NULL, NULL, 'run', hi FROM runs
     UNION ALL
     SELECT (SELECT min(u.seq) FROM ${store.rows} u WHERE u.is_test_user = true AND u.population = ${population} AND u.seq > ${cursor + window}),
-           NULL, NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, true`.execute(db);
-  const end = rows.find((r) => r.end_row)!;
-  const window_ = rows.filter((r) => !r.end_row) as unknown as (UnsyncedCandidate & { first: boolean })[];
+           NULL, NULL, NULL, (SELECT content_hash FROM f), (SELECT attributes::text FROM f), NULL, 'end', NULL`.execute(db);
+  const end = rows.find((r) => r.kind === 'end')!;
+  const window_ = rows.filter((r) => r.kind === 'row') as unknown as (UnsyncedCandidate & { first: boolean })[];
   // Fields are filled in place, equal values sharing one string or object: a copy of
   // every row would be a window's worth of garbage.
   const parse = (t: string | null) => (t === null ? null : (JSON.parse(t) as Record<string, unknown>));
@@ -250,13 +267,23 @@ export async function nextUnsyncedWindow(
     }
     r.attributes = attributes;
   }
+  const runs = rows.filter((r) => r.kind === 'run').map((r): SeqRun => ({ lo: Number(r.seq), hi: Number(r.run_hi), content_hash: first.content_hash, attributes: first.attributes }));
   return {
     // Sorted here: the hash join does not keep the window's order, and PostgreSQL sorting
     // the wide rows cost a quarter of the query.
     rows: window_.sort((a, b) => a.seq - b.seq),
+    runs: runs.sort((a, b) => a.lo - b.lo),
     last: end.seq == null ? cursor + window : end.seq - 1,
     done: end.seq == null,
   };
+}
+
+/** Members lo..hi of a population's pattern, none held by the target, all with one content. */
+export interface SeqRun {
+  lo: number;
+  hi: number;
+  content_hash: string;
+  attributes: Record<string, unknown> | null;
 }
 
 /** Next chunk of every row of some populations, for rewriting a snapshot target whole. */
@@ -377,15 +404,23 @@ export interface ChunkMarks {
   replaced: string[];
 }
 
-export function chunkMarks(rows: readonly SentRow[], population: { shape: UsernameShape; foreignRanges: boolean }): ChunkMarks {
+export function chunkMarks(rows: readonly SentRow[], population: { name: string; shape: UsernameShape; foreignRanges: boolean }, runs: readonly SeqRun[] = []): ChunkMarks {
   const { ranges, singles, rangeRows, misfits } = splitIntoRanges(rows, population.shape);
   const searched = new Set(misfits.map((r) => r.username));
   for (const r of rows) if (r.held) searched.add(r.username);
+  const { prefix, suffix } = population.shape;
+  // A run's members were held by no range or row of their own pattern (nextUnsyncedWindow).
+  for (const r of runs) ranges.push({ population: population.name, prefix, suffix, lo: r.lo, hi: r.hi, content_hash: r.content_hash });
+  const fresh: string[] = [];
+  if (population.foreignRanges) {
+    for (const r of rows) if (!searched.has(r.username)) fresh.push(r.username);
+    for (const r of runs) for (let s = r.lo; s <= r.hi; s++) fresh.push(`${prefix}${s}${suffix}`);
+  }
   return {
     ranges,
     singles: singles.map((r) => ({ username: r.username, population: r.population, content_hash: r.content_hash })),
     searched: [...searched],
-    fresh: population.foreignRanges ? rows.filter((r) => !searched.has(r.username)).map((r) => r.username) : [],
+    fresh,
     replaced: rangeRows.filter((r) => r.held).map((r) => r.username),
   };
 }

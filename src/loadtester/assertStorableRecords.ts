@@ -38,6 +38,6 @@ export function assertStorableUsernames(usernames: readonly string[]): void {
 // With the `u` flag a well-formed pair is one code point, so only unpaired halves match.
 const UNSTORABLE = /[\u0000\ud800-\udfff]/u;
 
-function isStorableText(s: string): boolean {
+export function isStorableText(s: string): boolean {
   return !UNSTORABLE.test(s);
 }

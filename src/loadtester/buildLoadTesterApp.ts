@@ -34,6 +34,7 @@ import {
 } from './routeSchemas.ts';
 import { upsertCredentials } from './upsertCredentials.ts';
 import { withSharedFields } from './withSharedFields.ts';
+import { assertStorableRuns, runsOfBody } from './credentialRuns.ts';
 import { StageClock } from '../metrics/stageTimes.ts';
 import { verifyPopulationSummary } from './populationSummary.ts';
 
@@ -124,9 +125,12 @@ export async function buildLoadTesterApp(opts: LoadTesterAppOptions): Promise<Fa
     async (request, reply) => {
       const clock = clocks.get(request) ?? new StageClock();
       const users = withSharedFields(request.body);
+      const runs = runsOfBody(request.body);
+      if (users.length === 0 && !runs) throw new HttpError(400, 'invalid_request', 'the body needs "users" (records) or "runs" (records named by a pattern)');
       assertStorableRecords(users);
+      if (runs) assertStorableRuns(runs, users);
       clock.lap('check');
-      const counts = await upsertCredentials(db, secretKey, users, clock, opts.pool);
+      const counts = await upsertCredentials(db, secretKey, users, clock, opts.pool, runs);
       void reply.header('server-timing', clock.serverTiming());
       return counts;
     },

@@ -37,14 +37,35 @@ const recordFields = {
 /** The fields every record must end up with, given by itself or by `shared`. */
 export const REQUIRED_FIELDS = ['password', 'population', 'content_hash'] as const;
 
+// A seq of a run: an integer JavaScript and PostgreSQL both write the same way in decimal.
+const seq = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
 export const upsertBody = {
   type: 'object',
-  required: ['users'],
   additionalProperties: false,
   properties: {
     // Fields every record of the batch has, sent once (a record's own value wins): a first
     // sync sends records that differ only in their username and email.
     shared: { type: 'object', additionalProperties: false, properties: recordFields },
+    // Records named by a pattern instead of one by one: prefix || seq || suffix for each seq
+    // from `from` to `to`, every other field from `shared` (see credentialRuns.ts).
+    runs: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_BATCH,
+      items: {
+        type: 'object',
+        required: ['prefix', 'suffix', 'from', 'to', 'email_suffix'],
+        additionalProperties: false,
+        properties: {
+          prefix: { type: 'string', maxLength: MAX_USERNAME_LENGTH, pattern: NO_NUL },
+          suffix: { type: 'string', maxLength: MAX_USERNAME_LENGTH, pattern: NO_NUL },
+          from: seq,
+          to: seq,
+          email_suffix: { type: ['string', 'null'], pattern: NO_NUL },
+        },
+      },
+    },
     users: {
       type: 'array',
       minItems: 1,
@@ -61,7 +82,17 @@ export const upsertBody = {
 
 export interface UpsertBody {
   shared?: Partial<Omit<CredentialInput, 'username'>>;
-  users: (Partial<CredentialInput> & { username: string })[];
+  runs?: RunInput[];
+  users?: (Partial<CredentialInput> & { username: string })[];
+}
+
+/** Records prefix || seq || suffix for seq from `from` to `to`; e-mail username || email_suffix, or none when null. */
+export interface RunInput {
+  prefix: string;
+  suffix: string;
+  from: number;
+  to: number;
+  email_suffix: string | null;
 }
 
 /** A record as the reconciler sends it. */

@@ -1,3 +1,4 @@
+import { emailSuffixFor } from '../spec/usernamePattern.ts';
 import os from 'node:os';
 import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyPlan.ts';
 import { applySync, type SyncResult } from '../apply/applySync.ts';
@@ -262,7 +263,7 @@ export function runSyncJobs(
       const spec = state.targets.find((s) => s.name === t.name)!;
       const members = state.populations.filter((p) => p.syncTargets.includes(t.name) && !excluded.has(p.name));
       const populations = members.map((p) => p.name);
-      const shapes = new Map(members.map((p) => [p.name, p.pattern]));
+      const shapes = new Map(members.map((p) => [p.name, { ...p.pattern, emailSuffix: emailSuffixFor(p.pattern, p.emailDomain) }]));
       const scanForExtras = t.delete > 0 || (opts.usersDeleted ?? true);
       return applySync(database.db, { spec, driver: drivers.get(t.name)!, plan: t, populations, shapes, frozen, scanForExtras }, { store, passwords: opts.passwords, logger: opts.logger, ...(opts.signal ? { signal: opts.signal } : {}) });
     }),

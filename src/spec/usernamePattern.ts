@@ -48,3 +48,8 @@ export function usernameFor(p: UsernamePattern, seq: number): string {
 export function isAddressPattern(p: UsernamePattern): boolean {
   return (p.prefix + p.suffix).includes('@');
 }
+
+/** What follows a member's username in its e-mail address: nothing when the username is one. */
+export function emailSuffixFor(p: UsernamePattern, emailDomain: string): string {
+  return isAddressPattern(p) ? '' : `@${emailDomain}`;
+}

@@ -1,3 +1,5 @@
+import type { RunInput } from '../loadtester/routeSchemas.ts';
+
 /** One user as a sync target receives it. */
 export interface TargetRecord {
   username: string;
@@ -6,6 +8,16 @@ export interface TargetRecord {
   population: string;
   content_hash: string;
   attributes: Record<string, unknown> | null;
+}
+
+/**
+ * Records named by a pattern (the Load Tester protocol's runs): for each run, the
+ * usernames prefix || seq || suffix for seq from `from` to `to`, the e-mail address
+ * username || email_suffix (none when null), and every other field from `fields`.
+ */
+export interface RecordRuns {
+  fields: Omit<TargetRecord, 'username' | 'email'>;
+  runs: RunInput[];
 }
 
 export interface SetDigest {
@@ -27,7 +39,8 @@ export interface IncrementalTarget {
   bucketDigests(population: string, buckets: number): Promise<Map<number, SetDigest>>;
   /** The records of some buckets of one population (of any number: split into requests as the target needs). */
   listBuckets(population: string, buckets: number, bucketList: readonly number[]): Promise<{ username: string; content_hash: string }[]>;
-  upsert(records: TargetRecord[]): Promise<void>;
+  /** Writes the records and those the runs name; a target that cannot take runs is sent them one by one. */
+  upsert(records: TargetRecord[], runs?: RecordRuns): Promise<void>;
   delete(usernames: string[]): Promise<void>;
 }
 

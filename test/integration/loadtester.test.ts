@@ -276,6 +276,66 @@ describe('bulk upsert and delete', () => {
     expect((await get('/api/users/digest?population=sh')).body).toEqual({ population: 'sh', ...jsDigest(whole) });
   });
 
+  describe('runs: records named by a pattern', () => {
+    const fields = { password: 'pass\tword\\N', population: 'ru', content_hash: 'h\\ru', attributes: { note: 'tab\there ü😀' } };
+    const runs = [
+      { prefix: 'ru_', suffix: '', from: 8, to: 12, email_suffix: '@example.com' },
+      { prefix: "ru_x'", suffix: '@a.example', from: 1, to: 3, email_suffix: '' },
+      { prefix: 'ru_n', suffix: '', from: 0, to: 1, email_suffix: null },
+    ];
+    const own = { username: 'ru_own', email: 'own@example.com' };
+    /** The records the body stands for, spelled out by hand. */
+    const spelled: Rec[] = [
+      ...[8, 9, 10, 11, 12].map((i) => ({ username: `ru_${i}`, email: `ru_${i}@example.com` })),
+      ...[1, 2, 3].map((i) => ({ username: `ru_x'${i}@a.example`, email: `ru_x'${i}@a.example` })),
+      ...[0, 1].map((i) => ({ username: `ru_n${i}`, email: null })),
+      own,
+    ].map((u) => ({ ...fields, ...u, attributes: { ...fields.attributes } }));
+
+    async function upsertBody(body: object): Promise<{ counts: unknown; stages: string[] }> {
+      const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: body });
+      expect(res.statusCode, res.body).toBe(200);
+      return { counts: res.json(), stages: String(res.headers['server-timing']).split(', ').map((x) => x.split(';')[0]!) };
+    }
+
+    it('stores byte for byte the records the runs spell out, with one INSERT, and a repeat changes nothing', async () => {
+      const body = { shared: fields, runs, users: [own] };
+      const first = await upsertBody(body);
+      expect(first.counts).toEqual({ inserted: 11, updated: 0, unchanged: 0 });
+      expect(first.stages).toContain('insert');
+      expect(first.stages).not.toContain('copy');
+      expect(first.stages).not.toContain('upsert');
+      const viaRuns = await storedRecords();
+      expect(viaRuns.rows).toHaveLength(11);
+      expect((await get('/api/users/digest?population=ru')).body).toEqual({ population: 'ru', ...jsDigest(spelled) });
+      // Sent again, the same body finds every username held and changes nothing.
+      const before = await snapshot();
+      expect((await upsertBody(body)).counts).toEqual({ inserted: 0, updated: 0, unchanged: 11 });
+      expect(await snapshot()).toEqual(before);
+      expect(await storedViaUpsert('ru', spelled)).toEqual(viaRuns);
+    });
+
+    it('updates the usernames a run names that are held in another version, through the upsert statement', async () => {
+      await upsert([{ ...spelled[1]!, content_hash: 'old' }]);
+      const mixed = await upsertBody({ shared: fields, runs: runs.slice(0, 1) });
+      expect(mixed.counts).toEqual({ inserted: 4, updated: 1, unchanged: 0 });
+      expect(mixed.stages).toContain('upsert');
+      expect(await tdb.query(`SELECT username, content_hash FROM loadtester.credentials ORDER BY username`)).toEqual(
+        spelled.slice(0, 5).map((r) => ({ username: r.username, content_hash: fields.content_hash })).sort((a, b) => (a.username < b.username ? -1 : 1)),
+      );
+    });
+
+    it('writes runs beside records of other fields one by one (COPY)', async () => {
+      const other = { username: 'ru_other', email: null, content_hash: 'other', attributes: null };
+      const res = await upsertBody({ shared: fields, runs: runs.slice(0, 1), users: [other] });
+      expect(res.counts).toEqual({ inserted: 6, updated: 0, unchanged: 0 });
+      expect(res.stages).toContain('copy');
+      const stored = await tdb.query<{ username: string; content_hash: string; email: string | null }>(`SELECT username, content_hash, email FROM loadtester.credentials ORDER BY username`);
+      expect(stored).toContainEqual({ username: 'ru_other', content_hash: 'other', email: null });
+      expect(stored).toContainEqual({ username: 'ru_12', content_hash: fields.content_hash, email: 'ru_12@example.com' });
+    });
+  });
+
   it.each([
     // Records sharing all but username and e-mail: the plain INSERT is tried first.
     { path: 'insert', population: 'fi', batch: (p: string) => [1, 2, 3].map((i) => rec(p, i, { content_hash: 'same', attributes: { k: 1 }, password: `pw-${p}` })) },
@@ -602,6 +662,8 @@ describe('encryption key', () => {
 
 describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
   const ok = rec('bad', 1);
+  const runShared = { password: 'p', population: 'bad', content_hash: 'h' };
+  const run = (over: object = {}) => ({ prefix: 'r_', suffix: '', from: 1, to: 2, email_suffix: null, ...over });
   const cases: { name: string; method?: 'GET' | 'POST'; url: string; payload?: unknown; raw?: string; contentType?: string; status?: number; error?: string; mentions: string }[] = [
     { name: 'missing users', url: '/api/users/bulk-upsert', payload: {}, mentions: 'users' },
     { name: 'users not an array', url: '/api/users/bulk-upsert', payload: { users: 'x' }, mentions: 'users' },
@@ -615,6 +677,21 @@ describe('bad input is a 4xx with a JSON error, never a 5xx', () => {
     { name: 'shared: content_hash empty', url: '/api/users/bulk-upsert', payload: { shared: { content_hash: '' }, users: [{ username: 'x', password: 'p', population: 'bad' }] }, mentions: 'shared.content_hash' },
     { name: 'shared: not an object', url: '/api/users/bulk-upsert', payload: { shared: [1], users: [ok] }, mentions: 'shared' },
     { name: 'shared: NUL in a password', url: '/api/users/bulk-upsert', payload: { shared: { password: 'a\u0000b' }, users: [{ username: 'x', population: 'bad', content_hash: 'h' }] }, mentions: 'users[0].password' },
+    { name: 'runs: from after to', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ from: 5, to: 3 })] }, mentions: 'runs[0].from (5) is after runs[0].to (3)' },
+    { name: 'runs: a negative seq', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ from: -1 })] }, mentions: 'runs[0].from' },
+    { name: 'runs: a seq that is not an integer', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ to: 2.5 })] }, mentions: 'runs[0].to' },
+    { name: 'runs: a field missing', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [{ prefix: 'r', from: 1, to: 2, email_suffix: null }] }, mentions: 'runs[0]' },
+    { name: 'runs: an unknown field', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ step: 2 })] }, mentions: 'runs[0].step' },
+    { name: 'runs: no password in shared', url: '/api/users/bulk-upsert', payload: { shared: { population: 'bad', content_hash: 'h' }, runs: [run()] }, mentions: 'runs take password from "shared", which gives none' },
+    { name: 'runs: no shared at all', url: '/api/users/bulk-upsert', payload: { runs: [run()] }, mentions: 'runs take password from "shared"' },
+    { name: 'runs: usernames too long', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ prefix: 'p'.repeat(318), to: 100 })] }, mentions: 'runs[0] gives usernames of up to 321 characters; at most 320' },
+    { name: 'runs: NUL in a suffix', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ suffix: 'a\u0000' })] }, mentions: 'runs[0].suffix must not contain NUL' },
+    { name: 'runs: lone surrogate in a prefix', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ prefix: 'a\ud800' })] }, mentions: 'runs[0].prefix' },
+    { name: 'runs: lone surrogate in the shared password', url: '/api/users/bulk-upsert', payload: { shared: { ...runShared, password: 'a\udc00' }, runs: [run()] }, mentions: 'shared.password' },
+    { name: 'runs: overlapping', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ from: 1, to: 10 }), run({ from: 10, to: 12 })] }, error: 'duplicate_username', mentions: 'runs[1] gives the username "r_10", which runs[0] gives too' },
+    { name: 'runs: a username also in users', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ from: 1, to: 3 })], users: [{ username: 'r_2' }] }, error: 'duplicate_username', mentions: 'runs[0] gives the username "r_2", which users[0] gives too' },
+    { name: 'runs: two patterns giving one username', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ prefix: 'r_1', from: 1, to: 3 }), run({ from: 11, to: 11 })] }, error: 'duplicate_username', mentions: 'runs[1] gives the username "r_11"' },
+    { name: 'runs: 10,001 records with users', url: '/api/users/bulk-upsert', payload: { shared: runShared, runs: [run({ from: 1, to: 10_000 })], users: [{ username: 'x' }] }, mentions: 'the batch holds 10001 records (users and runs together); at most 10000' },
     { name: 'attributes not an object', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, attributes: [1] }] }, mentions: 'users[0].attributes' },
     { name: 'email a number', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, email: 1 }] }, mentions: 'users[0].email' },
     { name: 'unknown field', url: '/api/users/bulk-upsert', payload: { users: [{ ...ok, passwrd: 'x' }] }, mentions: 'users[0].passwrd' },

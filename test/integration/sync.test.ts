@@ -113,10 +113,10 @@ describe('sync to the Load Tester', () => {
     class CountingTarget extends LoadTesterTarget {
       inFlight = 0;
       maxInFlight = 0;
-      override async upsert(records: Parameters<LoadTesterTarget['upsert']>[0]): Promise<void> {
+      override async upsert(...batch: Parameters<LoadTesterTarget['upsert']>): Promise<void> {
         this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
         try {
-          await super.upsert(records);
+          await super.upsert(...batch);
         } finally {
           this.inFlight--;
         }
@@ -194,21 +194,40 @@ describe('sync to the Load Tester', () => {
     }
   });
 
-  it('sends the fields a chunk shares once, and whole records to a Load Tester that predates that (it refuses them with 400)', async () => {
-    // In front of the real one, refusing "shared" as an older Load Tester's schema did.
-    const older = await startUpsertProxy(lt.url, (body) => ('shared' in (body as object) ? { status: 400, body: '{"error":"invalid_request","message":"shared is not a known field"}' } : undefined));
+  it('sends the members a target lacks as runs of their pattern: a few bytes per chunk, every record stored as the database has it', async () => {
+    const seen = await startUpsertProxy(lt.url);
     try {
-      const direct = await run(specs([{ name: 'shared', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget()]));
-      expect(direct.traffic.recordsUpserted).toBe(1000);
-      // Username and email only: well under half of what whole records take.
-      const state = specs([{ name: 'olderlt', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget(older.url, { concurrency: 1 })]);
-      const viaOlder = await run(state);
+      const state = specs([{ name: 'runs', count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget(seen.url, { concurrency: 1 })]);
+      const first = await run(state);
+      expect(first.result.outcome).toBe('applied');
+      expect(first.traffic.recordsUpserted).toBe(1000);
+      // Two 500-record chunks, each one run and no record of its own.
+      expect(seen.upserts.map((b) => Object.keys(b as object).sort())).toEqual([['runs', 'shared'], ['runs', 'shared']]);
+      expect(seen.upserts.map((b) => (b as { runs: { from: number; to: number }[] }).runs)).toEqual([
+        [expect.objectContaining({ from: 1, to: 500 })],
+        [expect.objectContaining({ from: 501, to: 1000 })],
+      ]);
+      expect(first.traffic.bytesSent).toBeLessThan(2000);
+      await expectTargetEqualsDatabase(['runs']);
+    } finally {
+      await seen.close();
+    }
+  });
+
+  it.each([
+    { version: 'from before runs', refused: 'runs', bodies: [['runs', 'shared'], ['shared', 'users'], ['shared', 'users']] },
+    { version: 'from before shared fields', refused: 'shared', bodies: [['runs', 'shared'], ['users'], ['users']] },
+  ])('sends a Load Tester $version (it refuses the field with 400) the records one by one', async ({ refused, bodies }) => {
+    const older = await startUpsertProxy(lt.url, (body) => (refused in (body as object) ? { status: 400, body: `{"error":"invalid_request","message":"${refused} is not a known field"}` } : undefined));
+    try {
+      const name = `older${refused}`;
+      const viaOlder = await run(specs([{ name, count: 1000, attributes: { tier: 1 }, targets: ['lt'] }], [ltTarget(older.url, { concurrency: 1 })]));
       expect(viaOlder.result.outcome).toBe('applied');
       expect(viaOlder.traffic.recordsUpserted).toBe(1000);
-      // Two 500-record chunks: the first tried with shared fields, then whole, and the second whole straight away.
-      expect(older.upserts.map((b) => 'shared' in (b as object))).toEqual([true, false, false]);
-      expect(direct.traffic.bytesSent * 2).toBeLessThan(viaOlder.traffic.bytesSent - direct.traffic.bytesSent);
-      await expectTargetEqualsDatabase(['shared', 'olderlt']);
+      // Two 500-record chunks: the first tried with runs and refused, then sent as the older
+      // service takes it, and the second so straight away.
+      expect(older.upserts.map((b) => Object.keys(b as object).sort())).toEqual(bodies);
+      await expectTargetEqualsDatabase([name]);
     } finally {
       await older.close();
     }

@@ -95,10 +95,39 @@ describe('nextUnsyncedWindow hands back each row as the users table has it', () 
     expect(got).toEqual(expected);
   });
 
+  it('members exactly as the pattern gives them come as runs of at least 16, the rest as rows', async () => {
+    // seq 20's address is not the pattern's, seq 30 has other content: each breaks a run,
+    // and the 10 members between them are too few for one.
+    await db.query(
+      `INSERT INTO users (username, email, password_hash, is_test_user, population, seq, content_hash, attributes)
+       SELECT 'nul_' || s, CASE WHEN s = 20 THEN 'someone@else.example' ELSE 'nul_' || s || '@x.example' END, 'x', true, 'nul', s,
+              CASE WHEN s = 30 THEN 'h2' ELSE 'h' END, '{"k":1}'::jsonb
+       FROM generate_series(1, 50) s`,
+    );
+    const shape = { prefix: 'nul_', suffix: '' };
+    const w = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', shape, 0, 100, '@x.example');
+    expect(w.runs).toEqual([
+      { lo: 1, hi: 19, content_hash: 'h', attributes: { k: 1 } },
+      { lo: 31, hi: 50, content_hash: 'h', attributes: { k: 1 } },
+    ]);
+    expect(w.rows.map((r) => [r.seq, r.email, r.content_hash])).toEqual(
+      Array.from({ length: 11 }, (_, i) => 20 + i).map((s) => [s, s === 20 ? 'someone@else.example' : `nul_${s}@x.example`, s === 30 ? 'h2' : 'h']),
+    );
+    // Another address rule: no member is what it gives, so every one is a row.
+    const other = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', shape, 0, 100, '');
+    expect(other.runs).toEqual([]);
+    expect(other.rows).toHaveLength(50);
+    // Members the target holds (here in another version) are never part of a run.
+    await db.query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) SELECT 'lt', 'nul_' || s, 'nul', 'old' FROM generate_series(1, 10) s`);
+    const held = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', shape, 0, 100, '@x.example');
+    expect(held.runs.map((r) => [r.lo, r.hi])).toEqual([[31, 50]]);
+    expect(held.rows.filter((r) => r.held).map((r) => r.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
   it('an empty window (a gap in the seqs) hands back no row and jumps to the next seq', async () => {
     await insert([{ seq: 500, hash: 'h', attrs: '{}' }]);
     const w = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 0, 100);
-    expect(w).toEqual({ rows: [], last: 499, done: false });
+    expect(w).toEqual({ rows: [], runs: [], last: 499, done: false });
     const tail = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 499, 100);
     expect(tail.done).toBe(true);
     expect(tail.rows.map((r) => [Number(r.seq), r.content_hash, r.attributes])).toEqual([[500, 'h', {}]]);

@@ -1,5 +1,6 @@
 import type { SyncTargetSpec } from '../../spec/DesiredState.ts';
-import { TargetError, type IncrementalTarget, type SetDigest, type TargetRecord } from '../SyncTargetDriver.ts';
+import { TargetError, type IncrementalTarget, type RecordRuns, type SetDigest, type TargetRecord } from '../SyncTargetDriver.ts';
+import { expandRuns, runRecords } from '../../loadtester/credentialRuns.ts';
 import { withRetry } from '../withRetry.ts';
 import { MAX_LISTED_BUCKETS } from '../../loadtester/routeSchemas.ts';
 import { performance } from 'node:perf_hooks';
@@ -7,8 +8,15 @@ import { addServerTiming, addStage, type StageTimes } from '../../metrics/stageT
 import { shareFields, type UpsertRequest } from './shareFields.ts';
 import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } from './targetConnection.ts';
 
-/** How a Load Tester from before `shared` words its refusal ("shared is not a known field"). */
-const REFUSED_SHARED = /\bshared\b[^,]*not a known field|additional propert[^,]*\bshared\b/;
+/**
+ * The top-level field of an upsert body a Load Tester from before it refused (400, worded
+ * "shared is not a known field"), if that is what `err` is.
+ */
+function refusedField(err: unknown): 'shared' | 'runs' | undefined {
+  if (!(err instanceof TargetError && err.status === 400)) return undefined;
+  const m = /\b(shared|runs)\b[^,]*not a known field|additional propert[^,]*\b(shared|runs)\b/.exec(err.message);
+  return (m?.[1] ?? m?.[2]) as 'shared' | 'runs' | undefined;
+}
 
 /** Traffic counters, so tests and benchmarks can prove how little a sync sends. */
 export interface TransferStats {
@@ -93,19 +101,36 @@ export class LoadTesterTarget implements IncrementalTarget {
   }
 
   private wholeRecords = false;
+  private noRuns = false;
 
-  async upsert(records: TargetRecord[]): Promise<void> {
-    const body = this.wholeRecords ? { users: records } : shareFields(records);
+  async upsert(records: TargetRecord[], runs?: RecordRuns): Promise<void> {
+    const count = records.length + (runs ? runRecords(runs.runs) : 0);
+    if (runs && !this.noRuns) {
+      try {
+        await this.postUpsert({ ...shareFields(records, runs.fields), runs: runs.runs }, count);
+        this.stats.recordsUpserted += count;
+        return;
+      } catch (err) {
+        // A Load Tester from before runs refuses them (or, older still, `shared`) as an
+        // unknown field (400): from then on, the records one by one.
+        const refused = refusedField(err);
+        if (!refused) throw err;
+        this.noRuns = true;
+        if (refused === 'shared') this.wholeRecords = true;
+      }
+    }
+    const all = runs ? [...records, ...expandRuns(runs)] : records;
+    const body = this.wholeRecords ? { users: all } : shareFields(all);
     try {
-      await this.postUpsert(body, records.length);
+      await this.postUpsert(body, count);
     } catch (err) {
       // A Load Tester from before `shared` refuses it as an unknown field (400): from then
       // on, whole records. Any other refusal is about the records, and stands.
-      if (!(body.shared && err instanceof TargetError && err.status === 400 && REFUSED_SHARED.test(err.message))) throw err;
+      if (!(body.shared && refusedField(err) === 'shared')) throw err;
       this.wholeRecords = true;
-      await this.postUpsert({ users: records }, records.length);
+      await this.postUpsert({ users: all }, count);
     }
-    this.stats.recordsUpserted += records.length;
+    this.stats.recordsUpserted += count;
   }
 
   private async postUpsert(body: UpsertRequest, count: number): Promise<void> {
