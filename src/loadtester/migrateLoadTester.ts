@@ -129,6 +129,19 @@ const migrations: Record<string, Migration> = {
       await sql`DROP INDEX IF EXISTS loadtester.credentials_population_bucket_idx`.execute(db);
     },
   },
+  '0005_population_index': {
+    async up(db: Kysely<any>) {
+      // The (population, username) index of 0001 made every record written a second ordered
+      // insert beside the primary key's: measured, a third of the time of an INSERT of new
+      // records (300,000 in 1,000-record statements: 3.3 s with it, 2.1 s without) and an
+      // eighth of a first sync of 1,000,000. An index on population alone is deduplicated
+      // (a population's records share one key), so a write appends to a posting list; it
+      // still finds a population's records for bucket digests and listings. Exports, the one
+      // reader that wanted its order, sort what they read (readCredentialPages).
+      await sql`DROP INDEX IF EXISTS loadtester.credentials_population_username_idx`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS credentials_population_idx ON loadtester.credentials (population COLLATE "C")`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

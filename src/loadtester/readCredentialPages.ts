@@ -20,8 +20,10 @@ const PAGE_ROWS = 1000;
 
 /**
  * Yields the matching credentials page by page, ordered by population then username (byte
- * order, served by the (population, username) index), for streaming exports of any size
- * in constant memory.
+ * order), for streaming exports of any size in constant memory. PostgreSQL sorts them
+ * before the first page (on disk beyond work_mem): an index in that order would cost
+ * every write of a record (see migration 0005), and syncs write far more often than
+ * load tests export.
  *
  * All pages come from one read-only REPEATABLE READ transaction through a server-side
  * cursor: an export is one consistent snapshot even while the reconciler writes, so a

@@ -523,12 +523,15 @@ describe('export', () => {
     expect(JSON.parse((await exportText('format=k6-json&population=nobody')).text)).toEqual([]);
   });
 
-  it('streams large exports (several pages) in order', async () => {
+  it('streams large exports (several pages) in order: by population, then username, in byte order', async () => {
     const many = Array.from({ length: 2500 }, (_, i) => rec('big', i));
+    // Usernames that sort after every one of 'big', in a population that sorts before it.
+    const first = Array.from({ length: 1200 }, (_, i) => rec('a-big', i, { username: `zz_${String(i).padStart(4, '0')}` }));
     await upsert(many);
+    await upsert(first);
     const rows = JSON.parse((await exportText('format=k6-json')).text) as Rec[];
-    expect(rows.map((r) => r.username)).toEqual(many.map((r) => r.username));
-    expect(rows.map((r) => r.password)).toEqual(many.map((r) => r.password));
+    expect(rows.map((r) => r.username)).toEqual([...first, ...many].map((r) => r.username));
+    expect(rows.map((r) => r.password)).toEqual([...first, ...many].map((r) => r.password));
   });
 
   it('slices are disjoint and together cover everything', async () => {
@@ -613,7 +616,18 @@ describe('robustness', () => {
     const handles = [0, 1, 2].map(() => new Kysely<LoadTesterDatabase>({ dialect: new PostgresDialect({ pool: quietPool({ connectionString: other.url, max: 1 }) }) }));
     try {
       await Promise.all(handles.map((h) => migrateLoadTester(h)));
-      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([{ name: '0001_credentials' }, { name: '0002_bucket_index' }, { name: '0003_population_digests' }, { name: '0004_drop_bucket_index' }]);
+      expect(await other.query(`SELECT name FROM loadtester.loadtester_migrations`)).toEqual([
+        { name: '0001_credentials' },
+        { name: '0002_bucket_index' },
+        { name: '0003_population_digests' },
+        { name: '0004_drop_bucket_index' },
+        { name: '0005_population_index' },
+      ]);
+      // A record written costs the primary key's insert and an append to its population's posting list, nothing more.
+      expect(await other.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'loadtester' AND tablename = 'credentials' ORDER BY 1`)).toEqual([
+        { indexname: 'credentials_pkey' },
+        { indexname: 'credentials_population_idx' },
+      ]);
     } finally {
       await Promise.all(handles.map((h) => h.destroy()));
       await other.drop();
@@ -629,7 +643,7 @@ describe('robustness', () => {
     try {
       await leader.query('SELECT pg_advisory_lock($1)', [LEADER_LOCK_KEY]);
       await migrateLoadTester(handle);
-      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 4 }]);
+      expect(await other.query(`SELECT count(*)::int AS n FROM loadtester.loadtester_migrations`)).toEqual([{ n: 5 }]);
     } finally {
       await leader.end();
       await handle.destroy();
