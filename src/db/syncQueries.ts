@@ -203,8 +203,11 @@ export async function nextUnsyncedWindow(
   // With `emailSuffix`, the rows the target does not hold at all that are what the pattern
   // and the first row's content give for their seq (username, e-mail address, content
   // hash) come as runs of consecutive seqs (`run` rows: lo in seq, hi in run_hi), at least
-  // MIN_RANGE long: a first sync then reads a row per 2,500 members instead of each one,
-  // and sends the target a pattern instead of their names (docs/load-tester-protocol.md).
+  // MIN_RANGE long, or shorter at either end of the window, where they most likely go on
+  // in the next or the last window (as rows, the few members of a population's last
+  // window made its sync state more than ranges, and every later run digest the members):
+  // a first sync then reads a row per 2,500 members instead of each one, and sends the
+  // target a pattern instead of their names (docs/load-tester-protocol.md).
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
   const runsOn = emailSuffix === undefined ? sql`false` : sql`h.state IS NULL AND h.content_hash = (SELECT content_hash FROM f)
     AND h.username = ${shape.prefix}::text || h.seq::text || ${shape.suffix}::text AND h.email = h.username || ${emailSuffix ?? ''}::text`;
@@ -232,7 +235,8 @@ export async function nextUnsyncedWindow(
     ), e AS (
       SELECT h.seq, h.seq - row_number() OVER (ORDER BY h.seq) AS grp FROM h WHERE ${runsOn}
     ), runs AS (
-      SELECT min(seq) AS lo, max(seq) AS hi FROM e GROUP BY grp HAVING count(*) >= ${MIN_RANGE}
+      SELECT min(seq) AS lo, max(seq) AS hi FROM e GROUP BY grp
+      HAVING count(*) >= ${MIN_RANGE} OR min(seq) = (SELECT min(seq) FROM w) OR max(seq) = (SELECT seq FROM top)
     )
     SELECT h.seq, h.username, h.email, d.first AS first,
            CASE WHEN d.first THEN NULL ELSE h.content_hash END AS content_hash,

@@ -355,13 +355,15 @@ describe('the sync state kept as ranges of consecutive members', () => {
   // afterEach checks after every test that no username is held twice and that the summary
   // equals a fresh count of every record.
   it('a first sync writes a few ranges and no rows, and they say exactly what the target holds', async () => {
-    const state = specs([{ name: 'rng', count: 9000, targets: ['lt'] }, { name: 'tiny', count: 5, targets: ['lt'] }], [ltTarget()]);
+    // 10,001 members: the last window of 2,500 seqs holds two of them, sent and kept as a
+    // range all the same (as rows they would make every later run digest the members).
+    const state = specs([{ name: 'rng', count: 10_001, targets: ['lt'] }, { name: 'tiny', count: 5, targets: ['lt'] }], [ltTarget()]);
     await run(state);
     const shape = await syncStateShape();
-    // 500-record chunks recorded 8 at a time: about 9000 / 4000 ranges, whatever order the chunks finished in;
-    // 5 members are too few for a range.
-    expect(shape.records).toBe(9005);
-    expect(shape.rows).toBe(5);
+    // 500-record chunks recorded 8 at a time: about 10,001 / 4000 ranges, whatever order the chunks finished in;
+    // the 5 members of 'tiny', a whole window's, are one range too.
+    expect(shape.records).toBe(10_006);
+    expect(shape.rows).toBe(0);
     expect(shape.ranges).toBeGreaterThanOrEqual(3);
     expect(shape.ranges).toBeLessThanOrEqual(18);
     await expectSyncStateEqualsTarget();
@@ -369,14 +371,15 @@ describe('the sync state kept as ranges of consecutive members', () => {
   });
 
   it('the first run after a sync learns the digest of the members from the ranges and remembers it: the one the Load Tester computes', async () => {
-    const state = specs([{ name: 'memo', count: 4000, targets: ['lt'] }], [ltTarget()]);
+    // The last window of 2,500 seqs holds one member.
+    const state = specs([{ name: 'memo', count: 5001, targets: ['lt'] }], [ltTarget()]);
     await run(state);
     // The sync itself, holding nothing before, needed no digest of the members.
     expect(await db.query(`SELECT 1 FROM bulk_user_range_digest WHERE prefix = 'memo_'`)).toHaveLength(0);
     expect((await run(state)).result.outcome).toBe('no-changes');
     const [memo] = await db.query(`SELECT lo::int, hi::int, digest::text FROM bulk_user_range_digest WHERE prefix = 'memo_'`);
     const theirs = await (await fetch(`${lt.url}/api/users/digest?population=memo`, { headers: { authorization: `Bearer ${LT_TOKEN}` } })).json();
-    expect(memo).toEqual({ lo: 1, hi: 4000, digest: theirs.digest });
+    expect(memo).toEqual({ lo: 1, hi: 5001, digest: theirs.digest });
     expect((await run(state)).result.outcome).toBe('no-changes');
   });
 
