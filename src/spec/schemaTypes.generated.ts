@@ -13,7 +13,7 @@ export type BulkUsersSpecDocument = {
   [k: string]: unknown;
 };
 /**
- * Text inside attributes: no control character other than tab, line feed and carriage return (no U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F, U+2028, U+2029).
+ * Text inside attributes: no control character other than tab, line feed and carriage return (no U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F, U+2028, U+2029), and no unpaired UTF-16 surrogate (which PostgreSQL cannot store).
  *
  * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "AttributeText".

@@ -5,9 +5,9 @@ const require = createRequire(import.meta.url);
 export const TestUserPopulation = validate36;
 const schema12 = {"type":"object","title":"TestUserPopulation","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"bulk-users/v1"},"kind":{"const":"TestUserPopulation"},"metadata":{"$ref":"#/definitions/Metadata"},"spec":{"$ref":"#/definitions/PopulationSpec"}}};
 const schema13 = {"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-_a-z0-9]{0,61}[a-z0-9])?$","description":"Unique across all specs; lower-case a-z, 0-9, '-' and '_' (a DNS label, or a name such as load_tester), starting and ending with a letter or digit, at most 63 characters: safe in URLs and file names."},"labels":{"type":"object","additionalProperties":{"$ref":"#/definitions/AttributeText"}},"annotations":{"type":"object","additionalProperties":{"$ref":"#/definitions/AttributeText"}}}};
-const schema14 = {"type":"string","pattern":"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$","description":"Text inside attributes: no control character other than tab, line feed and carriage return (no U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F, U+2028, U+2029)."};
+const schema14 = {"type":"string","pattern":"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$","description":"Text inside attributes: no control character other than tab, line feed and carriage return (no U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F-U+009F, U+2028, U+2029), and no unpaired UTF-16 surrogate (which PostgreSQL cannot store)."};
 const pattern0 = new RegExp("^[a-z0-9]([-_a-z0-9]{0,61}[a-z0-9])?$", "u");
-const pattern1 = new RegExp("^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$", "u");
+const pattern1 = new RegExp("^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -67,7 +67,7 @@ for(const key1 in data1){
 let data2 = data1[key1];
 if(typeof data2 === "string"){
 if(!pattern1.test(data2)){
-const err4 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema14,data:data2};
+const err4 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema14,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -107,7 +107,7 @@ for(const key2 in data3){
 let data4 = data3[key2];
 if(typeof data4 === "string"){
 if(!pattern1.test(data4)){
-const err7 = {instancePath:instancePath+"/annotations/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema14,data:data4};
+const err7 = {instancePath:instancePath+"/annotations/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema14,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -155,15 +155,15 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema16 = {"type":"object","title":"PopulationSpec","required":["count","usernamePattern","password"],"additionalProperties":false,"properties":{"count":{"type":"integer","minimum":0,"maximum":100000000,"description":"How many users the population has."},"usernamePattern":{"type":"string","minLength":1,"maxLength":200,"description":"Username of member n; exactly one {id} placeholder, replaced by idStart + n.","pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},"idStart":{"type":"integer","minimum":0,"maximum":1000000000000,"default":1,"description":"Sequence number of the first member."},"emailDomain":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","default":"example.com","description":"email = username when the username is an address, else username@emailDomain."},"password":{"$ref":"#/definitions/PasswordSource"},"attributes":{"type":"object","description":"Free-form profile fields, stored as JSON. Text in them (keys and string values, at any depth) may hold tab, line feed and carriage return but no other control character.","propertyNames":{"$ref":"#/definitions/AttributeText"},"additionalProperties":{"$ref":"#/definitions/AttributeValue"}},"batchSize":{"type":"integer","minimum":1,"maximum":50000,"default":1000,"description":"Rows per transaction."},"ttl":{"type":"string","pattern":"^[1-9][0-9]*(m|h|d|w)$","description":"Lease length: 30m, 12h, 7d, 2w."},"expiresAt":{"type":"string","format":"date-time","description":"RFC 3339 instant after which the population expires."},"syncTargets":{"type":"array","items":{"type":"string"},"uniqueItems":true,"description":"Names of SyncTarget documents that must hold the same users."},"deletionPolicy":{"enum":["Delete","Retain"],"default":"Delete","description":"What removing this spec does to its users."}}};
+const schema16 = {"type":"object","title":"PopulationSpec","required":["count","usernamePattern","password"],"additionalProperties":false,"properties":{"count":{"type":"integer","minimum":0,"maximum":100000000,"description":"How many users the population has."},"usernamePattern":{"type":"string","minLength":1,"maxLength":200,"description":"Username of member n; exactly one {id} placeholder, replaced by idStart + n.","pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},"idStart":{"type":"integer","minimum":0,"maximum":1000000000000,"default":1,"description":"Sequence number of the first member."},"emailDomain":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","default":"example.com","description":"email = username when the username is an address, else username@emailDomain."},"password":{"$ref":"#/definitions/PasswordSource"},"attributes":{"type":"object","description":"Free-form profile fields, stored as JSON. Text in them (keys and string values, at any depth) may hold tab, line feed and carriage return but no other control character.","propertyNames":{"$ref":"#/definitions/AttributeText"},"additionalProperties":{"$ref":"#/definitions/AttributeValue"}},"batchSize":{"type":"integer","minimum":1,"maximum":50000,"default":1000,"description":"Rows per transaction."},"ttl":{"type":"string","pattern":"^[1-9][0-9]*(m|h|d|w)$","description":"Lease length: 30m, 12h, 7d, 2w."},"expiresAt":{"type":"string","format":"date-time","description":"RFC 3339 instant after which the population expires."},"syncTargets":{"type":"array","items":{"type":"string"},"uniqueItems":true,"description":"Names of SyncTarget documents that must hold the same users."},"deletionPolicy":{"enum":["Delete","Retain"],"default":"Delete","description":"What removing this spec does to its users."}}};
 const schema17 = {"type":"object","title":"PasswordSource","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"fromEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"Name of the environment variable that holds the password."},"value":{"type":"string","minLength":1,"description":"The password itself (allowed, but warned: specs live in git)."}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
-const pattern3 = new RegExp("^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$", "u");
+const pattern3 = new RegExp("^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
 const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern9 = new RegExp("^[1-9][0-9]*(m|h|d|w)$", "u");
-const schema19 = {"description":"Any JSON value; the rule of AttributeText applies to every string and key inside it.","pattern":"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$","propertyNames":{"$ref":"#/definitions/AttributeText"},"items":{"$ref":"#/definitions/AttributeValue"},"additionalProperties":{"$ref":"#/definitions/AttributeValue"},"tsType":"unknown"};
+const schema19 = {"description":"Any JSON value; the rule of AttributeText applies to every string and key inside it.","pattern":"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$","propertyNames":{"$ref":"#/definitions/AttributeText"},"items":{"$ref":"#/definitions/AttributeValue"},"additionalProperties":{"$ref":"#/definitions/AttributeValue"},"tsType":"unknown"};
 const wrapper0 = {validate: validate15};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -171,7 +171,7 @@ let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
 if(!pattern1.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema19,data};
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema19,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -195,7 +195,7 @@ for(const key0 in data){
 const _errs1 = errors;
 if(typeof key0 === "string"){
 if(!pattern1.test(key0)){
-const err1 = {instancePath,schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema14,data:key0,propertyName:key0};
+const err1 = {instancePath,schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema14,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -345,7 +345,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!pattern3.test(data1)){
-const err9 = {instancePath:instancePath+"/usernamePattern",schemaPath:"#/properties/usernamePattern/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema16.properties.usernamePattern,data:data1};
+const err9 = {instancePath:instancePath+"/usernamePattern",schemaPath:"#/properties/usernamePattern/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema16.properties.usernamePattern,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -530,7 +530,7 @@ for(const key2 in data7){
 const _errs20 = errors;
 if(typeof key2 === "string"){
 if(!pattern1.test(key2)){
-const err24 = {instancePath:instancePath+"/attributes",schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema14,data:key2,propertyName:key2};
+const err24 = {instancePath:instancePath+"/attributes",schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema14,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3039,7 +3039,7 @@ export const PopulationTemplate = validate44;
 const schema27 = {"type":"object","title":"PopulationTemplate","description":"Named defaults for TestUserPopulation specs created through the HTTP API (specs/templates/ holds the built-in ones). metadata.annotations.description describes it.","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"bulk-users/v1"},"kind":{"const":"PopulationTemplate"},"metadata":{"$ref":"#/definitions/Metadata"},"spec":{"$ref":"#/definitions/PopulationTemplateSpec"}}};
 const schema28 = {"type":"object","title":"PopulationTemplateSpec","description":"Any field of a PopulationSpec, all optional: the defaults a population created from this template starts from.","additionalProperties":false,"properties":{"count":{"$ref":"#/definitions/PopulationSpec/properties/count"},"usernamePattern":{"$ref":"#/definitions/PopulationSpec/properties/usernamePattern"},"idStart":{"$ref":"#/definitions/PopulationSpec/properties/idStart"},"emailDomain":{"$ref":"#/definitions/PopulationSpec/properties/emailDomain"},"password":{"$ref":"#/definitions/PasswordSource"},"attributes":{"$ref":"#/definitions/PopulationSpec/properties/attributes"},"batchSize":{"$ref":"#/definitions/PopulationSpec/properties/batchSize"},"ttl":{"$ref":"#/definitions/PopulationSpec/properties/ttl"},"expiresAt":{"$ref":"#/definitions/PopulationSpec/properties/expiresAt"},"syncTargets":{"$ref":"#/definitions/PopulationSpec/properties/syncTargets"},"deletionPolicy":{"$ref":"#/definitions/PopulationSpec/properties/deletionPolicy"}}};
 const schema29 = {"type":"integer","minimum":0,"maximum":100000000,"description":"How many users the population has."};
-const schema30 = {"type":"string","minLength":1,"maxLength":200,"description":"Username of member n; exactly one {id} placeholder, replaced by idStart + n.","pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"};
+const schema30 = {"type":"string","minLength":1,"maxLength":200,"description":"Username of member n; exactly one {id} placeholder, replaced by idStart + n.","pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"};
 const schema31 = {"type":"integer","minimum":0,"maximum":1000000000000,"default":1,"description":"Sequence number of the first member."};
 const schema32 = {"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","default":"example.com","description":"email = username when the username is an address, else username@emailDomain."};
 const schema36 = {"type":"integer","minimum":1,"maximum":50000,"default":1000,"description":"Rows per transaction."};
@@ -3057,7 +3057,7 @@ for(const key0 in data){
 const _errs1 = errors;
 if(typeof key0 === "string"){
 if(!pattern1.test(key0)){
-const err0 = {instancePath,schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema14,data:key0,propertyName:key0};
+const err0 = {instancePath,schemaPath:"#/definitions/AttributeText/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema14,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3186,7 +3186,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!pattern3.test(data1)){
-const err6 = {instancePath:instancePath+"/usernamePattern",schemaPath:"#/definitions/PopulationSpec/properties/usernamePattern/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"+"\"",schema:"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$",parentSchema:schema30,data:data1};
+const err6 = {instancePath:instancePath+"/usernamePattern",schemaPath:"#/definitions/PopulationSpec/properties/usernamePattern/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$"+"\"",schema:"^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\uD800-\\uDFFF]*$",parentSchema:schema30,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }

@@ -115,9 +115,12 @@ function toProblem(src: SourceDocument, e: ErrorObject): SpecProblem {
       const bad = forbiddenCharacter(pattern, e.data);
       if (bad) {
         const key = (e as { propertyName?: string }).propertyName;
-        const hint = pattern.includes('\\u000B')
-          ? 'tab, line feed and carriage return are the only control characters allowed here'
-          : 'no control characters (U+0000-U+001F, U+007F-U+009F) or U+2028/U+2029 here';
+        const surrogate = bad.startsWith('an unpaired');
+        const hint = surrogate
+          ? 'a character outside the Basic Multilingual Plane is written as a pair of surrogates; half a pair cannot be stored (an escape such as "\\uD83D" alone in YAML or JSON makes one)'
+          : pattern.includes('\\u000B')
+            ? 'tab, line feed and carriage return are the only control characters allowed here'
+            : 'no control characters (U+0000-U+001F, U+007F-U+009F) or U+2028/U+2029 here';
         if (key !== undefined) return src.problem([...path, key], `key ${show(key)} in ${where} contains ${bad}`, hint, { key: true });
         return src.problem(path, `${where} contains ${bad}`, hint);
       }
@@ -150,7 +153,8 @@ function forbiddenCharacter(pattern: string, data: unknown): string | undefined 
   if (at < 0) return undefined;
   const point = chars[at]!.codePointAt(0)!;
   const code = `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
-  return `${point === 0x2028 || point === 0x2029 ? 'a line or paragraph separator' : 'a control character'} (${code}) at position ${at + 1}`;
+  const what = point >= 0xd800 && point <= 0xdfff ? 'an unpaired UTF-16 surrogate' : point === 0x2028 || point === 0x2029 ? 'a line or paragraph separator' : 'a control character';
+  return `${what} (${code}) at position ${at + 1}`;
 }
 
 function article(type: string): string {

@@ -39,6 +39,25 @@ describe('a YAML alias bomb', () => {
   });
 });
 
+describe('unpaired UTF-16 surrogates (PostgreSQL cannot store them)', () => {
+  it('in usernamePattern, an attribute value, an attribute key and a label: located errors naming the code unit', () => {
+    const errors = errorsOf(population({ usernamePattern: 'a\ud800_{id}', attributes: { note: 'x\udc00', 'k\ud83d': 1, ok: 'paired 😀 is fine' } }, 'metadata: { name: bad, labels: { team: "t\\uDE00" } }'));
+    expect(errors).toHaveLength(4);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^specs\/bad\.yaml:4:\d+: spec\.usernamePattern contains an unpaired UTF-16 surrogate \(U\+D800\) at position 2.*half a pair cannot be stored/),
+        expect.stringMatching(/^specs\/bad\.yaml:4:\d+: spec\.attributes\.note contains an unpaired UTF-16 surrogate \(U\+DC00\) at position 2/),
+        expect.stringMatching(/key ".*" in spec\.attributes contains an unpaired UTF-16 surrogate \(U\+D83D\) at position 2/),
+        expect.stringMatching(/^specs\/bad\.yaml:3:\d+: metadata\.labels\.team contains an unpaired UTF-16 surrogate \(U\+DE00\)/),
+      ]),
+    );
+  });
+
+  it('characters outside the Basic Multilingual Plane (surrogate pairs) are ordinary text', () => {
+    expect(errorsOf(population({ usernamePattern: '😀_{id}', attributes: { note: '𠮷野家 😀' } }))).toEqual([]);
+  });
+});
+
 describe('control characters', () => {
   it.each([
     ['NUL', '\u0000', 'U+0000'],
