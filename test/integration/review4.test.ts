@@ -119,6 +119,14 @@ describe('runs store what they spell out', () => {
     expect(res.json()).toEqual({ population: 'rv', count: 3, digest: (((sum % two64) + two64) % two64).toString() });
   });
 
+  it('counts exactly when runs are spelled out beside records of other fields and some names are held', async () => {
+    await post({ shared, runs: [run({ from: 4, to: 4 })] });
+    await post({ shared: { ...shared, content_hash: 'old' }, runs: [run({ from: 6, to: 6 })] });
+    const res = await post({ shared, runs: [run({ from: 1, to: 8 })], users: [{ username: 'other', content_hash: 'h2', attributes: null, email: null }] });
+    expect(res.body).toEqual({ inserted: 7, updated: 1, unchanged: 1 });
+    expect((await stored()).map((r) => [r.username, r.content_hash])).toEqual([...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => [`rv_${i}`, 'h1']), ['other', 'h2']].sort());
+  });
+
   it('counts held names inside runs and records beside them exactly', async () => {
     await post({ shared, runs: [run({ from: 5, to: 5 })] });
     await post({ shared: { ...shared, content_hash: 'old' }, runs: [run({ from: 7, to: 7 })] });
@@ -254,4 +262,20 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
       }
     });
   }
+
+  it('names the Load Tester already holds inside a run (from elsewhere, or a lost sync state) are rewritten, not duplicated', async () => {
+    const state = syncSpecs([{ name: 'held', count: 200, targets: ['lt'] }], [target(64)]);
+    expect((await reconcileWith(syncSpecs([{ name: 'held', count: 200 }], []))).result.outcome).toBe('applied');
+    // Inside what will be runs: one record of another population and content, one of ours in an old version.
+    await ltDb.query(`INSERT INTO loadtester.credentials (username, population, email, password_enc, content_hash) VALUES ('held_50', 'foreign', NULL, 'x', 'f'), ('held_130', 'held', NULL, 'x', 'old')`);
+    const first = await reconcileWith(state);
+    expect(first.result.outcome).toBe('applied');
+    await expectTargetIsDatabase();
+    // The sync state lost, the Load Tester full: sent again as runs, every name is held.
+    await usersDb.query('TRUNCATE bulk_sync_state, bulk_sync_ranges');
+    await ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'stale' WHERE username = 'held_77'`);
+    await reconcileWith(state);
+    await expectTargetIsDatabase();
+    expect((await reconcileWith(state)).stats).toMatchObject({ recordsUpserted: 0, recordsDeleted: 0 });
+  });
 });
