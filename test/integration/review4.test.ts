@@ -22,6 +22,8 @@ import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.
 import { Ajv } from 'ajv';
 import { describeValidationError } from '../../src/http/describeValidationError.ts';
 import { upsertBody } from '../../src/loadtester/routeSchemas.ts';
+import { applySync } from '../../src/apply/applySync.ts';
+import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts';
 import { syncSpecs } from '../support/syncSpecs.ts';
 import { startUpsertProxy } from '../support/upsertProxy.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
@@ -277,5 +279,42 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
     await reconcileWith(state);
     await expectTargetIsDatabase();
     expect((await reconcileWith(state)).stats).toMatchObject({ recordsUpserted: 0, recordsDeleted: 0 });
+  });
+
+  it('a chunk spanning two windows of other contents: runs of each with their own hash and attributes', async () => {
+    // Written straight into the users table (a reconcile would rewrite the contents to the
+    // spec's): content A up to seq 2500, B after, so the window from 2501 starts with B;
+    // one member of a third content and one with another address inside the runs.
+    await usersDb.query(`
+      INSERT INTO users (username, email, password_hash, is_test_user, population, seq, content_hash, attributes)
+      SELECT 'mix_' || s, CASE WHEN s = 2600 THEN 'x@y.example' ELSE 'mix_' || s || '@x.example' END, 'x', true, 'mix', s,
+             CASE WHEN s = 2450 THEN 'C' WHEN s <= 2500 THEN 'A' ELSE 'B' END,
+             CASE WHEN s = 2450 THEN '{"v": "c"}' WHEN s <= 2500 THEN '{"v": "a"}' ELSE '{"v": "b"}' END::jsonb
+      FROM generate_series(1, 3000) s`);
+    const spec = syncSpecs([], [target(300)]).targets[0]!;
+    const driver = new LoadTesterTarget(spec, undefined, { LOADTESTER_TOKEN: LT_TOKEN });
+    const result = await applySync(
+      usersDb.database.db,
+      {
+        spec,
+        driver,
+        plan: { name: 'lt', type: 'loadtester', upsert: 3000, delete: 0, drift: 0, populations: [{ population: 'mix', upsert: 3000, delete: 0 }] },
+        populations: ['mix'],
+        shapes: new Map([['mix', { prefix: 'mix_', suffix: '', emailSuffix: '@x.example' }]]),
+        frozen: [],
+        scanForExtras: false,
+      },
+      { store: new EmbeddedUsersStore(), passwords: new Map([['mix', PASSWORD]]), logger: silentLogger },
+    );
+    expect(result).toMatchObject({ upserted: 3000, deleted: 0 });
+    expect(result.error).toBeUndefined();
+    expect(driver.stats.recordsUpserted).toBe(3000);
+    const inDb = await usersDb.query(`SELECT username, email, population, content_hash, attributes FROM users ORDER BY username COLLATE "C"`);
+    expect(await ltDb.query(`SELECT username, email, population, content_hash, attributes FROM loadtester.credentials ORDER BY username COLLATE "C"`)).toEqual(inDb);
+    expect(await usersDb.query(`SELECT username, population, content_hash FROM bulk_sync_records WHERE target = 'lt' ORDER BY username COLLATE "C"`)).toEqual(
+      inDb.map(({ username, population, content_hash }) => ({ username, population, content_hash })),
+    );
+    const { summary, truth } = await syncSummaryAndTruth(usersDb);
+    expect(summary).toEqual(truth);
   });
 });
