@@ -109,6 +109,12 @@ describe('runs store what they spell out', () => {
     ]);
   });
 
+  it('seqs written as -0 and 1e1 in the JSON are the integers 0 and 10', async () => {
+    const res = await postRaw(`{"shared": ${JSON.stringify(shared)}, "runs": [{"prefix": "z_", "suffix": "", "from": -0, "to": 1, "email_suffix": null}, {"prefix": "z_", "suffix": "", "from": 1e1, "to": 1.1e1, "email_suffix": null}]}`);
+    expect(res).toEqual({ status: 200, body: { inserted: 4, updated: 0, unchanged: 0 } });
+    expect((await stored()).map((r) => r.username)).toEqual(['z_0', 'z_1', 'z_10', 'z_11']);
+  });
+
   it('non-ASCII prefixes and suffixes, with the digest of the records spelled out', async () => {
     const r = run({ prefix: 'ü😀_', suffix: '_Ω', from: 9, to: 11, email_suffix: '@ä.example' });
     expect((await post({ shared, runs: [r] })).status).toBe(200);
@@ -119,6 +125,13 @@ describe('runs store what they spell out', () => {
     const two64 = 1n << 64n;
     const res = await app.inject({ method: 'GET', url: '/api/users/digest?population=rv', headers: AUTH });
     expect(res.json()).toEqual({ population: 'rv', count: 3, digest: (((sum % two64) + two64) % two64).toString() });
+    // The export: the same records, in byte order, with the password sent, and no e-mail for a null email_suffix.
+    expect((await post({ shared: { ...shared, population: 'rw' }, runs: [run({ prefix: 'é_', suffix: '', from: 8, to: 10, email_suffix: null })] })).status).toBe(200);
+    const exported = await app.inject({ method: 'GET', url: '/api/users/export?format=k6-json', headers: AUTH });
+    expect(exported.json()).toEqual([
+      ...[10, 11, 9].map((s) => ({ username: `ü😀_${s}_Ω`, password: 'pw', email: `ü😀_${s}_Ω@ä.example`, population: 'rv' })),
+      ...[10, 8, 9].map((s) => ({ username: `é_${s}`, password: 'pw', email: null, population: 'rw' })),
+    ]);
   });
 
   it('counts exactly when runs are spelled out beside records of other fields and some names are held', async () => {
