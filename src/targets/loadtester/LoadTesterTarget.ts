@@ -10,12 +10,16 @@ import { missingTokenAdvice, resolveTargetConnection, type TargetConnection } fr
 
 /**
  * The top-level field of an upsert body a Load Tester from before it refused (400, worded
- * "shared is not a known field"), if that is what `err` is.
+ * "shared is not a known field"), if that is what `err` is. A body of runs alone is
+ * refused by a Load Tester from before runs for lacking `users` (its schema required
+ * them, and says so before naming an unknown field): `users is required`, which a Load
+ * Tester that takes runs never answers.
  */
 function refusedField(err: unknown): 'shared' | 'runs' | undefined {
   if (!(err instanceof TargetError && err.status === 400)) return undefined;
   const m = /\b(shared|runs)\b[^,]*not a known field|additional propert[^,]*\b(shared|runs)\b/.exec(err.message);
-  return (m?.[1] ?? m?.[2]) as 'shared' | 'runs' | undefined;
+  if (m) return (m[1] ?? m[2]) as 'shared' | 'runs';
+  return /"users is required"|required property '?users\b/.test(err.message) ? 'runs' : undefined;
 }
 
 /** Traffic counters, so tests and benchmarks can prove how little a sync sends. */
