@@ -7,13 +7,13 @@
  * work: users recreated, rows deleted. No operator error is swallowed.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import { cleanup } from '../../src/reconcile/cleanup.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
-import { createTestDatabase, productionSnapshot, seedProductionUsers, syncSummaryAndTruth, usersSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
+import { useDatabasesWithLoadTester } from '../support/loadTesterFixture.ts';
+import { productionSnapshot, seedProductionUsers, syncSummaryAndTruth, usersSummaryAndTruth } from '../support/testDatabase.ts';
 
 const NAMES = ['la', 'lb', 'lc'] as const;
 type Name = (typeof NAMES)[number];
@@ -55,23 +55,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ minutes, kind: fc.constant('cleanup' as const), pick: fc.nat(), by: fc.constantFrom('population' as const, 'reason' as const) }) },
 );
 
-let db: TestDatabase;
-let ltDb: TestDatabase;
-let lt: RunningLoadTester;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  ltDb = await createTestDatabase();
-  lt = await startLoadTester({ port: 0, env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') }, logger: false });
-});
-afterAll(async () => {
-  await lt?.close();
-  await db?.drop();
-  await ltDb?.drop();
-});
+const fx = useDatabasesWithLoadTester({ LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') });
 
 function toState(set: Partial<Record<Name, Choice>>) {
   const docs = [
-    JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: 'lt' }, spec: { type: 'loadtester', url: lt.url, retry: { attempts: 1, delaySeconds: 0 } } }),
+    JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: 'lt' }, spec: { type: 'loadtester', url: fx.lt.url, retry: { attempts: 1, delaySeconds: 0 } } }),
     ...NAMES.filter((n) => set[n]).map((n) => {
       const c = set[n]!;
       return JSON.stringify({
@@ -96,18 +84,18 @@ function toState(set: Partial<Record<Name, Choice>>) {
 }
 
 async function membersOf(population: string): Promise<number> {
-  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_test_user AND population = $1', [population]))[0]!.n;
+  return (await fx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_test_user AND population = $1', [population]))[0]!.n;
 }
 
 /** Declared populations with a ttl whose lease has ended at `now`. */
 async function expiredLeases(set: Partial<Record<Name, Choice>>, now: Date): Promise<Name[]> {
-  const leases = await db.query<{ name: string; expires_at: Date | null }>('SELECT name, expires_at FROM bulk_populations ORDER BY name');
+  const leases = await fx.db.query<{ name: string; expires_at: Date | null }>('SELECT name, expires_at FROM bulk_populations ORDER BY name');
   return NAMES.filter((n) => set[n]?.ttl && leases.some((l) => l.name === n && l.expires_at && l.expires_at.getTime() <= now.getTime()));
 }
 
 /** Declared populations with a ttl that hold members now, with the end of their lease. */
 async function leasesWithMembers(set: Partial<Record<Name, Choice>>): Promise<{ name: Name; expiresAt: Date }[]> {
-  const rows = await db.query<{ name: Name; expires_at: Date }>(
+  const rows = await fx.db.query<{ name: Name; expires_at: Date }>(
     `SELECT p.name, p.expires_at FROM bulk_populations p WHERE p.expires_at IS NOT NULL AND EXISTS (SELECT 1 FROM users u WHERE u.is_test_user AND u.population = p.name) ORDER BY p.name`,
   );
   return rows.filter((r) => set[r.name]?.ttl).map((r) => ({ name: r.name, expiresAt: r.expires_at }));
@@ -120,10 +108,10 @@ describe('lifecycle under random interleavings', () => {
     const seen = { mostRecords: 0, expiries: 0, renewCommands: 0, cleanupCommands: 0, renewals: 0, renewalsRecreating: 0, cleanups: 0, cleanupsDeleting: 0, cleanupRows: 0 };
     await fc.assert(
       fc.asyncProperty(fc.tuple(specsCommand, fc.array(command, { minLength: 2, maxLength: 7 })).map(([first, rest]) => [first, ...rest]), async (commands) => {
-        await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_audit RESTART IDENTITY');
-        await ltDb.query('TRUNCATE loadtester.credentials');
-        await seedProductionUsers(db, ['alice', 'bob', 'la_3', 'lb_7', 'lc_1']);
-        const snapshot = await productionSnapshot(db);
+        await fx.db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_audit RESTART IDENTITY');
+        await fx.ltDb.query('TRUNCATE loadtester.credentials');
+        await seedProductionUsers(fx.db, ['alice', 'bob', 'la_3', 'lb_7', 'lc_1']);
+        const snapshot = await productionSnapshot(fx.db);
         let now = new Date('2026-12-01T00:00:00Z');
         let set: Partial<Record<Name, Choice>> = {};
         let state = toState(set);
@@ -135,12 +123,12 @@ describe('lifecycle under random interleavings', () => {
           if (c.kind === 'specs') {
             set = c.set;
             state = toState(set);
-            reconciled = await reconcile(db.database, { ...options, state, now });
+            reconciled = await reconcile(fx.db.database, { ...options, state, now });
           } else if (c.kind === 'advance') {
             // The clock moves and nothing runs: expired users wait for a cleanup or the next reconcile.
             now = new Date(now.getTime() + c.hours * 3_600_000);
           } else if (c.kind === 'reconcile') {
-            reconciled = await reconcile(db.database, { ...options, state, now });
+            reconciled = await reconcile(fx.db.database, { ...options, state, now });
           } else if (c.kind === 'renew') {
             seen.renewCommands++;
             let expired = await expiredLeases(set, now);
@@ -150,7 +138,7 @@ describe('lifecycle under random interleavings', () => {
               // it, so this renewal has an expired, emptied population to bring back.
               const l = leased[c.pick % leased.length]!;
               now = new Date(l.expiresAt.getTime() + 60_000);
-              const expiring = await reconcile(db.database, { ...options, state, now });
+              const expiring = await reconcile(fx.db.database, { ...options, state, now });
               expect(expiring.plan.populations.find((p) => p.name === l.name)?.action, `${label}: ${l.name} expires`).toBe('expire');
               expect(await membersOf(l.name), `${label}: ${l.name} emptied by expiry`).toBe(0);
               seen.expiries++;
@@ -159,7 +147,7 @@ describe('lifecycle under random interleavings', () => {
             if (expired.length) {
               const name = expired[c.pick % expired.length]!;
               const before = await membersOf(name);
-              reconciled = await reconcile(db.database, { ...options, state, now, renew: new Set([name]) });
+              reconciled = await reconcile(fx.db.database, { ...options, state, now, renew: new Set([name]) });
               const count = set[name]!.count;
               seen.renewals++;
               // Renewed: the lease restarts now and the population holds its count again,
@@ -168,15 +156,15 @@ describe('lifecycle under random interleavings', () => {
               const held = count - plan.conflicts.count;
               expect(plan.create.count, `${label}: ${name} recreated`).toBe(held - before);
               expect(await membersOf(name), `${label}: ${name} members`).toBe(held);
-              const [lease] = await db.query<{ started: Date }>('SELECT lease_started_at AS started FROM bulk_populations WHERE name = $1', [name]);
+              const [lease] = await fx.db.query<{ started: Date }>('SELECT lease_started_at AS started FROM bulk_populations WHERE name = $1', [name]);
               expect(lease!.started.getTime(), `${label}: ${name} lease restarted`).toBe(now.getTime());
               if (held - before > 0) seen.renewalsRecreating++;
             } else {
-              reconciled = await reconcile(db.database, { ...options, state, now });
+              reconciled = await reconcile(fx.db.database, { ...options, state, now });
             }
           } else {
             seen.cleanupCommands++;
-            const lookUp = async () => (await cleanup(db.database, { ...options, dryRun: true, state, now, selection: { allExpired: true, orphans: true } })).candidates.filter((k) => k.population !== null && k.count > 0);
+            const lookUp = async () => (await cleanup(fx.db.database, { ...options, dryRun: true, state, now, selection: { allExpired: true, orphans: true } })).candidates.filter((k) => k.population !== null && k.count > 0);
             let candidates = await lookUp();
             const leased = await leasesWithMembers(set);
             if (!candidates.length && leased.length) {
@@ -190,7 +178,7 @@ describe('lifecycle under random interleavings', () => {
               const k = candidates[c.pick % candidates.length]!;
               const selection = c.by === 'population' ? { population: k.population! } : k.reason === 'expired' ? { allExpired: true } : { orphans: true };
               const chosen = candidates.filter((x) => (c.by === 'population' ? x.population === k.population : x.reason === k.reason));
-              const result = await cleanup(db.database, { ...options, state, now, selection });
+              const result = await cleanup(fx.db.database, { ...options, state, now, selection });
               seen.cleanups++;
               expect(result.outcome, `${label}: cleanup outcome`).toBe('applied');
               expect(result.deleted, `${label}: cleanup deleted its candidates`).toBe(chosen.reduce((a, x) => a + x.count, 0));
@@ -198,29 +186,29 @@ describe('lifecycle under random interleavings', () => {
               if (result.deleted > 0) seen.cleanupsDeleting++;
               seen.cleanupRows += result.deleted;
             } else {
-              reconciled = await reconcile(db.database, { ...options, state, now });
+              reconciled = await reconcile(fx.db.database, { ...options, state, now });
             }
           }
           if (reconciled) expect(reconciled.outcome, `${label}: outcome`).not.toBe('partial');
 
-          expect(await productionSnapshot(db), `${label}: production`).toBe(snapshot);
-          const inDb = await db.query('SELECT username, content_hash FROM users WHERE is_test_user AND population IS NOT NULL ORDER BY username');
-          const inLt = await ltDb.query('SELECT username, content_hash FROM loadtester.credentials ORDER BY username');
+          expect(await productionSnapshot(fx.db), `${label}: production`).toBe(snapshot);
+          const inDb = await fx.db.query('SELECT username, content_hash FROM users WHERE is_test_user AND population IS NOT NULL ORDER BY username');
+          const inLt = await fx.ltDb.query('SELECT username, content_hash FROM loadtester.credentials ORDER BY username');
           expect(inLt, `${label}: Load Tester equals the database`).toEqual(inDb);
           // The per-population summary the triggers keep equals a fresh pass over the sync state.
-          const { summary, truth } = await syncSummaryAndTruth(db);
+          const { summary, truth } = await syncSummaryAndTruth(fx.db);
           expect(summary, `${label}: sync summary`).toEqual(truth);
           // And the users summary equals a fresh pass over the users.
-          const users = await usersSummaryAndTruth(db);
+          const users = await usersSummaryAndTruth(fx.db);
           expect(users.summary, `${label}: users summary`).toEqual(users.truth);
           seen.mostRecords = Math.max(seen.mostRecords, inLt.length);
           if (reconciled) {
             seen.expiries += reconciled.plan.populations.filter((p) => p.action === 'expire').length;
             // Expired populations hold nobody.
-            const expired = await db.query(`SELECT count(*)::int AS n FROM users u JOIN bulk_populations p ON p.name = u.population WHERE p.phase = 'Expired'`);
+            const expired = await fx.db.query(`SELECT count(*)::int AS n FROM users u JOIN bulk_populations p ON p.name = u.population WHERE p.phase = 'Expired'`);
             expect(expired[0].n, `${label}: expired populations are empty`).toBe(0);
             // Converged: another run right away changes nothing.
-            expect((await reconcile(db.database, { ...options, state, now })).outcome, `${label}: converged`).toBe('no-changes');
+            expect((await reconcile(fx.db.database, { ...options, state, now })).outcome, `${label}: converged`).toBe('no-changes');
           }
         }
       }),

@@ -4,50 +4,37 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { createApiKey } from '../../src/server/auth/createApiKey.ts';
 import { buildApp } from '../../src/server/buildApp.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+import { useDatabasesWithLoadTester } from '../support/loadTesterFixture.ts';
 
 const WRITE = randomBytes(32).toString('base64url');
 const READ = randomBytes(32).toString('base64url');
 
-let tdb: TestDatabase;
-let ltDb: TestDatabase;
-let lt: RunningLoadTester;
+const fx = useDatabasesWithLoadTester({ LOADTESTER_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOADTESTER_TOKEN: WRITE, LOADTESTER_READ_TOKEN: READ });
 let app: FastifyInstance;
 let api: string;
 let apiKey: string;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  ltDb = await createTestDatabase();
-  lt = await startLoadTester({
-    port: 0,
-    env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOADTESTER_TOKEN: WRITE, LOADTESTER_READ_TOKEN: READ },
-    logger: false,
-  });
   // The shipped specs/, with the Load Tester's URL and token from the environment as the guide's setup has them.
   app = await buildApp({
-    database: tdb.database,
+    database: fx.db.database,
     secretKey: randomBytes(32),
     specsDir: path.join(PROJECT_ROOT, 'specs'),
-    env: { LOADTESTER_URL: lt.url, LOADTESTER_TOKEN: WRITE },
+    env: { LOADTESTER_URL: fx.lt.url, LOADTESTER_TOKEN: WRITE },
     logger: false,
     baseDir: mkdtempSync(path.join(tmpdir(), 'bu-qs-out-')),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
   api = `http://127.0.0.1:${address.port}`;
-  apiKey = (await createApiKey(tdb.database.db, 'quick-start')).token;
+  apiKey = (await createApiKey(fx.db.database.db, 'quick-start')).token;
 });
 
 afterAll(async () => {
   await app?.close();
-  await lt?.close();
-  await tdb?.drop();
-  await ltDb?.drop();
 });
 
 describe("the guide's sync command on the quick-start specs", () => {
@@ -61,10 +48,10 @@ describe("the guide's sync command on the quick-start specs", () => {
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(JSON.stringify(body)).not.toMatch(/error/i);
 
-    const stats = await fetch(`${lt.url}/api/users/stats`);
+    const stats = await fetch(`${fx.lt.url}/api/users/stats`);
     expect(await stats.json()).toEqual({ total: 1250, populations: { 'checkout-load': 1000, 'search-browse': 250 } });
 
-    const csv = await fetch(`${lt.url}/api/users/export?format=artillery-csv&population=search-browse`, { headers: { authorization: `Bearer ${READ}` } });
+    const csv = await fetch(`${fx.lt.url}/api/users/export?format=artillery-csv&population=search-browse`, { headers: { authorization: `Bearer ${READ}` } });
     expect(csv.status).toBe(200);
     const lines = (await csv.text()).trim().split('\n');
     expect(lines).toHaveLength(250);

@@ -15,7 +15,6 @@ import type { LoadTesterDatabase } from '../../src/loadtester/loadTesterSchema.t
 import { migrateLoadTester } from '../../src/loadtester/migrateLoadTester.ts';
 import { loadSecretKey } from '../../src/loadtester/secretBox.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import type { SyncTargetSpec } from '../../src/spec/DesiredState.ts';
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
@@ -26,6 +25,7 @@ import { applySync } from '../../src/apply/applySync.ts';
 import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts';
 import { syncSpecs } from '../support/syncSpecs.ts';
 import { startUpsertProxy } from '../support/upsertProxy.ts';
+import { useDatabasesWithLoadTester } from '../support/loadTesterFixture.ts';
 import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
 
 const WRITE_TOKEN = randomBytes(32).toString('base64url');
@@ -157,46 +157,29 @@ describe('runs store what they spell out', () => {
 describe('a full sync by runs leaves the Load Tester holding exactly the members', () => {
   const PASSWORD = 'Review4-Plain-Pass';
   const LT_TOKEN = 'review4-write-token-0123456789abcdef';
-  let usersDb: TestDatabase;
-  let ltDb: TestDatabase;
-  let lt: RunningLoadTester;
-
-  beforeAll(async () => {
-    usersDb = await createTestDatabase();
-    ltDb = await createTestDatabase();
-    lt = await startLoadTester({
-      port: 0,
-      env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'), LOADTESTER_TOKEN: LT_TOKEN },
-      logger: false,
-    });
-  });
-  afterAll(async () => {
-    await lt?.close();
-    await usersDb?.drop();
-    await ltDb?.drop();
-  });
+  const fx = useDatabasesWithLoadTester({ LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'), LOADTESTER_TOKEN: LT_TOKEN });
   beforeEach(async () => {
-    await usersDb.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_user_range_digest RESTART IDENTITY');
-    await ltDb.query('TRUNCATE loadtester.credentials');
+    await fx.db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_user_range_digest RESTART IDENTITY');
+    await fx.ltDb.query('TRUNCATE loadtester.credentials');
   });
 
-  const target = (chunkSize: number, url = lt.url, concurrency = 2) => ({ name: 'lt', spec: { type: 'loadtester', url, timeoutSeconds: 5, retry: { attempts: 2, delaySeconds: 0.02 }, chunkSize, concurrency } });
+  const target = (chunkSize: number, url = fx.lt.url, concurrency = 2) => ({ name: 'lt', spec: { type: 'loadtester', url, timeoutSeconds: 5, retry: { attempts: 2, delaySeconds: 0.02 }, chunkSize, concurrency } });
   async function reconcileWith(state: ReturnType<typeof syncSpecs>) {
     const spec = state.targets.find((t) => t.type === 'loadtester') as SyncTargetSpec | undefined;
     const drivers = new Map<string, LoadTesterTarget>();
     if (spec) drivers.set(spec.name, new LoadTesterTarget(spec, undefined, { LOADTESTER_TOKEN: LT_TOKEN }));
-    const result = await reconcile(usersDb.database, { state, dryRun: false, env: { SYNC_PW: PASSWORD }, logger: silentLogger, planOptions: { maxDeletePercent: 100, allowMassDelete: true }, drivers });
+    const result = await reconcile(fx.db.database, { state, dryRun: false, env: { SYNC_PW: PASSWORD }, logger: silentLogger, planOptions: { maxDeletePercent: 100, allowMassDelete: true }, drivers });
     return { result, stats: spec ? drivers.get(spec.name)!.stats : undefined };
   }
   async function expectTargetIsDatabase(): Promise<void> {
-    const inDb = await usersDb.query(`SELECT username, email, population, content_hash FROM users WHERE is_test_user ORDER BY username COLLATE "C"`);
-    const inLt = await ltDb.query(`SELECT username, email, population, content_hash FROM loadtester.credentials ORDER BY username COLLATE "C"`);
+    const inDb = await fx.db.query(`SELECT username, email, population, content_hash FROM users WHERE is_test_user ORDER BY username COLLATE "C"`);
+    const inLt = await fx.ltDb.query(`SELECT username, email, population, content_hash FROM loadtester.credentials ORDER BY username COLLATE "C"`);
     expect(inLt).toEqual(inDb);
-    const inState = await usersDb.query(`SELECT username, population, content_hash FROM bulk_sync_records WHERE target = 'lt' ORDER BY username COLLATE "C"`);
+    const inState = await fx.db.query(`SELECT username, population, content_hash FROM bulk_sync_records WHERE target = 'lt' ORDER BY username COLLATE "C"`);
     expect(inState).toEqual(inDb.map(({ username, population, content_hash }) => ({ username, population, content_hash })));
-    const { summary, truth } = await syncSummaryAndTruth(usersDb);
+    const { summary, truth } = await syncSummaryAndTruth(fx.db);
     expect(summary).toEqual(truth);
-    expect(await syncStateDuplicates(usersDb)).toEqual([]);
+    expect(await syncStateDuplicates(fx.db)).toEqual([]);
   }
 
   for (const chunkSize of [1, 5, 16, 17, 100]) {
@@ -208,16 +191,16 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
       // Created without the target first, then made irregular where only SQL can: the sync
       // must send exactly what the table holds.
       expect((await reconcileWith(syncSpecs(pops.map((p) => ({ ...p, targets: [] })), []))).result.outcome).toBe('applied');
-      await usersDb.query(`UPDATE users SET email = 'someone@else.example' WHERE population = 'ra' AND seq IN (20, 21, 100)`);
-      await usersDb.query(`UPDATE users SET email = NULL WHERE population = 'ra' AND seq = 150`);
-      await usersDb.query(`UPDATE users SET username = 'ra_odd_' || seq WHERE population = 'ra' AND seq IN (40, 41)`);
-      await usersDb.query(`DELETE FROM users WHERE population = 'ra' AND seq BETWEEN 60 AND 62`);
-      await usersDb.query(`UPDATE users SET email = 'rb+' || seq || '@b.example.org' WHERE population = 'rb' AND seq = 30`);
+      await fx.db.query(`UPDATE users SET email = 'someone@else.example' WHERE population = 'ra' AND seq IN (20, 21, 100)`);
+      await fx.db.query(`UPDATE users SET email = NULL WHERE population = 'ra' AND seq = 150`);
+      await fx.db.query(`UPDATE users SET username = 'ra_odd_' || seq WHERE population = 'ra' AND seq IN (40, 41)`);
+      await fx.db.query(`DELETE FROM users WHERE population = 'ra' AND seq BETWEEN 60 AND 62`);
+      await fx.db.query(`UPDATE users SET email = 'rb+' || seq || '@b.example.org' WHERE population = 'rb' AND seq = 30`);
       const state = syncSpecs(pops, [target(chunkSize)]);
       const first = await reconcileWith(state);
       expect(first.result.outcome).toBe('applied');
       // The irregular members are still there: the sync had to send them as they are.
-      expect(await usersDb.query(`SELECT seq::int AS seq FROM users WHERE population = 'ra' AND (email IS DISTINCT FROM username || '@example.com' OR username <> 'ra_' || seq) ORDER BY seq`)).toEqual(
+      expect(await fx.db.query(`SELECT seq::int AS seq FROM users WHERE population = 'ra' AND (email IS DISTINCT FROM username || '@example.com' OR username <> 'ra_' || seq) ORDER BY seq`)).toEqual(
         [20, 21, 100, 150].map((seq) => ({ seq })),
       );
       await expectTargetIsDatabase();
@@ -240,7 +223,7 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
   it('runs across windows (2,500 members each) cut into chunks of 7', async () => {
     const state = syncSpecs([{ name: 'wide', count: 2600, targets: ['lt'] }], [target(7)]);
     expect((await reconcileWith(syncSpecs([{ name: 'wide', count: 2600 }], []))).result.outcome).toBe('applied');
-    await usersDb.query(`UPDATE users SET email = NULL WHERE population = 'wide' AND seq IN (2499, 2502)`);
+    await fx.db.query(`UPDATE users SET email = NULL WHERE population = 'wide' AND seq IN (2499, 2502)`);
     const first = await reconcileWith(state);
     expect(first.stats?.recordsUpserted).toBe(2600);
     await expectTargetIsDatabase();
@@ -259,7 +242,7 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
   for (const [version, schema] of Object.entries(older)) {
     it(`syncs to a Load Tester ${version}, whose schema required users`, async () => {
       const validate = new Ajv({ allErrors: false, strict: true }).compile(schema);
-      const proxy = await startUpsertProxy(lt.url, (body) =>
+      const proxy = await startUpsertProxy(fx.lt.url, (body) =>
         validate(body) ? undefined : { status: 400, body: JSON.stringify({ error: 'invalid_request', message: describeValidationError(undefined, validate.errors![0]!) }) },
       );
       try {
@@ -282,13 +265,13 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
     const state = syncSpecs([{ name: 'held', count: 200, targets: ['lt'] }], [target(64)]);
     expect((await reconcileWith(syncSpecs([{ name: 'held', count: 200 }], []))).result.outcome).toBe('applied');
     // Inside what will be runs: one record of another population and content, one of ours in an old version.
-    await ltDb.query(`INSERT INTO loadtester.credentials (username, population, email, password_enc, content_hash) VALUES ('held_50', 'foreign', NULL, 'x', 'f'), ('held_130', 'held', NULL, 'x', 'old')`);
+    await fx.ltDb.query(`INSERT INTO loadtester.credentials (username, population, email, password_enc, content_hash) VALUES ('held_50', 'foreign', NULL, 'x', 'f'), ('held_130', 'held', NULL, 'x', 'old')`);
     const first = await reconcileWith(state);
     expect(first.result.outcome).toBe('applied');
     await expectTargetIsDatabase();
     // The sync state lost, the Load Tester full: sent again as runs, every name is held.
-    await usersDb.query('TRUNCATE bulk_sync_state, bulk_sync_ranges');
-    await ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'stale' WHERE username = 'held_77'`);
+    await fx.db.query('TRUNCATE bulk_sync_state, bulk_sync_ranges');
+    await fx.ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'stale' WHERE username = 'held_77'`);
     await reconcileWith(state);
     await expectTargetIsDatabase();
     expect((await reconcileWith(state)).stats).toMatchObject({ recordsUpserted: 0, recordsDeleted: 0 });
@@ -298,7 +281,7 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
     // Written straight into the users table (a reconcile would rewrite the contents to the
     // spec's): content A up to seq 2500, B after, so the window from 2501 starts with B;
     // one member of a third content and one with another address inside the runs.
-    await usersDb.query(`
+    await fx.db.query(`
       INSERT INTO users (username, email, password_hash, is_test_user, population, seq, content_hash, attributes)
       SELECT 'mix_' || s, CASE WHEN s = 2600 THEN 'x@y.example' ELSE 'mix_' || s || '@x.example' END, 'x', true, 'mix', s,
              CASE WHEN s = 2450 THEN 'C' WHEN s <= 2500 THEN 'A' ELSE 'B' END,
@@ -307,7 +290,7 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
     const spec = syncSpecs([], [target(300)]).targets[0]!;
     const driver = new LoadTesterTarget(spec, undefined, { LOADTESTER_TOKEN: LT_TOKEN });
     const result = await applySync(
-      usersDb.database.db,
+      fx.db.database.db,
       {
         spec,
         driver,
@@ -322,12 +305,12 @@ describe('a full sync by runs leaves the Load Tester holding exactly the members
     expect(result).toMatchObject({ upserted: 3000, deleted: 0 });
     expect(result.error).toBeUndefined();
     expect(driver.stats.recordsUpserted).toBe(3000);
-    const inDb = await usersDb.query(`SELECT username, email, population, content_hash, attributes FROM users ORDER BY username COLLATE "C"`);
-    expect(await ltDb.query(`SELECT username, email, population, content_hash, attributes FROM loadtester.credentials ORDER BY username COLLATE "C"`)).toEqual(inDb);
-    expect(await usersDb.query(`SELECT username, population, content_hash FROM bulk_sync_records WHERE target = 'lt' ORDER BY username COLLATE "C"`)).toEqual(
+    const inDb = await fx.db.query(`SELECT username, email, population, content_hash, attributes FROM users ORDER BY username COLLATE "C"`);
+    expect(await fx.ltDb.query(`SELECT username, email, population, content_hash, attributes FROM loadtester.credentials ORDER BY username COLLATE "C"`)).toEqual(inDb);
+    expect(await fx.db.query(`SELECT username, population, content_hash FROM bulk_sync_records WHERE target = 'lt' ORDER BY username COLLATE "C"`)).toEqual(
       inDb.map(({ username, population, content_hash }) => ({ username, population, content_hash })),
     );
-    const { summary, truth } = await syncSummaryAndTruth(usersDb);
+    const { summary, truth } = await syncSummaryAndTruth(fx.db);
     expect(summary).toEqual(truth);
   });
 });

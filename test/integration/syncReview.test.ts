@@ -8,65 +8,48 @@
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { nextUnsyncedWindow } from '../../src/db/syncQueries.ts';
 import { EmbeddedUsersStore } from '../../src/db/userStore/EmbeddedUsersStore.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { startLoadTester, type RunningLoadTester } from '../../src/loadtester/startLoadTester.ts';
 import { reconcile } from '../../src/reconcile/reconcile.ts';
 import type { SyncTargetSpec } from '../../src/spec/DesiredState.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
 import { LoadTesterTarget } from '../../src/targets/loadtester/LoadTesterTarget.ts';
 import type { TargetRecord } from '../../src/targets/SyncTargetDriver.ts';
 import { syncSpecs, type SyncPop } from '../support/syncSpecs.ts';
+import { useDatabasesWithLoadTester } from '../support/loadTesterFixture.ts';
 import { startUpsertProxy } from '../support/upsertProxy.ts';
-import { createTestDatabase, syncStateDuplicates, syncSummaryAndTruth, type TestDatabase } from '../support/testDatabase.ts';
+import { syncStateDuplicates, syncSummaryAndTruth } from '../support/testDatabase.ts';
 
 const PASSWORD = 'Review13-Plain-Pass';
 const LT_TOKEN = 'review13-write-token-0123456789abcdef';
 const TOKEN_ENV: NodeJS.ProcessEnv = { LOADTESTER_TOKEN: LT_TOKEN };
 const store = new EmbeddedUsersStore();
 
-let db: TestDatabase;
-let ltDb: TestDatabase;
-let lt: RunningLoadTester;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  ltDb = await createTestDatabase();
-  lt = await startLoadTester({
-    port: 0,
-    env: { LOADTESTER_DATABASE_URL: ltDb.url, LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 13).toString('base64'), LOADTESTER_TOKEN: LT_TOKEN },
-    logger: false,
-  });
-});
-afterAll(async () => {
-  await lt?.close();
-  await db?.drop();
-  await ltDb?.drop();
-});
+const fx = useDatabasesWithLoadTester({ LOADTESTER_ENCRYPTION_KEY: Buffer.alloc(32, 13).toString('base64'), LOADTESTER_TOKEN: LT_TOKEN });
 beforeEach(async () => {
-  await db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_user_range_digest RESTART IDENTITY');
-  await ltDb.query('TRUNCATE loadtester.credentials');
+  await fx.db.query('TRUNCATE users, bulk_populations, bulk_reconcile_runs, bulk_sync_state, bulk_sync_ranges, bulk_targets, bulk_user_range_digest RESTART IDENTITY');
+  await fx.ltDb.query('TRUNCATE loadtester.credentials');
 });
 
 async function ltPost(path: string, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${lt.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${LT_TOKEN}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${fx.lt.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${LT_TOKEN}`, 'content-type': 'application/json' }, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 // ---------------------------------------------------------------------------------------
 describe('nextUnsyncedWindow hands back each row as the users table has it', () => {
   const insert = (rows: { seq: number; hash: string | null; attrs: string | null }[]) =>
-    db.query(
+    fx.db.query(
       `INSERT INTO users (username, email, password_hash, is_test_user, population, seq, content_hash, attributes)
        SELECT 'nul_' || x.seq, NULL, 'x', true, 'nul', x.seq, x.hash, x.attrs::jsonb
        FROM unnest($1::int[], $2::text[], $3::text[]) AS x(seq, hash, attrs)`,
       [rows.map((r) => r.seq), rows.map((r) => r.hash), rows.map((r) => r.attrs)],
     );
   const read = async () => {
-    const expected = await db.query(`SELECT seq::int AS seq, content_hash, attributes FROM users WHERE population = 'nul' ORDER BY seq`);
-    const w = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 0, 100);
+    const expected = await fx.db.query(`SELECT seq::int AS seq, content_hash, attributes FROM users WHERE population = 'nul' ORDER BY seq`);
+    const w = await nextUnsyncedWindow(fx.db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 0, 100);
     return { expected, got: w.rows.map((r) => ({ seq: Number(r.seq), content_hash: r.content_hash, attributes: r.attributes })) };
   };
 
@@ -98,14 +81,14 @@ describe('nextUnsyncedWindow hands back each row as the users table has it', () 
   it('members exactly as the pattern gives them come as runs of at least 16, the rest as rows', async () => {
     // seq 20's address is not the pattern's, seq 30 has other content: each breaks a run,
     // and the 10 members between them are too few for one.
-    await db.query(
+    await fx.db.query(
       `INSERT INTO users (username, email, password_hash, is_test_user, population, seq, content_hash, attributes)
        SELECT 'nul_' || s, CASE WHEN s = 20 THEN 'someone@else.example' ELSE 'nul_' || s || '@x.example' END, 'x', true, 'nul', s,
               CASE WHEN s = 30 THEN 'h2' ELSE 'h' END, '{"k":1}'::jsonb
        FROM generate_series(1, 50) s`,
     );
     const shape = { prefix: 'nul_', suffix: '' };
-    const w = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', shape, 0, 100, '@x.example');
+    const w = await nextUnsyncedWindow(fx.db.database.db, store, 'lt', 'nul', shape, 0, 100, '@x.example');
     expect(w.runs).toEqual([
       { lo: 1, hi: 19, content_hash: 'h', attributes: { k: 1 } },
       { lo: 31, hi: 50, content_hash: 'h', attributes: { k: 1 } },
@@ -114,21 +97,21 @@ describe('nextUnsyncedWindow hands back each row as the users table has it', () 
       Array.from({ length: 11 }, (_, i) => 20 + i).map((s) => [s, s === 20 ? 'someone@else.example' : `nul_${s}@x.example`, s === 30 ? 'h2' : 'h']),
     );
     // Another address rule: no member is what it gives, so every one is a row.
-    const other = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', shape, 0, 100, '');
+    const other = await nextUnsyncedWindow(fx.db.database.db, store, 'lt', 'nul', shape, 0, 100, '');
     expect(other.runs).toEqual([]);
     expect(other.rows).toHaveLength(50);
     // Members the target holds (here in another version) are never part of a run.
-    await db.query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) SELECT 'lt', 'nul_' || s, 'nul', 'old' FROM generate_series(1, 10) s`);
-    const held = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', shape, 0, 100, '@x.example');
+    await fx.db.query(`INSERT INTO bulk_sync_state (target, username, population, content_hash) SELECT 'lt', 'nul_' || s, 'nul', 'old' FROM generate_series(1, 10) s`);
+    const held = await nextUnsyncedWindow(fx.db.database.db, store, 'lt', 'nul', shape, 0, 100, '@x.example');
     expect(held.runs.map((r) => [r.lo, r.hi])).toEqual([[31, 50]]);
     expect(held.rows.filter((r) => r.held).map((r) => r.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
   });
 
   it('an empty window (a gap in the seqs) hands back no row and jumps to the next seq', async () => {
     await insert([{ seq: 500, hash: 'h', attrs: '{}' }]);
-    const w = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 0, 100);
+    const w = await nextUnsyncedWindow(fx.db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 0, 100);
     expect(w).toEqual({ rows: [], runs: [], last: 499, done: false });
-    const tail = await nextUnsyncedWindow(db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 499, 100);
+    const tail = await nextUnsyncedWindow(fx.db.database.db, store, 'lt', 'nul', { prefix: 'nul_', suffix: '' }, 499, 100);
     expect(tail.done).toBe(true);
     expect(tail.rows.map((r) => [Number(r.seq), r.content_hash, r.attributes])).toEqual([[500, 'h', {}]]);
   });
@@ -168,7 +151,7 @@ describe('the Load Tester refuses a bad "shared" with a 4xx, storing nothing', (
       expect(String(res.body.message)).toContain(c.mentions);
       expect(JSON.stringify(res.body)).not.toMatch(/"p"|at .*\.ts/);
       expect(({} as Record<string, unknown>).password).toBeUndefined();
-      expect(await ltDb.query('SELECT count(*)::int AS n FROM loadtester.credentials')).toEqual([{ n: 0 }]);
+      expect(await fx.ltDb.query('SELECT count(*)::int AS n FROM loadtester.credentials')).toEqual([{ n: 0 }]);
     });
   }
 
@@ -179,7 +162,7 @@ describe('the Load Tester refuses a bad "shared" with a 4xx, storing nothing', (
     expect(res).toEqual({ status: 200, body: { inserted: 4, updated: 0, unchanged: 0 } });
     const again = await ltPost('/api/users/bulk-upsert', JSON.stringify({ users: names.map((username) => ({ username, password: 'p', population: 'sur', content_hash: 'h' })) }));
     expect(again.body).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
-    const stored = await ltDb.query(`SELECT username FROM loadtester.credentials ORDER BY username COLLATE "C"`);
+    const stored = await fx.ltDb.query(`SELECT username FROM loadtester.credentials ORDER BY username COLLATE "C"`);
     expect(stored.map((r: { username: string }) => r.username)).toEqual([...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
 });
@@ -191,7 +174,7 @@ describe('LoadTesterTarget falls back to whole records only for a Load Tester th
   // Load Tester: the chunk is sent a second time, whole, and every later chunk of the run
   // goes whole too (about three times the bytes of a first sync).
   it('a 400 about a record is not resent whole, and later chunks still share their fields', async () => {
-    const proxy = await startUpsertProxy(lt.url);
+    const proxy = await startUpsertProxy(fx.lt.url);
     try {
       const built = buildDesiredState([
         { file: 't.yaml', text: JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: 'lt' }, spec: { type: 'loadtester', url: proxy.url, timeoutSeconds: 2, retry: { attempts: 1, delaySeconds: 0.01 } } }) },
@@ -218,17 +201,17 @@ describe('whether the target holds exactly the members: no run says "in sync" wr
   const specs = (pops: Pop[]) =>
     syncSpecs(
       pops.map((p) => ({ ...p, targets: ['lt'] })),
-      [{ name: 'lt', spec: { type: 'loadtester', url: lt.url, timeoutSeconds: 2, retry: { attempts: 2, delaySeconds: 0.02 }, chunkSize: 100, concurrency: 2 } }],
+      [{ name: 'lt', spec: { type: 'loadtester', url: fx.lt.url, timeoutSeconds: 2, retry: { attempts: 2, delaySeconds: 0.02 }, chunkSize: 100, concurrency: 2 } }],
     );
   const run = async (state: ReturnType<typeof specs>, dryRun = false) => {
     const spec = state.targets[0] as SyncTargetSpec;
     const driver = new LoadTesterTarget(spec, undefined, TOKEN_ENV);
-    const result = await reconcile(db.database, { state, dryRun, env: { SYNC_PW: PASSWORD }, logger: silentLogger, planOptions: { maxDeletePercent: 100, allowMassDelete: true }, drivers: new Map([[spec.name, driver]]) });
+    const result = await reconcile(fx.db.database, { state, dryRun, env: { SYNC_PW: PASSWORD }, logger: silentLogger, planOptions: { maxDeletePercent: 100, allowMassDelete: true }, drivers: new Map([[spec.name, driver]]) });
     return { result, traffic: driver.stats };
   };
   /** Every remembered digest equals the digest its key says (an md5 per seq, recomputed). */
   const expectMemoTrue = async () => {
-    const rows = await db.query(`
+    const rows = await fx.db.query(`
       SELECT prefix, lo::int, hi::int, digest::text AS digest,
              (((SELECT coalesce(sum(('x' || substr(md5(prefix || s::text || suffix || ':' || content_hash), 1, 16))::bit(64)::bigint), 0)
                 FROM generate_series(lo, hi) s) % 18446744073709551616 + 18446744073709551616) % 18446744073709551616)::text AS fresh
@@ -236,12 +219,12 @@ describe('whether the target holds exactly the members: no run says "in sync" wr
     for (const r of rows) expect(r.digest, JSON.stringify(r)).toBe(r.fresh);
   };
   const expectTargetEqualsDatabase = async () => {
-    const inDb = await db.query('SELECT username, population, content_hash FROM users WHERE is_test_user ORDER BY username COLLATE "C"');
-    const inLt = await ltDb.query('SELECT username, population, content_hash FROM loadtester.credentials ORDER BY username COLLATE "C"');
+    const inDb = await fx.db.query('SELECT username, population, content_hash FROM users WHERE is_test_user ORDER BY username COLLATE "C"');
+    const inLt = await fx.ltDb.query('SELECT username, population, content_hash FROM loadtester.credentials ORDER BY username COLLATE "C"');
     expect(inLt).toEqual(inDb);
-    const { summary, truth } = await syncSummaryAndTruth(db);
+    const { summary, truth } = await syncSummaryAndTruth(fx.db);
     expect(summary).toEqual(truth);
-    expect(await syncStateDuplicates(db)).toEqual([]);
+    expect(await syncStateDuplicates(fx.db)).toEqual([]);
     await expectMemoTrue();
   };
   const settle = async (state: ReturnType<typeof specs>, label: string) => {
@@ -275,9 +258,9 @@ describe('whether the target holds exactly the members: no run says "in sync" wr
     // Content changed back: ranges and memos of the old content must not count.
     await settle(specs([a(900), b(700, { v: 3 }), c]), 'A content back');
     // Drift: a record lost, one altered, one stranger of A's population.
-    await ltDb.query(`DELETE FROM loadtester.credentials WHERE username = 'shr_450'`);
-    await ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'tampered' WHERE username = 'shr_5100'`);
-    await ltDb.query(`INSERT INTO loadtester.credentials (username, population, email, password_enc, content_hash) SELECT 'shr_99999', population, email, password_enc, content_hash FROM loadtester.credentials WHERE username = 'shr_451'`);
+    await fx.ltDb.query(`DELETE FROM loadtester.credentials WHERE username = 'shr_450'`);
+    await fx.ltDb.query(`UPDATE loadtester.credentials SET content_hash = 'tampered' WHERE username = 'shr_5100'`);
+    await fx.ltDb.query(`INSERT INTO loadtester.credentials (username, population, email, password_enc, content_hash) SELECT 'shr_99999', population, email, password_enc, content_hash FROM loadtester.credentials WHERE username = 'shr_451'`);
     await settle(specs([a(900), b(700, { v: 3 }), c]), 'after drift');
   });
 
@@ -285,12 +268,12 @@ describe('whether the target holds exactly the members: no run says "in sync" wr
     const p = (count: number, attributes: Record<string, unknown> = {}): Pop => ({ name: 'kp', count, pattern: 'kill_{id}', attributes });
     await settle(specs([p(1500)]), 'first');
     // The target holds all; the sync state lost what the last chunks recorded.
-    await db.query(`DELETE FROM bulk_sync_ranges WHERE lo > 700`);
+    await fx.db.query(`DELETE FROM bulk_sync_ranges WHERE lo > 700`);
     await settle(specs([p(1500)]), 'marks lost');
-    await db.query(`DELETE FROM bulk_sync_ranges WHERE lo > 300`);
+    await fx.db.query(`DELETE FROM bulk_sync_ranges WHERE lo > 300`);
     await settle(specs([p(1500, { v: 2 })]), 'marks lost, then content changed');
     // Everything forgotten, and scaled up meanwhile: the target holds all it held, the state nothing.
-    await db.query(`DELETE FROM bulk_sync_ranges; DELETE FROM bulk_sync_state`);
+    await fx.db.query(`DELETE FROM bulk_sync_ranges; DELETE FROM bulk_sync_state`);
     await settle(specs([p(1800, { v: 2 })]), 'state forgotten, scaled up');
   });
 });
