@@ -96,10 +96,14 @@ async function skipOptional(db: Db, job: SyncJob, result: SyncResult, reason: st
   return result;
 }
 
+function passwordOf(population: string, passwords: ReadonlyMap<string, string>): string {
+  const password = passwords.get(population);
+  if (password === undefined) throw new Error(`no password available for population ${population}`);
+  return password;
+}
+
 function toRecord(row: SyncCandidate, passwords: ReadonlyMap<string, string>): TargetRecord {
-  const password = passwords.get(row.population);
-  if (password === undefined) throw new Error(`no password available for population ${row.population}`);
-  return { username: row.username, password, email: row.email, population: row.population, content_hash: row.content_hash, attributes: row.attributes };
+  return { username: row.username, password: passwordOf(row.population, passwords), email: row.email, population: row.population, content_hash: row.content_hash, attributes: row.attributes };
 }
 
 async function syncIncremental(
@@ -296,14 +300,14 @@ function inSeqOrder(rows: UnsyncedCandidate[], runs: SeqRun[]): (UnsyncedCandida
  * first rows differ) are spelled out.
  */
 function toRecordRuns(runs: readonly SeqRun[], population: string, shape: UsernameShape & { emailSuffix?: string }, passwords: ReadonlyMap<string, string>): { runs: RecordRuns; records: TargetRecord[] } {
-  const password = passwords.get(population);
-  if (password === undefined) throw new Error(`no password available for population ${population}`);
+  const password = passwordOf(population, passwords);
   const size = new Map<string, number>();
   for (const r of runs) size.set(r.content_hash, (size.get(r.content_hash) ?? 0) + r.hi - r.lo + 1);
   const main = runs.reduce((best, r) => (size.get(r.content_hash)! > size.get(best.content_hash)! ? r : best));
   const asRuns = (of: readonly SeqRun[], r: SeqRun): RecordRuns => ({
     fields: { password, population, content_hash: r.content_hash, attributes: r.attributes },
-    runs: of.map((x) => ({ prefix: shape.prefix, suffix: shape.suffix, from: x.lo, to: x.hi, email_suffix: shape.emailSuffix ?? '' })),
+    // Runs come only from windows read with the population's e-mail suffix.
+    runs: of.map((x) => ({ prefix: shape.prefix, suffix: shape.suffix, from: x.lo, to: x.hi, email_suffix: shape.emailSuffix! })),
   });
   return {
     runs: asRuns(runs.filter((r) => r.content_hash === main.content_hash), main),

@@ -38,14 +38,13 @@ export async function insertMembers(
   // before its rows, rather than written into the statement: PostgreSQL logs the text of a
   // failing statement (a batch that meets a username taken since the plan fails by design),
   // and a password hash has no business in a server log. Its md5 in the text makes sure it
-  // is that hash; if not, nothing is written, and the count check below fails the run.
-  // Scalar subqueries run once per statement.
-  const hash = `(SELECT password_hash FROM bulk_populations WHERE name = ${literal(b.population)} AND md5(password_hash) = ${literal(createHash('md5').update(b.passwordHash).digest('hex'))})`;
+  // is that hash; if not, the join yields no row, nothing is written, and the count check
+  // below fails the run.
   const main = `INSERT INTO users (username, email, password_hash, is_test_user, is_admin, population, seq, content_hash, attributes, expires_at)
-    SELECT ${username}, ${email}, ${hash}, true, false, ${literal(b.population)}, s, ${literal(b.contentHash)},
+    SELECT ${username}, ${email}, p.password_hash, true, false, ${literal(b.population)}, s, ${literal(b.contentHash)},
            ${literal(JSON.stringify(b.attributes))}::jsonb, ${literal(b.expiresAt)}::timestamptz
-    FROM ${seqs} AS s
-    WHERE ${hash} IS NOT NULL`;
+    FROM (SELECT password_hash FROM bulk_populations WHERE name = ${literal(b.population)} AND md5(password_hash) = ${literal(createHash('md5').update(b.passwordHash).digest('hex'))}) AS p
+    CROSS JOIN ${seqs} AS s`;
   const before = [`SELECT pg_advisory_xact_lock_shared(${LOCK_KEYS.createsInFlight})`, ...(around ? [around.before] : [])];
   const statements = { before, main, after: around ? [around.after] : [], asyncCommit: true };
   const inserted = await singleTripTransaction(pool, statements, async (client, text, mainIndex) => {

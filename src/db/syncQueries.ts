@@ -5,6 +5,7 @@ import { isMember, type MemberShape } from './memberSql.ts';
 import type { Db } from './openDatabase.ts';
 import { compactRows, insertRanges, joinAdjacent, MIN_RANGE, namesSql, splitIntoRanges, uncoverRanges, type SyncRange, type UsernameShape } from './syncRanges.ts';
 import type { UserStore } from './userStore/UserStore.ts';
+import { usernameFor } from '../spec/usernamePattern.ts';
 
 /*
  * The sync state of a target is two tables (migration 0010): bulk_sync_state, a row per
@@ -209,8 +210,10 @@ export async function nextUnsyncedWindow(
   // a first sync then reads a row per 2,500 members instead of each one, and sends the
   // target a pattern instead of their names (docs/load-tester-protocol.md).
   const range = sql`r.target = ${target} AND r.population = ${population} AND r.prefix = ${shape.prefix} AND r.suffix = ${shape.suffix}`;
+  // Whether a row's username is the one the pattern gives for its seq.
+  const fits = (t: string) => sql`${sql.ref(`${t}.username`)} = ${shape.prefix}::text || ${sql.ref(`${t}.seq`)}::text || ${shape.suffix}::text`;
   const runsOn = emailSuffix === undefined ? sql`false` : sql`h.state IS NULL AND h.content_hash = (SELECT content_hash FROM f)
-    AND h.username = ${shape.prefix}::text || h.seq::text || ${shape.suffix}::text AND h.email = h.username || ${emailSuffix ?? ''}::text`;
+    AND ${fits('h')} AND h.email = h.username || ${emailSuffix}::text`;
   const { rows } = await sql<Omit<UnsyncedCandidate, 'attributes' | 'population'> & { first: boolean | null; attributes: string | null; kind: 'row' | 'run' | 'end'; run_hi: number | null }>`
     WITH w AS (
       SELECT u.seq, u.username, u.email, u.content_hash, u.attributes FROM ${store.rows} u
@@ -229,7 +232,7 @@ export async function nextUnsyncedWindow(
       SELECT w.*, coalesce(
         (SELECT CASE WHEN s.population = ${population} AND s.content_hash = w.content_hash THEN 'same' ELSE 'other' END
          FROM bulk_sync_state s WHERE s.target = ${target} AND s.username = w.username),
-        CASE WHEN c.content_hash IS NOT NULL AND w.username = ${shape.prefix}::text || w.seq::text || ${shape.suffix}::text
+        CASE WHEN c.content_hash IS NOT NULL AND ${fits('w')}
              THEN CASE WHEN c.content_hash = w.content_hash THEN 'same' ELSE 'other' END END) AS state
       FROM w LEFT JOIN cov c ON c.seq = w.seq
     ), e AS (
@@ -418,7 +421,7 @@ export function chunkMarks(rows: readonly SentRow[], population: { name: string;
   const fresh: string[] = [];
   if (population.foreignRanges) {
     for (const r of rows) if (!searched.has(r.username)) fresh.push(r.username);
-    for (const r of runs) for (let s = r.lo; s <= r.hi; s++) fresh.push(`${prefix}${s}${suffix}`);
+    for (const r of runs) for (let s = r.lo; s <= r.hi; s++) fresh.push(usernameFor(population.shape, s));
   }
   return {
     ranges,

@@ -1,4 +1,5 @@
 import { HttpError } from '../http/HttpError.ts';
+import { usernameFor } from '../spec/usernamePattern.ts';
 import { isStorableText } from './assertStorableRecords.ts';
 import { MAX_BATCH, MAX_USERNAME_LENGTH, REQUIRED_FIELDS, type CredentialInput, type RunInput, type UpsertBody } from './routeSchemas.ts';
 
@@ -32,11 +33,6 @@ export function runRecords(runs: readonly RunInput[]): number {
   let n = 0;
   for (const r of runs) n += r.to - r.from + 1;
   return n;
-}
-
-/** The username of a run's seq: what PostgreSQL's `prefix || seq::text || suffix` gives too. */
-export function runUsername(run: Pick<RunInput, 'prefix' | 'suffix'>, seq: number): string {
-  return `${run.prefix}${seq}${run.suffix}`;
 }
 
 /**
@@ -79,14 +75,14 @@ function assertDistinct(runs: readonly RunInput[], users: readonly CredentialInp
     for (let k = 1; k < order.length; k++) {
       const before = runs[order[k - 1]!]!;
       const run = runs[order[k]!]!;
-      if (run.from <= before.to) clash(order[k]!, runUsername(run, run.from), `runs[${order[k - 1]}]`);
+      if (run.from <= before.to) clash(order[k]!, usernameFor(run, run.from), `runs[${order[k - 1]}]`);
     }
     return;
   }
   const seen = new Map<string, string>(users.map((u, i) => [u.username, `users[${i}]`]));
   runs.forEach((r, i) => {
     for (let s = r.from; s <= r.to; s++) {
-      const username = runUsername(r, s);
+      const username = usernameFor(r, s);
       const other = seen.get(username);
       if (other !== undefined) clash(i, username, other);
       seen.set(username, `runs[${i}]`);
@@ -99,7 +95,7 @@ export function expandRuns<F extends object>(runs: { fields: F; runs: readonly R
   const out: (F & { username: string; email: string | null })[] = [];
   for (const r of runs.runs) {
     for (let s = r.from; s <= r.to; s++) {
-      const username = runUsername(r, s);
+      const username = usernameFor(r, s);
       out.push({ ...runs.fields, username, email: r.email_suffix === null ? null : username + r.email_suffix });
     }
   }

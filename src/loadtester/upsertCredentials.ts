@@ -4,7 +4,8 @@ import { copyField, copyInTransaction } from '../db/copyInTransaction.ts';
 import type { LoadTesterDatabase } from './loadTesterSchema.ts';
 import type { CredentialInput } from './routeSchemas.ts';
 import { encryptPasswords } from './secretBox.ts';
-import { expandRuns, runRecords, runUsername, type CredentialRuns } from './credentialRuns.ts';
+import { usernameFor } from '../spec/usernamePattern.ts';
+import { expandRuns, runRecords, type CredentialRuns } from './credentialRuns.ts';
 import type { StageClock } from '../metrics/stageTimes.ts';
 
 export interface UpsertCounts {
@@ -115,7 +116,7 @@ function sameFieldsAs(fields: Omit<SealedRow, 'username' | 'email'>): (r: Sealed
 /** The first and last username of the records and of each run: what a batch of new records must not hold. */
 function edgeUsernames(rows: readonly SealedRow[], runs?: SealedRuns): string[] {
   const out = rows.length > 0 ? [rows[0]!.username, rows[rows.length - 1]!.username] : [];
-  for (const r of runs?.runs ?? []) out.push(runUsername(r, r.from), runUsername(r, r.to));
+  for (const r of runs?.runs ?? []) out.push(usernameFor(r, r.from), usernameFor(r, r.to));
   return out;
 }
 

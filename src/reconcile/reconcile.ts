@@ -1,7 +1,7 @@
-import { emailSuffixFor } from '../spec/usernamePattern.ts';
 import os from 'node:os';
 import { applyPlan, type ApplyProgress, type ApplyResult } from '../apply/applyPlan.ts';
 import { applySync, type SyncResult } from '../apply/applySync.ts';
+import { emailSuffixFor } from '../spec/usernamePattern.ts';
 import { acquireAdvisoryLock } from '../db/advisoryLock.ts';
 import type { OpenDatabase } from '../db/openDatabase.ts';
 import { recordUserStore, userStoreFor } from '../db/userStore/userStoreFor.ts';

@@ -112,11 +112,11 @@ function toProblem(src: SourceDocument, e: ErrorObject): SpecProblem {
       return src.problem(path, `${where} must be ${show((e.params as { allowedValue: unknown }).allowedValue)} (got ${show(e.data)})`);
     case 'pattern': {
       const pattern = (e.params as { pattern: string }).pattern;
-      const bad = forbiddenCharacter(pattern, e.data);
-      if (bad) {
+      const found = forbiddenCharacter(pattern, e.data);
+      if (found) {
+        const { bad, kind } = found;
         const key = (e as { propertyName?: string }).propertyName;
-        const surrogate = bad.startsWith('an unpaired');
-        const hint = surrogate
+        const hint = kind === 'surrogate'
           ? 'a character outside the Basic Multilingual Plane is written as a pair of surrogates; half a pair cannot be stored (an escape such as "\\uD83D" alone in YAML or JSON makes one)'
           : pattern.includes('\\u000B')
             ? 'tab, line feed and carriage return are the only control characters allowed here'
@@ -145,7 +145,7 @@ function toProblem(src: SourceDocument, e: ErrorObject): SpecProblem {
  * control-character rules are written): the first such character of `data`, named by code
  * point and position, since most of them are invisible.
  */
-function forbiddenCharacter(pattern: string, data: unknown): string | undefined {
+function forbiddenCharacter(pattern: string, data: unknown): { bad: string; kind: 'surrogate' | 'separator' | 'control' } | undefined {
   if (typeof data !== 'string' || !pattern.startsWith('^[^') || !pattern.endsWith(']*$')) return undefined;
   const one = new RegExp(`^${pattern.slice(1, -2)}$`, 'u');
   const chars = [...data];
@@ -153,8 +153,9 @@ function forbiddenCharacter(pattern: string, data: unknown): string | undefined 
   if (at < 0) return undefined;
   const point = chars[at]!.codePointAt(0)!;
   const code = `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
-  const what = point >= 0xd800 && point <= 0xdfff ? 'an unpaired UTF-16 surrogate' : point === 0x2028 || point === 0x2029 ? 'a line or paragraph separator' : 'a control character';
-  return `${what} (${code}) at position ${at + 1}`;
+  const kind = point >= 0xd800 && point <= 0xdfff ? 'surrogate' : point === 0x2028 || point === 0x2029 ? 'separator' : 'control';
+  const what = { surrogate: 'an unpaired UTF-16 surrogate', separator: 'a line or paragraph separator', control: 'a control character' }[kind];
+  return { bad: `${what} (${code}) at position ${at + 1}`, kind };
 }
 
 function article(type: string): string {

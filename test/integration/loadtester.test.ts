@@ -190,11 +190,13 @@ describe('bulk upsert and delete', () => {
 
   // Batches of records the service does not hold are written with COPY (see upsertCredentials);
   // Server-Timing names the path a batch took.
-  async function upsertTimed(users: Rec[]): Promise<{ counts: unknown; stages: string[] }> {
-    const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: { users } });
+  /** An upsert that must succeed: its counts, and the stages its Server-Timing names. */
+  async function upsertBody(body: object): Promise<{ counts: unknown; stages: string[] }> {
+    const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: body });
     expect(res.statusCode, res.body).toBe(200);
     return { counts: res.json(), stages: String(res.headers['server-timing']).split(', ').map((s) => s.split(';')[0]!) };
   }
+  const upsertTimed = (users: Rec[]) => upsertBody({ users });
 
   /** What is stored: the rows, and the export with the passwords decrypted. */
   const storedRecords = async () => ({
@@ -291,12 +293,6 @@ describe('bulk upsert and delete', () => {
       ...[0, 1].map((i) => ({ username: `ru_n${i}`, email: null })),
       own,
     ].map((u) => ({ ...fields, ...u, attributes: { ...fields.attributes } }));
-
-    async function upsertBody(body: object): Promise<{ counts: unknown; stages: string[] }> {
-      const res = await inj(app, { method: 'POST', url: '/api/users/bulk-upsert', payload: body });
-      expect(res.statusCode, res.body).toBe(200);
-      return { counts: res.json(), stages: String(res.headers['server-timing']).split(', ').map((x) => x.split(';')[0]!) };
-    }
 
     it('stores byte for byte the records the runs spell out, with one INSERT, and a repeat changes nothing', async () => {
       const body = { shared: fields, runs, users: [own] };

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { DesiredState } from '../../src/spec/DesiredState.ts';
 import { buildDesiredState } from '../../src/spec/loadSpecs.ts';
+import { specDocument } from '../../bench/benchSpecs.ts';
 
 /** A population of the sync tests; its password comes from SYNC_PW. */
 export interface SyncPop {
@@ -18,23 +19,18 @@ export interface SyncPop {
 export function syncSpecs(pops: readonly SyncPop[], targets: readonly { name: string; spec: Record<string, unknown> }[]): DesiredState {
   const docs = [
     ...pops.map((p) =>
-      JSON.stringify({
-        apiVersion: 'bulk-users/v1',
-        kind: 'TestUserPopulation',
-        metadata: { name: p.name },
-        spec: {
-          count: p.count,
-          ...(p.idStart !== undefined ? { idStart: p.idStart } : {}),
-          usernamePattern: p.pattern ?? `${p.name}_{id}`,
-          password: { fromEnv: 'SYNC_PW' },
-          attributes: p.attributes ?? {},
-          syncTargets: p.targets ?? [],
-          batchSize: 5000,
-          ...(p.deletionPolicy ? { deletionPolicy: p.deletionPolicy } : {}),
-        },
+      specDocument('TestUserPopulation', p.name, {
+        count: p.count,
+        ...(p.idStart !== undefined ? { idStart: p.idStart } : {}),
+        usernamePattern: p.pattern ?? `${p.name}_{id}`,
+        password: { fromEnv: 'SYNC_PW' },
+        attributes: p.attributes ?? {},
+        syncTargets: p.targets ?? [],
+        batchSize: 5000,
+        ...(p.deletionPolicy ? { deletionPolicy: p.deletionPolicy } : {}),
       }),
     ),
-    ...targets.map((t) => JSON.stringify({ apiVersion: 'bulk-users/v1', kind: 'SyncTarget', metadata: { name: t.name }, spec: t.spec })),
+    ...targets.map((t) => specDocument('SyncTarget', t.name, t.spec)),
   ];
   const built = buildDesiredState([{ file: 'test.yaml', text: docs.join('\n---\n') }]);
   expect(built.problems.filter((p) => p.severity === 'error')).toEqual([]);

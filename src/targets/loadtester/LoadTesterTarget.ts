@@ -104,37 +104,34 @@ export class LoadTesterTarget implements IncrementalTarget {
     return body.users;
   }
 
-  private wholeRecords = false;
-  private noRuns = false;
+  /**
+   * The richest upsert body this Load Tester takes, learnt from its refusals: runs beside
+   * `shared` fields, `shared` fields, or whole records (its version predates the others).
+   */
+  private accepts: 'runs' | 'shared' | 'whole' = 'runs';
 
   async upsert(records: TargetRecord[], runs?: RecordRuns): Promise<void> {
     const count = records.length + (runs ? runRecords(runs.runs) : 0);
-    if (runs && !this.noRuns) {
+    for (;;) {
+      const body = this.upsertBody(records, runs);
       try {
-        await this.postUpsert({ ...shareFields(records, runs.fields), runs: runs.runs }, count);
-        this.stats.recordsUpserted += count;
-        return;
+        await this.postUpsert(body, count);
+        break;
       } catch (err) {
-        // A Load Tester from before runs refuses them (or, older still, `shared`) as an
-        // unknown field (400): from then on, the records one by one.
+        // A Load Tester from before a top-level field refuses it (400): from then on, bodies
+        // without it. Any other refusal is about the records, and stands.
         const refused = refusedField(err);
-        if (!refused) throw err;
-        this.noRuns = true;
-        if (refused === 'shared') this.wholeRecords = true;
+        if (!refused || !(refused in body)) throw err;
+        this.accepts = refused === 'runs' ? 'shared' : 'whole';
       }
     }
-    const all = runs ? [...records, ...expandRuns(runs)] : records;
-    const body = this.wholeRecords ? { users: all } : shareFields(all);
-    try {
-      await this.postUpsert(body, count);
-    } catch (err) {
-      // A Load Tester from before `shared` refuses it as an unknown field (400): from then
-      // on, whole records. Any other refusal is about the records, and stands.
-      if (!(body.shared && refusedField(err) === 'shared')) throw err;
-      this.wholeRecords = true;
-      await this.postUpsert({ users: all }, count);
-    }
     this.stats.recordsUpserted += count;
+  }
+
+  private upsertBody(records: TargetRecord[], runs?: RecordRuns): UpsertRequest {
+    if (runs && this.accepts === 'runs') return { ...shareFields(records, runs.fields), runs: runs.runs };
+    const all = runs ? [...records, ...expandRuns(runs)] : records;
+    return this.accepts === 'whole' ? { users: all } : shareFields(all);
   }
 
   private async postUpsert(body: UpsertRequest, count: number): Promise<void> {
